@@ -1,0 +1,536 @@
+import { MonotonicClock, type Clock } from './clock';
+import { Coroutine, coroutineCreationTracking, setCoroutineCreationTracking } from './coroutine';
+import { RuntimeError } from './errors';
+import { Future, setWaitReason } from './future';
+import { Handle, TimerHandle, type ExceptionContext } from './handles';
+import { hostTurn, type Host } from './host';
+import { log } from './log';
+import { peekRunningLoop, setRunningLoop } from './running';
+import { EVENT_READ, EVENT_WRITE, type Selector } from './selector';
+import { Task } from './task';
+import { TimerHeap } from './timer-heap';
+import { formatExceptionContext } from './traceback';
+
+/** The handles waiting on one fd, kept as the selector key's data (as asyncio does). */
+export interface FdHandles {
+  reader: Handle | null;
+  writer: Handle | null;
+}
+
+export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
+
+export interface EventLoopOptions {
+  clock?: Clock;
+  selector?: Selector<FdHandles>;
+  /** The host integration; defaults to Node's when the default selector is used, none otherwise. */
+  host?: Host | null;
+  debug?: boolean;
+}
+
+/** What one iteration of run-once did (the debugger shows the last one). */
+export interface IterationStats {
+  iteration: number;
+  fdsReady: number;
+  timersFired: number;
+  callbacksRun: number;
+  selectTimeout: number | null;
+}
+
+type SelectorFactory = () => { selector: Selector<FdHandles>; host: Host | null };
+let defaultSelectorFactory: SelectorFactory | null = null;
+
+/** @internal The I/O layer installs how a loop gets its real selector and host. */
+export function setDefaultSelectorFactory(factory: SelectorFactory): void {
+  defaultSelectorFactory = factory;
+}
+
+const MIN_SCHEDULED_TIMER_HANDLES = 100;
+const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
+/** Longest stretch (seconds) the loop runs without giving the host a turn. */
+const HOST_FAIRNESS = 0.02;
+
+/**
+ * An asyncio-shaped event loop: a FIFO ready queue, a timer heap and a selector.
+ *
+ * Invariant: callbacks run only inside runOnce(), which runs exactly the handles that were ready
+ * when it started; the timer heap holds every scheduled TimerHandle ordered by (when, seq), with
+ * cancelled ones removed lazily; #ready never holds a handle twice for one scheduling.
+ */
+export class EventLoop {
+  readonly clock: Clock;
+  readonly selector: Selector<FdHandles>;
+  readonly #host: Host | null;
+  #ready: Handle[] = [];
+  #spare: Handle[] = [];
+  #timers = new TimerHeap();
+  #cancelledTimers = 0;
+  #stopping = false;
+  #running = false;
+  #closed = false;
+  #debug = false;
+  #iteration = 0;
+  #lastStats: IterationStats = { iteration: 0, fdsReady: 0, timersFired: 0, callbacksRun: 0, selectTimeout: 0 };
+  #exceptionHandler: ExceptionHandler | null = null;
+  #pendingBridges = 0;
+  #turnRequested = false;
+  #lastTurn = 0;
+  #unretrieved = new Set<{ ref: WeakRef<Future<unknown>>; pending: { live: boolean }; context: () => ExceptionContext }>();
+  /** Callbacks slower than this (seconds) are reported in debug mode (asyncio's slow_callback_duration). */
+  slowCallbackDuration = 0.1;
+  /** Set by the task module while a task steps, for currentTask(). */
+  _currentTask: Task<unknown> | null = null;
+
+  constructor(options: EventLoopOptions = {}) {
+    this.clock = options.clock ?? new MonotonicClock();
+    if (options.selector) {
+      this.selector = options.selector;
+      this.#host = options.host ?? null;
+    } else {
+      if (!defaultSelectorFactory) throw new RuntimeError('no default selector: the I/O layer (runtime/selectors) is not loaded');
+      const { selector, host } = defaultSelectorFactory();
+      this.selector = selector;
+      this.#host = options.host === undefined ? host : options.host;
+    }
+    if (options.debug ?? process.env.COROSCOPE_DEBUG === '1') this.setDebug(true);
+  }
+
+  // ---- scheduling -------------------------------------------------------------------------
+
+  /** Queues callback(...args) to run on the next iteration; FIFO among callSoon calls. */
+  callSoon(callback: (...args: any[]) => unknown, ...args: unknown[]): Handle {
+    if (this.#closed) this.#raiseClosed('callSoon');
+    const h = new Handle(callback, args, this);
+    this.#ready.push(h);
+    return h;
+  }
+
+  /**
+   * callSoon for code outside the loop's own turn (a Node callback, another thread's message):
+   * the same queue; the loop, if blocked in its selector, is woken by the host turn that runs this.
+   */
+  callSoonThreadsafe(callback: (...args: any[]) => unknown, ...args: unknown[]): Handle {
+    const h = this.callSoon(callback, ...args);
+    this.#wakeup?.();
+    return h;
+  }
+
+  /** Set by the I/O layer: wakes the selector from outside (asyncio's self-pipe). */
+  #wakeup: (() => void) | null = null;
+  /** @internal */
+  _setWakeup(fn: (() => void) | null): void {
+    this.#wakeup = fn;
+  }
+
+  callLater(delay: number, callback: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle {
+    if (typeof delay !== 'number' || Number.isNaN(delay)) throw new TypeError(`callLater: delay must be a number of seconds, got ${String(delay)}`);
+    return this.callAt(this.time() + delay, callback, ...args);
+  }
+
+  callAt(when: number, callback: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle {
+    if (typeof when !== 'number' || Number.isNaN(when)) throw new TypeError(`callAt: when must be a loop time in seconds, got ${String(when)}`);
+    if (this.#closed) this.#raiseClosed('callAt');
+    const h = new TimerHandle(when, callback, args, this);
+    h.scheduled = true;
+    this.#timers.push(h);
+    return h;
+  }
+
+  /** @internal Called by TimerHandle.cancel() while the handle is in the heap. */
+  timerCancelled(_h: TimerHandle): void {
+    this.#cancelledTimers += 1;
+  }
+
+  /** The loop's clock, in seconds. */
+  time(): number {
+    return this.clock.now();
+  }
+
+  createFuture<T = unknown>(): Future<T> {
+    if (this.#closed) this.#raiseClosed('createFuture');
+    return new Future<T>({ loop: this });
+  }
+
+  createTask<T>(coro: Coroutine<T> | PromiseLike<T> | Generator<unknown, T, unknown>, options: { name?: string } = {}): Task<T> {
+    if (this.#closed) {
+      if (coro instanceof Coroutine) coro.close();
+      this.#raiseClosed('createTask');
+    }
+    return new Task(coro as Coroutine<T>, { loop: this, name: options.name });
+  }
+
+  // ---- running ----------------------------------------------------------------------------
+
+  /**
+   * One iteration: wait in the selector (no longer than the next timer, not at all if callbacks
+   * are ready), queue the handles of ready fds and due timers, then run exactly the callbacks that
+   * were queued when the iteration began. The only place where callbacks are called.
+   */
+  runOnce(): void {
+    const timers = this.#timers;
+    // Drop cancelled timers: all at once when they are many, else those at the top.
+    if (timers.size > MIN_SCHEDULED_TIMER_HANDLES && this.#cancelledTimers / timers.size > MIN_CANCELLED_TIMER_HANDLES_FRACTION) {
+      timers.compact((h) => {
+        if (h.cancelled()) h.scheduled = false;
+        return !h.cancelled();
+      });
+      this.#cancelledTimers = 0;
+    } else {
+      for (let top = timers.peek(); top && top.cancelled(); top = timers.peek()) {
+        timers.pop();
+        top.scheduled = false;
+        this.#cancelledTimers -= 1;
+      }
+    }
+
+    let timeout: number | null = null;
+    if (this.#ready.length > 0 || this.#stopping) timeout = 0;
+    else if (timers.size > 0) timeout = Math.min(Math.max(0, timers.peek()!.when - this.time()), 24 * 3600);
+    if (this.#pendingBridges > 0 && this.#host === null) timeout = 0; // nothing else would wake us
+    if (this.#host && timeout !== 0) timeout = this.#host.clampTimeout(timeout);
+
+    const events = this.selector.select(timeout);
+    const ready = this.#ready;
+    for (const [key, mask] of events) {
+      const handles = key.data;
+      if (mask & EVENT_READ && handles.reader) {
+        if (handles.reader.cancelled()) this.removeReader(key.fd);
+        else ready.push(handles.reader);
+      }
+      if (mask & EVENT_WRITE && handles.writer) {
+        if (handles.writer.cancelled()) this.removeWriter(key.fd);
+        else ready.push(handles.writer);
+      }
+    }
+
+    const endTime = this.time() + 1e-9;
+    let fired = 0;
+    for (let top = timers.peek(); top && top.when < endTime; top = timers.peek()) {
+      timers.pop();
+      top.scheduled = false;
+      if (top.cancelled()) {
+        this.#cancelledTimers -= 1;
+        continue;
+      }
+      ready.push(top);
+      fired += 1;
+    }
+
+    // Callbacks scheduled while these run wait for the next iteration.
+    const todo = ready;
+    this.#ready = this.#spare;
+    let ran = 0;
+    if (this.#debug) {
+      for (let i = 0; i < todo.length; i++) {
+        const h = todo[i]!;
+        if (h.cancelled()) continue;
+        const t0 = this.time();
+        h.run();
+        ran += 1;
+        const dt = this.time() - t0;
+        if (dt >= this.slowCallbackDuration) log(`Executing ${h.toString()} took ${dt.toFixed(3)} seconds`);
+      }
+    } else {
+      for (let i = 0; i < todo.length; i++) {
+        const h = todo[i]!;
+        if (h.cancelled()) continue;
+        h.run();
+        ran += 1;
+      }
+    }
+    todo.length = 0;
+    this.#spare = todo;
+    this.#iteration += 1;
+    this.#lastStats = { iteration: this.#iteration, fdsReady: events.length, timersFired: fired, callbacksRun: ran, selectTimeout: timeout };
+  }
+
+  /**
+   * Runs iterations until stop(). Returns a promise because the host (Node) gets turns between
+   * iterations when it has work; with a fake selector and no promises it completes synchronously.
+   */
+  async runForever(): Promise<void> {
+    this.#checkRunnable();
+    this.#running = true;
+    setRunningLoop(this);
+    this.#host?.attach(this);
+    this.#lastTurn = this.time();
+    try {
+      for (;;) {
+        this.runOnce();
+        if (this.#stopping) break;
+        if (this.#turnRequested || (this.#pendingBridges > 0 && this.#ready.length === 0) || this.time() - this.#lastTurn > HOST_FAIRNESS) {
+          this.#turnRequested = false;
+          // The loop stays "running" during the turn: Node callbacks may use getRunningLoop().
+          await hostTurn();
+          this.#lastTurn = this.time();
+        }
+      }
+    } finally {
+      this.#stopping = false;
+      this.#running = false;
+      this.#host?.detach(this);
+      setRunningLoop(null);
+    }
+  }
+
+  /** Runs until the future (or coroutine, wrapped in a task) is done; returns its result. */
+  async runUntilComplete<T>(future: Future<T> | Coroutine<T> | PromiseLike<T>): Promise<T> {
+    this.#checkRunnable();
+    const fut = this.ensureFuture(future);
+    const stop = () => this.stop();
+    fut.addDoneCallback(stop);
+    try {
+      await this.runForever();
+    } catch (err) {
+      if (fut.done() && !fut.cancelled()) fut.exception(); // the original error is the interesting one
+      throw err;
+    } finally {
+      fut.removeDoneCallback(stop);
+    }
+    if (!fut.done()) throw new RuntimeError('Event loop stopped before Future completed.');
+    return fut.result();
+  }
+
+  /** Stops after the current iteration (callbacks already queued still run once). */
+  stop(): void {
+    this.#stopping = true;
+  }
+
+  isRunning(): boolean {
+    return this.#running;
+  }
+
+  isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** Closes the loop: drops queued callbacks and timers, closes the selector. Idempotent. */
+  close(): void {
+    if (this.#running) throw new RuntimeError('Cannot close a running event loop');
+    if (this.#closed) return;
+    this.#reportUnretrieved();
+    this.#closed = true;
+    this.#ready.length = 0;
+    for (const h of this.#timers.items()) h.cancel();
+    this.#timers = new TimerHeap();
+    this.selector.close();
+  }
+
+  /** Wraps a coroutine or thenable in a task on this loop; a future is returned as it is. */
+  ensureFuture<T>(value: Future<T> | Coroutine<T> | PromiseLike<T>): Future<T> {
+    if (value instanceof Future) {
+      if (value.getLoop() !== this) throw new RuntimeError('The future belongs to a different loop than the one specified as the loop argument');
+      return value;
+    }
+    if (value instanceof Coroutine) return this.createTask(value);
+    if (value && typeof (value as PromiseLike<T>).then === 'function') return this._wrapThenable(value as PromiseLike<T>);
+    throw new TypeError(`An asyncio.Future, a coroutine or an awaitable is required, got ${String(value)}`);
+  }
+
+  // ---- I/O readiness ------------------------------------------------------------------------
+
+  /** Calls callback(...args) whenever fd is readable, until removeReader(fd). */
+  addReader(fd: number, callback: (...args: any[]) => unknown, ...args: unknown[]): Handle {
+    if (this.#closed) this.#raiseClosed('addReader');
+    const h = new Handle(callback, args, this);
+    const key = this.selector.getKey(fd);
+    if (!key) this.selector.register(fd, EVENT_READ, { reader: h, writer: null });
+    else {
+      const old = key.data.reader;
+      this.selector.modify(fd, key.events | EVENT_READ, { reader: h, writer: key.data.writer });
+      old?.cancel();
+    }
+    return h;
+  }
+
+  removeReader(fd: number): boolean {
+    if (this.#closed) return false;
+    const key = this.selector.getKey(fd);
+    if (!key) return false;
+    const { reader, writer } = key.data;
+    const events = key.events & ~EVENT_READ;
+    if (events === 0) this.selector.unregister(fd);
+    else this.selector.modify(fd, events, { reader: null, writer });
+    if (!reader) return false;
+    reader.cancel();
+    return true;
+  }
+
+  addWriter(fd: number, callback: (...args: any[]) => unknown, ...args: unknown[]): Handle {
+    if (this.#closed) this.#raiseClosed('addWriter');
+    const h = new Handle(callback, args, this);
+    const key = this.selector.getKey(fd);
+    if (!key) this.selector.register(fd, EVENT_WRITE, { reader: null, writer: h });
+    else {
+      const old = key.data.writer;
+      this.selector.modify(fd, key.events | EVENT_WRITE, { reader: key.data.reader, writer: h });
+      old?.cancel();
+    }
+    return h;
+  }
+
+  removeWriter(fd: number): boolean {
+    if (this.#closed) return false;
+    const key = this.selector.getKey(fd);
+    if (!key) return false;
+    const { reader, writer } = key.data;
+    const events = key.events & ~EVENT_WRITE;
+    if (events === 0) this.selector.unregister(fd);
+    else this.selector.modify(fd, events, { reader, writer: null });
+    if (!writer) return false;
+    writer.cancel();
+    return true;
+  }
+
+  // ---- errors and debug ---------------------------------------------------------------------
+
+  setExceptionHandler(handler: ExceptionHandler | null): void {
+    if (handler !== null && typeof handler !== 'function') throw new TypeError(`A callable object or null is expected, got ${String(handler)}`);
+    this.#exceptionHandler = handler;
+  }
+
+  getExceptionHandler(): ExceptionHandler | null {
+    return this.#exceptionHandler;
+  }
+
+  /** Logs the context: message, the future or task, and the exception's traceback. */
+  defaultExceptionHandler(context: ExceptionContext): void {
+    log(formatExceptionContext(context));
+  }
+
+  /** Reports an error that has no caller to raise to (a failing callback, an unretrieved exception). */
+  callExceptionHandler(context: ExceptionContext): void {
+    if (this.#exceptionHandler === null) {
+      try {
+        this.defaultExceptionHandler(context);
+      } catch (err) {
+        log(`Exception in default exception handler: ${String(err)}`);
+      }
+      return;
+    }
+    try {
+      this.#exceptionHandler(this, context);
+    } catch (err) {
+      try {
+        this.defaultExceptionHandler({ message: 'Unhandled error in exception handler', exception: err, context });
+      } catch {
+        log(`Exception in default exception handler: ${String(err)}`);
+      }
+    }
+  }
+
+  /** Debug mode: slow-callback warnings, creation sites of tasks and coroutines, never-awaited reports. */
+  setDebug(enabled: boolean): void {
+    this.#debug = Boolean(enabled);
+    if (enabled) setCoroutineCreationTracking(true);
+    else if (coroutineCreationTracking()) setCoroutineCreationTracking(false);
+  }
+
+  getDebug(): boolean {
+    return this.#debug;
+  }
+
+  // ---- introspection accessors (read by runtime/introspection) ------------------------------
+
+  get iteration(): number {
+    return this.#iteration;
+  }
+
+  get lastIteration(): IterationStats {
+    return this.#lastStats;
+  }
+
+  /** Handles queued for the next iteration (not a copy: do not modify). */
+  readyHandles(): readonly Handle[] {
+    return this.#ready;
+  }
+
+  /** Scheduled timers, cancelled ones excluded, soonest first. */
+  scheduledTimers(): TimerHandle[] {
+    return this.#timers
+      .items()
+      .filter((h) => !h.cancelled())
+      .sort((a, b) => a.when - b.when || a.seq - b.seq);
+  }
+
+  /** Native promises awaited by tasks that have not settled yet. */
+  get pendingPromises(): number {
+    return this.#pendingBridges;
+  }
+
+  // ---- host integration (internal) ----------------------------------------------------------
+
+  /** @internal Asks runForever to give the host a turn after this iteration. */
+  _requestHostTurn(): void {
+    this.#turnRequested = true;
+  }
+
+  /** @internal A future that completes when the thenable settles (on Node's loop). */
+  _wrapThenable<T>(thenable: PromiseLike<T>): Future<T> {
+    const fut = new Future<T>({ loop: this });
+    setWaitReason(fut, { kind: 'promise' });
+    this.#pendingBridges += 1;
+    let settled = false;
+    const settle = () => {
+      if (settled) return false;
+      settled = true;
+      this.#pendingBridges -= 1;
+      this.#turnRequested = true;
+      return !fut.done() && !this.#closed;
+    };
+    try {
+      thenable.then(
+        (value) => {
+          if (settle()) fut.setResult(value);
+        },
+        (err) => {
+          if (settle()) fut.setException(err);
+        },
+      );
+    } catch (err) {
+      if (settle()) fut.setException(err);
+    }
+    return fut;
+  }
+
+  /** @internal A native promise that settles with the future (for native `await` of our futures). */
+  _futureToPromise<T>(fut: Future<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      fut.addDoneCallback((f) => {
+        try {
+          resolve(f.result());
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+  }
+
+  /** @internal Remembers a future whose exception nobody retrieved yet, to report it at close(). */
+  _trackUnretrieved(fut: Future<unknown>, pending: { live: boolean }, context: () => ExceptionContext): void {
+    const entry = { ref: new WeakRef(fut), pending, context };
+    this.#unretrieved.add(entry);
+    if (this.#unretrieved.size > 256) {
+      for (const e of this.#unretrieved) if (!e.pending.live || !e.ref.deref()) this.#unretrieved.delete(e);
+    }
+  }
+
+  #reportUnretrieved(): void {
+    for (const e of this.#unretrieved) {
+      if (e.pending.live && e.ref.deref()) {
+        e.pending.live = false;
+        this.callExceptionHandler(e.context());
+      }
+    }
+    this.#unretrieved.clear();
+  }
+
+  #checkRunnable(): void {
+    if (this.#closed) this.#raiseClosed('runForever');
+    if (this.#running) throw new RuntimeError('This event loop is already running');
+    if (peekRunningLoop() !== null) throw new RuntimeError('Cannot run the event loop while another loop is running');
+  }
+
+  #raiseClosed(method: string): never {
+    throw new RuntimeError(`Event loop is closed (loop.${method}() called after loop.close())`);
+  }
+}

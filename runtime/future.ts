@@ -1,0 +1,225 @@
+import { CancelledError, InvalidStateError, describeError } from './errors';
+import type { ExceptionContext } from './handles';
+import { shortRepr } from './handles';
+import { getRunningLoop } from './running';
+import type { EventLoop } from './event-loop';
+
+export type FutureState = 'PENDING' | 'CANCELLED' | 'FINISHED';
+export type DoneCallback<T> = (fut: Future<T>) => void;
+
+/**
+ * What will complete a pending future, for the debugger's "Awaiting" view and task names.
+ * Set by whoever creates the future (sleep, a socket wait, gather, a lock, ...).
+ */
+export type WaitReason =
+  | { kind: 'timer'; when: number; delay: number }
+  | { kind: 'fd'; fd: number; events: 'read' | 'write' }
+  | { kind: 'task'; task: Future<unknown> }
+  | { kind: 'gather'; children: readonly Future<unknown>[] }
+  | { kind: 'wait'; children: readonly Future<unknown>[]; mode: string }
+  | { kind: 'primitive'; primitive: string; name?: string }
+  | { kind: 'promise' }
+  | { kind: 'other'; what: string };
+
+let nextFutureId = 1;
+let setWaitReasonImpl: (fut: Future<any>, reason: WaitReason | undefined) => void;
+let takeLogTracebackImpl: (fut: Future<any>) => void;
+
+/** Reports exceptions that no one retrieved before the future was garbage-collected. */
+const unretrieved = new FinalizationRegistry<{ loop: EventLoop; context: () => ExceptionContext; pending: { live: boolean } }>(
+  (held) => {
+    if (held.pending.live && !held.loop.isClosed()) held.loop.callExceptionHandler(held.context());
+  },
+);
+
+/**
+ * A result that is not there yet (asyncio.Future).
+ * Invariant: the state moves once, from PENDING to CANCELLED or FINISHED; at that moment every
+ * done-callback is scheduled with callSoon (never called synchronously) and the list is emptied.
+ */
+export class Future<T = unknown> implements PromiseLike<T> {
+  readonly id = nextFutureId++;
+  #loop: EventLoop;
+  #state: FutureState = 'PENDING';
+  #result: T | undefined = undefined;
+  #exception: unknown = undefined;
+  #hasException = false;
+  #callbacks: ((fut: any) => void)[] = [];
+  #cancelMessage: string | undefined = undefined;
+  #cancelledError: CancelledError | undefined = undefined;
+  #waitReason: WaitReason | undefined = undefined;
+  /** Set while an exception is stored and nobody has looked at it (asyncio's _log_traceback). */
+  #logTraceback: { live: boolean } | null = null;
+
+  static {
+    setWaitReasonImpl = (fut, reason) => {
+      fut.#waitReason = reason;
+    };
+    takeLogTracebackImpl = (fut) => {
+      if (fut.#logTraceback) fut.#logTraceback.live = false;
+    };
+  }
+
+  constructor(options: { loop?: EventLoop } = {}) {
+    this.#loop = options.loop ?? getRunningLoop();
+  }
+
+  getLoop(): EventLoop {
+    return this.#loop;
+  }
+
+  /** The state as asyncio names it: PENDING, CANCELLED or FINISHED. */
+  get state(): FutureState {
+    return this.#state;
+  }
+
+  /** What will complete this future, when its creator said so. */
+  get waitReason(): WaitReason | undefined {
+    return this.#waitReason;
+  }
+
+  done(): boolean {
+    return this.#state !== 'PENDING';
+  }
+
+  cancelled(): boolean {
+    return this.#state === 'CANCELLED';
+  }
+
+  /** The result; raises the stored exception, CancelledError, or InvalidStateError if not done. */
+  result(): T {
+    if (this.#state === 'CANCELLED') throw this.makeCancelledError();
+    if (this.#state !== 'FINISHED') throw new InvalidStateError('Result is not ready.');
+    this.#retrieved();
+    if (this.#hasException) throw this.#exception;
+    return this.#result as T;
+  }
+
+  /** The stored exception or null; raises CancelledError if cancelled, InvalidStateError if not done. */
+  exception(): unknown {
+    if (this.#state === 'CANCELLED') throw this.makeCancelledError();
+    if (this.#state !== 'FINISHED') throw new InvalidStateError('Exception is not set.');
+    this.#retrieved();
+    return this.#hasException ? this.#exception : null;
+  }
+
+  setResult(result: T): void {
+    if (this.#state !== 'PENDING') throw new InvalidStateError(`${this.#state}: ${this.toString()}`);
+    this.#result = result;
+    this.#state = 'FINISHED';
+    this.#scheduleCallbacks();
+  }
+
+  setException(exception: unknown): void {
+    if (this.#state !== 'PENDING') throw new InvalidStateError(`${this.#state}: ${this.toString()}`);
+    this.#exception = exception;
+    this.#hasException = true;
+    this.#state = 'FINISHED';
+    this.#scheduleCallbacks();
+    const pending = { live: true };
+    this.#logTraceback = pending;
+    const loop = this.#loop;
+    const describe = () => this.exceptionContext();
+    unretrieved.register(this, { loop, context: describe, pending });
+    loop._trackUnretrieved(this, pending, describe);
+  }
+
+  /** Cancels the future and schedules its callbacks; false if it was already done. */
+  cancel(msg?: string): boolean {
+    takeLogTracebackImpl(this);
+    if (this.#state !== 'PENDING') return false;
+    this.#state = 'CANCELLED';
+    this.#cancelMessage = msg;
+    this.#scheduleCallbacks();
+    return true;
+  }
+
+  addDoneCallback(fn: DoneCallback<T>): void {
+    if (this.#state !== 'PENDING') this.#loop.callSoon(fn, this);
+    else this.#callbacks.push(fn);
+  }
+
+  /** Removes every occurrence of fn; returns how many were removed. */
+  removeDoneCallback(fn: DoneCallback<T>): number {
+    const before = this.#callbacks.length;
+    this.#callbacks = this.#callbacks.filter((cb) => cb !== fn);
+    return before - this.#callbacks.length;
+  }
+
+  /** The pending callbacks, for introspection. */
+  get callbacks(): readonly ((fut: Future<any>) => void)[] {
+    return this.#callbacks;
+  }
+
+  /** The message given to cancel(), if any. */
+  get cancelMessage(): string | undefined {
+    return this.#cancelMessage;
+  }
+
+  /** The CancelledError this future raises, made once so re-raising keeps its identity. */
+  protected makeCancelledError(): CancelledError {
+    if (this.#cancelledError === undefined) this.#cancelledError = new CancelledError(this.#cancelMessage);
+    return this.#cancelledError;
+  }
+
+  /** @internal Lets a Task record the CancelledError its coroutine raised as the one it re-raises. */
+  protected setCancelledError(err: CancelledError): void {
+    this.#cancelledError = err;
+  }
+
+  /** The context reported when an exception of this future was never retrieved. */
+  protected exceptionContext(): ExceptionContext {
+    return { message: `${this.constructor.name} exception was never retrieved`, exception: this.#exception, future: this };
+  }
+
+  /** Lets native `await` and Promise combinators wait for this future. */
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.#loop._futureToPromise(this).then(onFulfilled, onRejected);
+  }
+
+  #retrieved(): void {
+    if (this.#logTraceback) {
+      this.#logTraceback.live = false;
+      this.#logTraceback = null;
+    }
+  }
+
+  #scheduleCallbacks(): void {
+    const callbacks = this.#callbacks;
+    if (callbacks.length === 0) return;
+    this.#callbacks = [];
+    for (const cb of callbacks) this.#loop.callSoon(cb, this);
+  }
+
+  /** `<Future pending>`, `<Future finished result=5>`, as asyncio's repr. */
+  toString(): string {
+    return `<${this.constructor.name} ${this.reprInfo().join(' ')}>`;
+  }
+
+  protected reprInfo(): string[] {
+    const info: string[] = [this.#state.toLowerCase()];
+    if (this.#state === 'FINISHED') {
+      if (this.#hasException) info.push(`exception=${describeError(this.#exception)}`);
+      else info.push(`result=${shortRepr(this.#result)}`);
+    }
+    if (this.#callbacks.length > 0) info.push(`cb=[${this.#callbacks.map((c) => c.name || '<callback>').join(', ')}]`);
+    return info;
+  }
+}
+
+/** Records what will complete a future (see WaitReason). */
+export function setWaitReason(fut: Future<any>, reason: WaitReason | undefined): void {
+  setWaitReasonImpl(fut, reason);
+}
+
+/** Marks a future's exception as seen without raising it (asyncio's `fut._log_traceback = False`). */
+export function markRetrieved(fut: Future<any>): void {
+  takeLogTracebackImpl(fut);
+}
+
+export function isFuture(value: unknown): value is Future<unknown> {
+  return value instanceof Future;
+}

@@ -1,0 +1,88 @@
+import { Coroutine, isGenerator } from './coroutine';
+import { RuntimeError } from './errors';
+import { EventLoop, type EventLoopOptions } from './event-loop';
+import type { Future } from './future';
+import { peekRunningLoop } from './running';
+import { allTasks, describeValue, type Task } from './task';
+
+export interface RunOptions extends EventLoopOptions {
+  /** Makes the loop to run on (for tests: a loop with a fake clock and selector). */
+  loopFactory?: () => EventLoop;
+}
+
+/**
+ * Runs a coroutine on a new event loop and closes the loop (asyncio.run): when main finishes, the
+ * tasks still running are cancelled and awaited, then the loop is closed.
+ * Returns a promise because Node must get turns while our loop runs; its value is main's result.
+ */
+export async function run<T>(main: Coroutine<T> | PromiseLike<T> | Generator<unknown, T, unknown>, options: RunOptions = {}): Promise<T> {
+  if (peekRunningLoop() !== null) {
+    if (main instanceof Coroutine) main.close();
+    throw new RuntimeError('run() cannot be called from a running event loop (await the coroutine, or use createTask())');
+  }
+  if (isGenerator(main)) main = new Coroutine(main as Generator<unknown, T, unknown>);
+  if (!(main instanceof Coroutine)) throw new TypeError(`run(): a coroutine was expected, got ${describeValue(main)}`);
+  const { loopFactory, ...loopOptions } = options;
+  const loop = loopFactory ? loopFactory() : new EventLoop(loopOptions);
+  const task = loop.createTask(main, {});
+  (loop as { mainTask?: Task<unknown> }).mainTask = task;
+  const interrupt = installInterruptHandler(loop, task);
+  try {
+    return await loop.runUntilComplete(task);
+  } finally {
+    interrupt.uninstall();
+    try {
+      await cancelAllTasks(loop);
+    } finally {
+      loop.close();
+    }
+    if (interrupt.interrupted && task.cancelled()) throw new KeyboardInterrupt();
+  }
+}
+
+/** Raised by run() when Ctrl-C (SIGINT) cancelled the main task, as asyncio.run raises KeyboardInterrupt. */
+export class KeyboardInterrupt extends Error {
+  override name = 'KeyboardInterrupt';
+  constructor() {
+    super('interrupted (Ctrl-C): the main task was cancelled');
+  }
+}
+
+/** Ctrl-C cancels the main task once; a second Ctrl-C before it ends exits at once (as asyncio.run). */
+function installInterruptHandler(loop: EventLoop, main: Future<unknown>): { uninstall(): void; interrupted: boolean } {
+  const state = {
+    interrupted: false,
+    uninstall: () => process.removeListener('SIGINT', onSigint),
+  };
+  function onSigint(): void {
+    if (state.interrupted || main.done()) {
+      process.exit(130);
+    }
+    state.interrupted = true;
+    loop.callSoonThreadsafe(() => main.cancel());
+  }
+  if (!process.env.COROSCOPE_NO_SIGINT) process.on('SIGINT', onSigint);
+  return state;
+}
+
+async function cancelAllTasks(loop: EventLoop): Promise<void> {
+  const tasks = [...allTasks(loop)];
+  if (tasks.length === 0) return;
+  for (const t of tasks) t.cancel();
+  const all = loop.createFuture<void>();
+  let remaining = tasks.length;
+  for (const t of tasks) {
+    t.addDoneCallback(() => {
+      remaining -= 1;
+      if (remaining === 0 && !all.done()) all.setResult();
+    });
+  }
+  await loop.runUntilComplete(all);
+  for (const t of tasks) {
+    if (t.cancelled()) continue;
+    const exception = t.exception();
+    if (exception !== null) {
+      loop.callExceptionHandler({ message: 'unhandled exception during run() shutdown', exception, task: t });
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// The running loop, one per process at a time (asyncio keeps one per thread; Node has one thread).
+import { RuntimeError } from './errors';
+import type { EventLoop } from './event-loop';
+
+let running: EventLoop | null = null;
+
+/** The loop that is running now; a RuntimeError outside one, as asyncio.get_running_loop(). */
+export function getRunningLoop(): EventLoop {
+  if (running === null) {
+    throw new RuntimeError('no running event loop: call this from a coroutine or callback run by run() or loop.runForever()');
+  }
+  return running;
+}
+
+/** The running loop or null, without raising. */
+export function peekRunningLoop(): EventLoop | null {
+  return running;
+}
+
+/** @internal Called by EventLoop when it starts and stops running. */
+export function setRunningLoop(loop: EventLoop | null): void {
+  running = loop;
+}

@@ -1,0 +1,37 @@
+// The readiness multiplexer the loop waits in. It knows nothing about the loop (as Lib/selectors.py):
+// it maps fds to interest and returns which are ready.
+
+export const EVENT_READ = 1;
+export const EVENT_WRITE = 2;
+
+/** A registration: the fd, the events of interest, and the caller's data (the loop keeps its handles there). */
+export interface SelectorKey<D = unknown> {
+  readonly fd: number;
+  readonly events: number;
+  readonly data: D;
+}
+
+/** One ready fd: its key and which of its events are ready. */
+export type SelectorEvent<D = unknown> = readonly [key: SelectorKey<D>, events: number];
+
+export interface Selector<D = unknown> {
+  /** 'select', 'poll', 'epoll', 'kqueue' or 'fake': shown to the user in the debugger. */
+  readonly kind: string;
+  register(fd: number, events: number, data: D): SelectorKey<D>;
+  unregister(fd: number): SelectorKey<D>;
+  modify(fd: number, events: number, data: D): SelectorKey<D>;
+  /**
+   * Waits until some registered fd is ready or `timeout` seconds pass (null: no limit, 0: poll).
+   * Interrupted system calls return an empty list rather than raising (PEP 475 style).
+   */
+  select(timeout: number | null): SelectorEvent<D>[];
+  getKey(fd: number): SelectorKey<D> | undefined;
+  getMap(): ReadonlyMap<number, SelectorKey<D>>;
+  close(): void;
+}
+
+/** Validates the events mask and fd shared by every implementation. */
+export function checkRegistration(fd: number, events: number): void {
+  if (!Number.isInteger(fd) || fd < 0) throw new RangeError(`invalid file descriptor: ${String(fd)} (must be a non-negative integer)`);
+  if (events === 0 || (events & ~(EVENT_READ | EVENT_WRITE)) !== 0) throw new RangeError(`invalid events: ${events} (use EVENT_READ, EVENT_WRITE or both)`);
+}

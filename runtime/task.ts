@@ -1,0 +1,367 @@
+import { Coroutine, isGenerator } from './coroutine';
+import { CancelledError, RuntimeError } from './errors';
+import { Future, markRetrieved } from './future';
+import type { ExceptionContext } from './handles';
+import { siteOf, takeAwaitSite, type Site } from './sites';
+import type { EventLoop } from './event-loop';
+import { getRunningLoop } from './running';
+
+export type TaskState = 'PENDING' | 'CANCELLED' | 'FINISHED';
+
+/** One entry of a task's await chain: a coroutine and the await it is suspended at. */
+export interface StackEntry {
+  readonly coroutine: Coroutine<unknown>;
+  /** The source site of the `await` it is suspended at, when the loader recorded one. */
+  readonly site: Site | undefined;
+}
+
+/** Sentinel a coroutine yields to give up the CPU for exactly one loop iteration (sleep(0)). */
+export const YIELD = Symbol('coroscope.yield');
+
+/** Hooks for an attached debugger; null when none is attached, so they cost one check. */
+export interface TaskHooks {
+  spawned(task: Task<unknown>): void;
+  resuming(task: Task<unknown>): void;
+  suspended(task: Task<unknown>): void;
+  exited(task: Task<unknown>): void;
+}
+let hooks: TaskHooks | null = null;
+export function setTaskHooks(next: TaskHooks | null): void {
+  hooks = next;
+}
+
+let nextTaskNumber = 1;
+/** Every task not yet done, per loop (asyncio keeps a WeakSet; ours drops them when done). */
+const liveTasks = new WeakMap<EventLoop, Set<Task<unknown>>>();
+
+/** Error frames recorded while an exception unwinds a task's await chain (outermost first). */
+const awaitChains = new WeakMap<object, StackEntry[]>();
+
+/**
+ * A coroutine scheduled on the loop (asyncio.Task), with its whole await chain.
+ *
+ * Invariant (as CPython's tasks.py): either #waiter is null and #step is scheduled (or running),
+ * or #waiter is a pending Future this task awaits and #step is not scheduled.
+ * #stack holds the coroutine being awaited by the one below it; the task's own coroutine is #stack[0].
+ */
+export class Task<T = unknown> extends Future<T> {
+  readonly coro: Coroutine<T>;
+  #name: string;
+  #stack: Coroutine<unknown>[];
+  #waiter: Future<unknown> | null = null;
+  #mustCancel = false;
+  #cancelMessage: string | undefined = undefined;
+  #numCancelsRequested = 0;
+  /** Where the task was created (debug mode), for reports and the debugger. */
+  readonly createdAt: string | undefined;
+  /** The task that created this one, if any (for the debugger's parent/children). */
+  readonly parent: Task<unknown> | null;
+  #sendValue: unknown = undefined;
+  #stepHandle: () => void;
+  #wakeupFn: (fut: Future<unknown>) => void;
+
+  constructor(coro: Coroutine<T> | Generator<unknown, T, unknown>, options: { loop?: EventLoop; name?: string } = {}) {
+    const loop = options.loop ?? getRunningLoop();
+    super({ loop });
+    if (isGenerator(coro)) coro = new Coroutine(coro as Generator<unknown, T, unknown>);
+    if (!(coro instanceof Coroutine)) {
+      throw new TypeError(`a coroutine was expected, got ${describeValue(coro)}`);
+    }
+    coro.claim();
+    this.coro = coro;
+    this.#stack = [coro];
+    this.#name = options.name ?? `Task-${nextTaskNumber++}`;
+    this.parent = loop._currentTask;
+    this.createdAt = loop.getDebug() ? captureCreation() : coro.createdAt;
+    this.#stepHandle = () => this.#step();
+    (this.#stepHandle as { description?: () => string }).description = () => `${this.toString()}.step()`;
+    this.#wakeupFn = (fut) => this.#wakeup(fut);
+    loop.callSoon(this.#stepHandle);
+    let set = liveTasks.get(loop);
+    if (!set) liveTasks.set(loop, (set = new Set()));
+    set.add(this);
+    hooks?.spawned(this);
+  }
+
+  getName(): string {
+    return this.#name;
+  }
+
+  setName(name: string): void {
+    this.#name = String(name);
+  }
+
+  getCoro(): Coroutine<T> {
+    return this.coro;
+  }
+
+  /** The await chain, outermost first and innermost last (CPython's get_stack gives only the top frame). */
+  getStack(): StackEntry[] {
+    if (this.done()) return [];
+    return this.#stack.map((c) => ({ coroutine: c, site: siteOf(c.awaitSite) }));
+  }
+
+  /** The future this task is blocked on, or null if it is scheduled to run. */
+  get waitingOn(): Future<unknown> | null {
+    return this.#waiter;
+  }
+
+  /** Requests cancellation: CancelledError is raised inside the coroutine at its await point. */
+  override cancel(msg?: string): boolean {
+    markRetrieved(this);
+    if (this.done()) return false;
+    this.#numCancelsRequested += 1;
+    if (this.#waiter !== null && this.#waiter.cancel(msg)) {
+      // The waiter's callback (#wakeup) will throw CancelledError into the coroutine.
+      return true;
+    }
+    this.#mustCancel = true;
+    this.#cancelMessage = msg;
+    return true;
+  }
+
+  /** How many cancellation requests are outstanding (for TaskGroup and timeout). */
+  cancelling(): number {
+    return this.#numCancelsRequested;
+  }
+
+  uncancel(): number {
+    if (this.#numCancelsRequested > 0) this.#numCancelsRequested -= 1;
+    return this.#numCancelsRequested;
+  }
+
+  override setResult(_result: T): void {
+    throw new RuntimeError('Task does not support setResult()');
+  }
+
+  override setException(_exception: unknown): void {
+    throw new RuntimeError('Task does not support setException()');
+  }
+
+  /** One step: send the awaited value (or throw the error) into the innermost coroutine and go on until it must wait. */
+  #step(error?: unknown, hasError = false): void {
+    if (this.done()) throw new RuntimeError(`step(): already done: ${this.toString()}`);
+    if (this.#mustCancel) {
+      error = this.makeCancelledError();
+      hasError = true;
+      this.#mustCancel = false;
+    }
+    const loop = this.getLoop();
+    const stack = this.#stack;
+    let value = this.#sendValue;
+    this.#sendValue = undefined;
+    loop._currentTask = this;
+    hooks?.resuming(this);
+    try {
+      for (;;) {
+        const top = stack[stack.length - 1]!;
+        const gen = top.gen;
+        let r: IteratorResult<unknown, unknown>;
+        top.state = 'RUNNING';
+        try {
+          r = hasError ? gen.throw(error) : gen.next(value);
+        } catch (err) {
+          // The coroutine raised: pop it and raise in the one that awaited it.
+          top.state = 'CLOSED';
+          recordAwaitFrame(err, top);
+          stack.pop();
+          if (stack.length === 0) return this.#finishWithError(err);
+          error = err;
+          hasError = true;
+          continue;
+        }
+        if (r.done) {
+          top.state = 'CLOSED';
+          stack.pop();
+          if (stack.length === 0) return this.#finishWithResult(r.value as T);
+          value = r.value;
+          error = undefined;
+          hasError = false;
+          continue;
+        }
+        top.state = 'SUSPENDED';
+        top.awaitSite = takeAwaitSite();
+        const awaited = r.value;
+        hasError = false;
+        error = undefined;
+        value = undefined;
+
+        if (awaited instanceof Coroutine) {
+          // `await coro()`: the callee runs on this task's stack, as `yield from` would.
+          try {
+            awaited.claim();
+          } catch (err) {
+            error = err;
+            hasError = true;
+            continue;
+          }
+          stack.push(awaited);
+          continue;
+        }
+        if (awaited instanceof Future) {
+          if (awaited === this) {
+            error = new RuntimeError(`Task cannot await on itself: ${this.toString()}`);
+            hasError = true;
+            continue;
+          }
+          if (awaited.getLoop() !== loop) {
+            error = new RuntimeError(`Task ${this.toString()} got Future ${awaited.toString()} attached to a different loop`);
+            hasError = true;
+            continue;
+          }
+          if (awaited.done()) {
+            // A done future does not suspend the task (Future.__await__ returns at once).
+            try {
+              value = awaited.result();
+            } catch (err) {
+              error = err;
+              hasError = true;
+            }
+            continue;
+          }
+          awaited.addDoneCallback(this.#wakeupFn);
+          this.#waiter = awaited;
+          if (this.#mustCancel) {
+            if (awaited.cancel(this.#cancelMessage)) this.#mustCancel = false;
+          }
+          hooks?.suspended(this);
+          return;
+        }
+        if (awaited === YIELD) {
+          // sleep(0): give every other ready callback one turn, then continue.
+          loop.callSoon(this.#stepHandle);
+          hooks?.suspended(this);
+          return;
+        }
+        if (isThenable(awaited)) {
+          const fut = loop._wrapThenable(awaited);
+          if (fut.done()) {
+            value = fut.result();
+            continue;
+          }
+          fut.addDoneCallback(this.#wakeupFn);
+          this.#waiter = fut;
+          if (this.#mustCancel && fut.cancel(this.#cancelMessage)) this.#mustCancel = false;
+          hooks?.suspended(this);
+          return;
+        }
+        if (isGenerator(awaited)) {
+          // A hand-written generator coroutine (the desugared form) awaited directly.
+          stack.push(new Coroutine(awaited as Generator<unknown, unknown, unknown>));
+          stack[stack.length - 1]!.claim();
+          continue;
+        }
+        const where = siteOf(top.awaitSite);
+        error = new TypeError(
+          `object ${describeValue(awaited)} can't be used in 'await' expression` +
+            (where ? ` (at ${where.file}:${where.line}:${where.column}, in ${top.name})` : ` (in ${top.name})`),
+        );
+        hasError = true;
+      }
+    } finally {
+      loop._currentTask = null;
+    }
+  }
+
+  #wakeup(fut: Future<unknown>): void {
+    this.#waiter = null;
+    try {
+      this.#sendValue = fut.result();
+    } catch (err) {
+      return this.#step(err, true);
+    }
+    this.#step();
+  }
+
+  #finishWithResult(result: T): void {
+    if (this.#mustCancel) {
+      // Cancelled right before the coroutine returned.
+      this.#mustCancel = false;
+      super.cancel(this.#cancelMessage);
+    } else {
+      super.setResult(result);
+    }
+    this.#exit();
+  }
+
+  #finishWithError(err: unknown): void {
+    if (err instanceof CancelledError) {
+      this.setCancelledError(err);
+      super.cancel(err.message || undefined);
+    } else {
+      super.setException(err);
+    }
+    this.#exit();
+  }
+
+  #exit(): void {
+    liveTasks.get(this.getLoop())?.delete(this);
+    hooks?.exited(this);
+  }
+
+  protected override exceptionContext(): ExceptionContext {
+    const context = super.exceptionContext();
+    context.message = `Task exception was never retrieved`;
+    context.task = this;
+    if (this.createdAt) context.sourceTraceback = this.createdAt;
+    return context;
+  }
+
+  protected override reprInfo(): string[] {
+    const info = super.reprInfo();
+    if (this.#mustCancel) info[0] = 'cancelling';
+    info.splice(1, 0, `name='${this.#name}'`);
+    const top = this.#stack[this.#stack.length - 1];
+    if (!this.done() && top) {
+      const site = siteOf(top.awaitSite);
+      info.push(`coro=<${this.coro.name}() ${site ? `running at ${site.file}:${site.line}` : top.state.toLowerCase()}>`);
+    }
+    if (this.#waiter) info.push(`wait_for=${this.#waiter.toString()}`);
+    return info;
+  }
+}
+
+/** The task running now on the given (or running) loop, or null (asyncio.current_task). */
+export function currentTask(loop?: EventLoop): Task<unknown> | null {
+  return (loop ?? getRunningLoop())._currentTask;
+}
+
+/** The tasks of the loop that are not done yet (asyncio.all_tasks). */
+export function allTasks(loop?: EventLoop): Set<Task<unknown>> {
+  return new Set(liveTasks.get(loop ?? getRunningLoop()) ?? []);
+}
+
+/** The await chain an exception unwound through, outermost first, for tracebacks. */
+export function awaitChainOf(err: unknown): readonly StackEntry[] {
+  return (typeof err === 'object' && err !== null && awaitChains.get(err)) || [];
+}
+
+function recordAwaitFrame(err: unknown, coroutine: Coroutine<unknown>): void {
+  if (typeof err !== 'object' || err === null) return;
+  let chain = awaitChains.get(err);
+  if (!chain) awaitChains.set(err, (chain = []));
+  chain.unshift({ coroutine, site: siteOf(coroutine.awaitSite) });
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 30 ? value.slice(0, 27) + '...' : value)}`;
+  if (typeof value !== 'object' && typeof value !== 'function') return `${typeof value} ${String(value)}`;
+  if (typeof value === 'function') return `function ${(value as { name?: string }).name || '<anonymous>'}`;
+  return `${(value as object).constructor?.name ?? 'Object'} ${Array.isArray(value) ? `(length ${value.length})` : ''}`.trim();
+}
+
+function captureCreation(): string | undefined {
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, Task);
+  return holder.stack?.split('\n').slice(1).map((l) => l.trim()).filter((l) => !/[\\/]dist[\\/]runtime[\\/]/.test(l)).join('\n');
+}

@@ -1,0 +1,38 @@
+// Builds every TypeScript source of the runtime, the debug adapter and the extension into dist/,
+// one JavaScript file per source file (no bundling: the CLI, the loader and user programs must all
+// share one instance of the runtime's modules). Type checking is `npm run typecheck`.
+import { build } from 'esbuild';
+import { readdirSync, statSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(fileURLToPath(import.meta.url), '..', '..');
+const roots = ['runtime', 'debug-adapter', 'extension'];
+
+function sources(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...sources(path));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(path);
+  }
+  return out;
+}
+
+const entryPoints = roots.flatMap((r) => {
+  try { return sources(join(root, r)); } catch { return []; }
+});
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+const started = Date.now();
+await build({
+  entryPoints,
+  outdir: join(root, 'dist'),
+  outbase: root,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'inline',
+  sourcesContent: false,
+  logLevel: 'warning',
+});
+console.log(`built ${entryPoints.length} files into ${relative(process.cwd(), join(root, 'dist')) || 'dist'} in ${Date.now() - started} ms`);
