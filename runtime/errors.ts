@@ -69,3 +69,8 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message ? `${err.name}('${err.message}')` : `${err.name}()`;
   return `${typeof err} ${String(err)}`;
 }
+
+/** A bad argument value, as Python's ValueError (a RangeError, so plain JS code can catch it as one). */
+export class ValueError extends RangeError {
+  override name = 'ValueError';
+}

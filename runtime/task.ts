@@ -163,7 +163,9 @@ export class Task<T = unknown> extends Future<T> {
         } catch (err) {
           // The coroutine raised: pop it and raise in the one that awaited it.
           top.state = 'CLOSED';
-          recordAwaitFrame(err, top);
+          // Thrown into it at its await: that await is where it raised. Raised by its own code: the
+          // JS stack has the line, and its last await would mislead.
+          recordAwaitFrame(err, top, hasError);
           stack.pop();
           if (stack.length === 0) return this.#finishWithError(err);
           error = err;
@@ -336,11 +338,11 @@ export function awaitChainOf(err: unknown): readonly StackEntry[] {
   return (typeof err === 'object' && err !== null && awaitChains.get(err)) || [];
 }
 
-function recordAwaitFrame(err: unknown, coroutine: Coroutine<unknown>): void {
+function recordAwaitFrame(err: unknown, coroutine: Coroutine<unknown>, atAwait: boolean): void {
   if (typeof err !== 'object' || err === null) return;
   let chain = awaitChains.get(err);
   if (!chain) awaitChains.set(err, (chain = []));
-  chain.unshift({ coroutine, site: siteOf(coroutine.awaitSite) });
+  chain.unshift({ coroutine, site: atAwait ? siteOf(coroutine.awaitSite) : undefined });
 }
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -1,10 +1,30 @@
 // Formatting of errors for people: the await chain an exception unwound through (in the user's
 // TypeScript lines, from the loader's sites), then the JavaScript stack with runtime frames hidden.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describeError } from './errors';
 import type { ExceptionContext } from './handles';
 import { awaitChainOf } from './task';
 
-const RUNTIME_FRAME = /[\\/]dist[\\/]runtime[\\/]|[\\/]runtime[\\/][\w-]+\.ts:|\(node:internal|^\s*at node:internal/;
+const GENERATOR_PLUMBING = /\.(next|throw|return) \(<anonymous>\)$/;
+const sources = new Map<string, string[] | null>();
+
+function sourceLine(file: string, line: number): string | undefined {
+  let lines = sources.get(file);
+  if (lines === undefined) {
+    try {
+      lines = readFileSync(file, 'utf8').split(/\r?\n/);
+    } catch {
+      lines = null;
+    }
+    sources.set(file, lines);
+  }
+  return lines?.[line - 1]?.trim();
+}
+
+const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Frames of this runtime (compiled, or mapped back to its sources) and of Node's internals. */
+const RUNTIME_FRAME = new RegExp(`${escape(resolve(__dirname))}[\\\\/]|${escape(resolve(__dirname, '..', '..', 'runtime'))}[\\\\/]|\\(node:internal|at node:internal`);
 
 /** A Python-style traceback: the await chain (outermost first), then the error and its stack. */
 export function formatException(err: unknown): string {
@@ -13,8 +33,10 @@ export function formatException(err: unknown): string {
   if (chain.length > 0) {
     lines.push('Traceback (most recent call last, through the await chain):');
     for (const { coroutine, site } of chain) {
-      if (site) lines.push(`  File "${site.file}", line ${site.line}, column ${site.column}, in ${coroutine.name}`);
-      else lines.push(`  in ${coroutine.name}`);
+      if (!site) continue; // it raised by itself: the stack below has the line
+      lines.push(`  File "${site.file}", line ${site.line}, in ${coroutine.name}`);
+      const text = sourceLine(site.file, site.line);
+      if (text) lines.push(`    ${text}`);
     }
   }
   lines.push(...describeWithStack(err));
@@ -33,7 +55,7 @@ function describeWithStack(err: unknown): string[] {
   const frames: string[] = [];
   for (const line of stack) {
     if (/^\s+at /.test(line)) {
-      if (!RUNTIME_FRAME.test(line)) frames.push(line.replace(/__cs_gen\b/, ''));
+      if (!RUNTIME_FRAME.test(line) && !GENERATOR_PLUMBING.test(line)) frames.push(line);
     } else if (frames.length === 0) head.push(line);
   }
   if (err instanceof AggregateError) {

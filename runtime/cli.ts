@@ -1,0 +1,111 @@
+// The `coroscope` command: `coroscope run prog.ts [args...]` runs a program on the embedded runtime.
+// The exit code is the program's; an uncaught error prints a traceback through the await chain in
+// the program's TypeScript lines; a syntax error prints file:line:col and the message, nothing else.
+import { existsSync } from 'node:fs';
+import inspector from 'node:inspector';
+import { resolve } from 'node:path';
+import { CompileError } from './loader/transform';
+
+const USAGE = `usage: coroscope run [options] <program.ts|.js> [args...]
+
+Runs a coroutine program on coroscope's event loop.
+
+options:
+  --selector select|poll|epoll   the readiness multiplexer (default: the best for the platform)
+  --debug                        debug mode: slow-callback warnings, creation sites of tasks and
+                                 coroutines, coroutines garbage-collected without being awaited
+  --inspect[=[host:]port]        open the V8 inspector (a debugger can attach; default 127.0.0.1:9229)
+  --inspect-brk[=[host:]port]    the same, and wait for a debugger before running the program
+  -h, --help                     this text
+  --version                      the version`;
+
+export function main(argv: string[]): void {
+  const args = [...argv];
+  const command = args.shift();
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    process.exitCode = command === undefined ? 2 : 0;
+    return;
+  }
+  if (command === '--version') {
+    process.stdout.write(require('../../package.json').version + '\n');
+    return;
+  }
+  if (command !== 'run') return fail(`unknown command '${command}' (did you mean 'coroscope run ${command}'?)`);
+
+  let inspect: { host: string; port: number; wait: boolean } | null = null;
+  while (args.length > 0 && args[0]!.startsWith('-')) {
+    const opt = args.shift()!;
+    const [name, inlineValue] = opt.includes('=') ? [opt.slice(0, opt.indexOf('=')), opt.slice(opt.indexOf('=') + 1)] : [opt, undefined];
+    if (name === '--selector') {
+      const value = inlineValue ?? args.shift();
+      if (value !== 'select' && value !== 'poll' && value !== 'epoll') return fail(`--selector must be select, poll or epoll (got ${value === undefined ? 'nothing' : `'${value}'`})`);
+      process.env.COROSCOPE_SELECTOR = value;
+    } else if (name === '--debug') {
+      process.env.COROSCOPE_DEBUG = '1';
+    } else if (name === '--inspect' || name === '--inspect-brk') {
+      const parsed = parseHostPort(inlineValue);
+      if (!parsed) return fail(`${name}: expected [host:]port, got '${inlineValue}'`);
+      inspect = { ...parsed, wait: name === '--inspect-brk' };
+    } else if (name === '--') {
+      break;
+    } else {
+      return fail(`unknown option '${opt}'`);
+    }
+  }
+  const program = args.shift();
+  if (program === undefined) return fail('missing the program to run');
+  const path = resolve(program);
+  if (!existsSync(path)) return fail(`cannot find program '${program}' (looked at ${path})`);
+
+  process.argv = [process.argv[0]!, path, ...args];
+  process.setSourceMapsEnabled(true);
+  installErrorReporting();
+  require('./loader/register');
+  require('./index');
+  if (inspect) {
+    inspector.open(inspect.port, inspect.host, false);
+    if (inspect.wait) inspector.waitForDebugger();
+  }
+  try {
+    require(path);
+  } catch (err) {
+    if (err instanceof CompileError) {
+      process.stderr.write(err.message + '\n');
+      process.exitCode = 1;
+      return;
+    }
+    reportUncaught(err);
+  }
+}
+
+function parseHostPort(value: string | undefined): { host: string; port: number } | null {
+  if (value === undefined || value === '') return { host: '127.0.0.1', port: 9229 };
+  const m = /^(?:(\[[^\]]+\]|[^:]+):)?(\d+)$/.exec(value);
+  if (!m) return null;
+  const port = Number(m[2]);
+  if (port > 65535) return null;
+  return { host: m[1] ? m[1].replace(/^\[|\]$/g, '') : '127.0.0.1', port };
+}
+
+function installErrorReporting(): void {
+  process.on('unhandledRejection', (reason) => reportUncaught(reason));
+  process.on('uncaughtException', (err) => reportUncaught(err));
+}
+
+function reportUncaught(err: unknown): void {
+  const { formatException } = require('./traceback') as typeof import('./traceback');
+  const { KeyboardInterrupt } = require('./runner') as typeof import('./runner');
+  if (err instanceof KeyboardInterrupt) {
+    process.stderr.write('KeyboardInterrupt\n');
+    process.exit(130);
+  }
+  if (err instanceof CompileError) process.stderr.write(err.message + '\n');
+  else process.stderr.write(formatException(err) + '\n');
+  process.exit(1);
+}
+
+function fail(message: string): void {
+  process.stderr.write(`coroscope: ${message}\n\n${USAGE}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,253 @@
+// The loader's compiler: TypeScript (or JavaScript) in, CommonJS with an inline source map out, with
+// every async function turned into a coroutine function of our runtime. Only what that needs is
+// lowered, so the locals a debugger shows are the user's own:
+//
+//   async function f(a) { const x = await g(a); return x }
+//     ->  function f(a) { return __cs.coro({ *f() { const x = (yield __cs.aw(g(a), __cs_s + 1)); return x } }.f, this, arguments, __cs_s + 0) }
+//
+// The generator is a method of a throwaway object so it can carry the function's own name without
+// shadowing it (recursion still calls the coroutine function). `__cs_s + k` are ids of sites (the
+// TypeScript line and column of the definition and of each await), registered once per module, so
+// tasks know the await each coroutine is suspended at without a stack capture. Statements that
+// discard a call's result become `__cs.d(call, site)`, which reports a coroutine never awaited.
+import type * as TS from 'typescript';
+
+export interface TransformResult {
+  code: string;
+  /** Syntax errors as `file:line:col - message`; when present, code is not runnable. */
+  errors: string[];
+}
+
+/** Thrown for a program the loader cannot compile: the message is what the user needs, nothing more. */
+export class CompileError extends Error {
+  override name = 'SyntaxError';
+  constructor(readonly errors: string[]) {
+    super(errors.join('\n'));
+  }
+}
+
+type Site = [line: number, column: number, functionName: string];
+
+export function transformSource(ts: typeof TS, source: string, fileName: string, helpersPath: string): TransformResult {
+  const errors: string[] = [];
+  const isJs = /\.[cm]?jsx?$/.test(fileName);
+  const result = ts.transpileModule(source, {
+    fileName,
+    reportDiagnostics: true,
+    compilerOptions: {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      esModuleInterop: true,
+      inlineSourceMap: true,
+      inlineSources: true,
+      allowJs: isJs,
+      jsx: ts.JsxEmit.React,
+      useDefineForClassFields: true,
+      experimentalDecorators: false,
+    },
+    transformers: { before: [(context) => coroutineTransformer(ts, context, helpersPath, errors)] },
+  });
+  for (const d of result.diagnostics ?? []) errors.push(formatDiagnostic(ts, d, fileName));
+  return { code: result.outputText, errors };
+}
+
+function formatDiagnostic(ts: typeof TS, d: TS.Diagnostic, fileName: string): string {
+  const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+  if (d.file && d.start !== undefined) {
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    return `${fileName}:${line + 1}:${character + 1} - error: ${message}`;
+  }
+  return `${fileName} - error: ${message}`;
+}
+
+type FnLike = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration;
+
+function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, helpersPath: string, errors: string[]): TS.Transformer<TS.SourceFile> {
+  const f = context.factory;
+  return (sf) => {
+    const sites: Site[] = [];
+    let temps = 0;
+    const csRef = () => f.createIdentifier('__cs');
+    const helper = (name: string, args: TS.Expression[]) => f.createCallExpression(f.createPropertyAccessExpression(csRef(), name), undefined, args);
+    const siteRef = (node: TS.Node, fnName: string) => {
+      const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+      sites.push([line + 1, character + 1, fnName]);
+      return f.createBinaryExpression(f.createIdentifier('__cs_s'), ts.SyntaxKind.PlusToken, f.createNumericLiteral(sites.length - 1));
+    };
+    const report = (node: TS.Node, message: string) => {
+      const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+      errors.push(`${sf.fileName}:${line + 1}:${character + 1} - error: ${message}`);
+    };
+
+    /** Outside any async function body (or inside a nested plain function). */
+    const outer = (node: TS.Node): TS.VisitResult<TS.Node> => {
+      if (isAsyncFn(ts, node)) return transformAsync(node as FnLike);
+      if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
+        report(node, "'await' is only allowed inside an async function here: put the code in `async function main()` and call `run(main())`");
+        return ts.visitEachChild(node, outer, context);
+      }
+      if (ts.isExpressionStatement(node)) return discardWrap(node, outer);
+      return ts.visitEachChild(node, outer, context);
+    };
+
+    function discardWrap(node: TS.ExpressionStatement, visit: (n: TS.Node) => TS.VisitResult<TS.Node>): TS.Statement {
+      const expr = node.expression;
+      const visited = ts.visitNode(expr, visit) as TS.Expression;
+      if (ts.isCallExpression(expr) && expr.expression.kind !== ts.SyntaxKind.SuperKeyword && expr.expression.kind !== ts.SyntaxKind.ImportKeyword) {
+        const wrapped = helper('d', [visited, siteRef(expr, enclosingName(expr))]);
+        return ts.setTextRange(f.updateExpressionStatement(node, wrapped), node);
+      }
+      return f.updateExpressionStatement(node, visited);
+    }
+
+    function enclosingName(node: TS.Node): string {
+      for (let n: TS.Node | undefined = node.parent; n; n = n.parent) {
+        if (ts.isFunctionLike(n)) return functionName(ts, n as FnLike);
+      }
+      return '<module>';
+    }
+
+    function transformAsync(node: FnLike): TS.Node {
+      const name = functionName(ts, node);
+      const isGen = !!node.asteriskToken;
+      const defSite = siteRef(node, name);
+      const inner = (n: TS.Node): TS.VisitResult<TS.Node> => {
+        if (isAsyncFn(ts, n)) return transformAsync(n as FnLike);
+        if (ts.isFunctionLike(n) && !ts.isArrowFunction(n)) return ts.visitEachChild(n, outer, context);
+        if (ts.isAwaitExpression(n)) {
+          const operand = ts.visitNode(n.expression, inner) as TS.Expression;
+          return ts.setTextRange(f.createParenthesizedExpression(f.createYieldExpression(undefined, helper('aw', [operand, siteRef(n, name)]))), n);
+        }
+        if (isGen && ts.isYieldExpression(n)) {
+          const operand = n.expression ? (ts.visitNode(n.expression, inner) as TS.Expression) : f.createVoidZero();
+          if (n.asteriskToken) return f.createParenthesizedExpression(f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), helper('ayStar', [operand])));
+          return f.createParenthesizedExpression(f.createYieldExpression(undefined, helper('ay', [operand])));
+        }
+        if (ts.isLabeledStatement(n) && ts.isForOfStatement(n.statement) && n.statement.awaitModifier) {
+          return lowerForAwait(n.statement, inner, name, n.label);
+        }
+        if (ts.isForOfStatement(n) && n.awaitModifier) return lowerForAwait(n, inner, name, undefined);
+        if (ts.isExpressionStatement(n)) return discardWrap(n, inner);
+        if (n.kind === ts.SyntaxKind.SuperKeyword) {
+          report(n, `'super' inside async function '${name}' is not supported yet: read the super method into a local outside it (const base = super.m.bind(this))`);
+        }
+        return ts.visitEachChild(n, inner, context);
+      };
+
+      let bodyBlock: TS.Block;
+      if (node.body && ts.isBlock(node.body)) {
+        bodyBlock = ts.visitNode(node.body, inner) as TS.Block;
+      } else {
+        const expr = ts.visitNode(node.body as TS.Expression, inner) as TS.Expression;
+        bodyBlock = f.createBlock([ts.setTextRange(f.createReturnStatement(expr), node.body as TS.Node)], true);
+      }
+      const methodName = /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'constructor' ? name : `${name}`;
+      const propName = /^[A-Za-z_$][\w$]*$/.test(methodName) ? f.createIdentifier(methodName) : f.createStringLiteral(methodName);
+      const genMethod = f.createMethodDeclaration(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), propName, undefined, undefined, [], undefined, bodyBlock);
+      const holder = f.createObjectLiteralExpression([genMethod], false);
+      const genFn = ts.isIdentifier(propName) ? f.createPropertyAccessExpression(holder, propName) : f.createElementAccessExpression(holder, f.createStringLiteral(methodName));
+      const isArrow = ts.isArrowFunction(node);
+      const args = isArrow ? f.createVoidZero() : f.createIdentifier('arguments');
+      const call = isGen
+        ? helper('agen', [genFn, f.createThis(), args, f.createStringLiteral(name)])
+        : helper('coro', [genFn, f.createThis(), args, defSite]);
+      const modifiers = node.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword) as TS.Modifier[] | undefined;
+      const params = ts.visitNodes(node.parameters, outer) as TS.NodeArray<TS.ParameterDeclaration>;
+      const body = f.createBlock([ts.setTextRange(f.createReturnStatement(call), node)], true);
+      let out: TS.Node;
+      if (ts.isFunctionDeclaration(node)) out = f.updateFunctionDeclaration(node, modifiers, undefined, node.name, node.typeParameters, params, node.type, body);
+      else if (ts.isFunctionExpression(node)) out = f.updateFunctionExpression(node, modifiers, undefined, node.name, node.typeParameters, params, node.type, body);
+      else if (ts.isMethodDeclaration(node)) out = f.updateMethodDeclaration(node, modifiers, undefined, node.name, node.questionToken, node.typeParameters, params, node.type, body);
+      else out = f.updateArrowFunction(node, modifiers, node.typeParameters, params, node.type, node.equalsGreaterThanToken, call);
+      return ts.setTextRange(out, node);
+    }
+
+    /**
+     * for await (const x of source) body  ->
+     *   { const __cs_itN = __cs.aiter(source); let __cs_rN;
+     *     try { for (;;) { __cs_rN = undefined; __cs_rN = (yield __cs.aw(__cs_itN.next(), site)); if (__cs_rN.done) break; const x = __cs_rN.value; body } }
+     *     finally { if (__cs_rN !== undefined && !__cs_rN.done) yield __cs.aw(__cs.aclose(__cs_itN), site) } }
+     * The temporaries start with __cs so the debugger hides them.
+     */
+    function lowerForAwait(node: TS.ForOfStatement, visit: (n: TS.Node) => TS.VisitResult<TS.Node>, fnName: string, label: TS.Identifier | undefined): TS.Statement {
+      const n = temps++;
+      const it = f.createIdentifier(`__cs_it${n}`);
+      const r = f.createIdentifier(`__cs_r${n}`);
+      const source = ts.visitNode(node.expression, visit) as TS.Expression;
+      const value = f.createPropertyAccessExpression(r, 'value');
+      let bind: TS.Statement;
+      if (ts.isVariableDeclarationList(node.initializer)) {
+        const decl = node.initializer.declarations[0]!;
+        bind = f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(decl.name, undefined, undefined, value)], node.initializer.flags));
+      } else {
+        bind = f.createExpressionStatement(f.createAssignment(ts.visitNode(node.initializer, visit) as TS.Expression, value));
+      }
+      const body = ts.visitNode(node.statement, visit) as TS.Statement;
+      const loopBody = f.createBlock([
+        f.createExpressionStatement(f.createAssignment(r, f.createVoidZero())),
+        f.createExpressionStatement(f.createAssignment(r, f.createParenthesizedExpression(f.createYieldExpression(undefined, helper('aw', [f.createCallExpression(f.createPropertyAccessExpression(it, 'next'), undefined, []), siteRef(node, fnName)]))))),
+        f.createIfStatement(f.createPropertyAccessExpression(r, 'done'), f.createBreakStatement()),
+        bind,
+        body,
+      ], true);
+      let loop: TS.Statement = f.createForStatement(undefined, undefined, undefined, loopBody);
+      if (label) loop = f.createLabeledStatement(label, loop);
+      const close = f.createIfStatement(
+        f.createLogicalAnd(f.createStrictInequality(r, f.createVoidZero()), f.createLogicalNot(f.createPropertyAccessExpression(r, 'done'))),
+        f.createExpressionStatement(f.createYieldExpression(undefined, helper('aw', [helper('aclose', [it]), siteRef(node, fnName)]))),
+      );
+      return ts.setTextRange(
+        f.createBlock([
+          f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(it, undefined, undefined, helper('aiter', [source]))], ts.NodeFlags.Const)),
+          f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(r)], ts.NodeFlags.Let)),
+          f.createTryStatement(f.createBlock([loop], true), undefined, f.createBlock([close], true)),
+        ], true),
+        node,
+      );
+    }
+
+    const visited = ts.visitEachChild(sf, outer, context);
+    if (sites.length === 0) return visited;
+    const prologue: TS.Statement[] = [];
+    let i = 0;
+    const stmts = visited.statements;
+    while (i < stmts.length && ts.isExpressionStatement(stmts[i]!) && ts.isStringLiteral((stmts[i] as TS.ExpressionStatement).expression)) prologue.push(stmts[i++]!);
+    const requireHelpers = f.createVariableStatement(undefined, f.createVariableDeclarationList([
+      f.createVariableDeclaration('__cs', undefined, undefined, f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral(helpersPath)])),
+    ], ts.NodeFlags.Const));
+    const siteTable = f.createArrayLiteralExpression(sites.map(([l, c, n]) => f.createArrayLiteralExpression([f.createNumericLiteral(l), f.createNumericLiteral(c), f.createStringLiteral(n)])), false);
+    const registerSites = f.createVariableStatement(undefined, f.createVariableDeclarationList([
+      f.createVariableDeclaration('__cs_s', undefined, undefined, helper('sites', [f.createIdentifier('__filename'), siteTable])),
+    ], ts.NodeFlags.Const));
+    return f.updateSourceFile(visited, [...prologue, requireHelpers, registerSites, ...stmts.slice(i)]);
+  };
+}
+
+function isAsyncFn(ts: typeof TS, node: TS.Node): boolean {
+  if (!(ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node))) return false;
+  if (!node.body) return false; // an overload or a declaration: nothing to run
+  return !!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+}
+
+/** The name a user would call the function by: its own, its variable's, its property's, or <anonymous>. */
+function functionName(ts: typeof TS, node: FnLike): string {
+  if ((ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node)) && node.name) return node.name.text;
+  if (ts.isMethodDeclaration(node) || ts.isGetAccessor(node as TS.Node) || ts.isSetAccessor(node as TS.Node)) {
+    const n = (node as TS.MethodDeclaration).name;
+    if (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n)) return n.text;
+    if (ts.isPrivateIdentifier(n)) return n.text;
+    return '<computed>';
+  }
+  if (ts.isConstructorDeclaration(node as TS.Node)) return 'constructor';
+  const parent = node.parent;
+  if (parent) {
+    if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+    if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && (ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name))) return parent.name.text;
+    if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = parent.left;
+      if (ts.isIdentifier(left)) return left.text;
+      if (ts.isPropertyAccessExpression(left)) return left.name.text;
+    }
+  }
+  return '<anonymous>';
+}

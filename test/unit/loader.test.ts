@@ -1,0 +1,196 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Coroutine, getRunningLoop, sleep, currentTask } from 'coroscope';
+import { runFake } from '../helpers';
+
+const cli = join(__dirname, '..', '..', 'bin', 'coroscope.js');
+
+function runProgram(source: string, args: string[] = []): { status: number | null; stdout: string; stderr: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'coroscope-loader-'));
+  const file = join(dir, 'prog.ts');
+  writeFileSync(file, source);
+  const r = spawnSync(process.execPath, [cli, 'run', file, ...args], { encoding: 'utf8', timeout: 20000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, file };
+}
+
+test('an async function returns a coroutine object that has not started', () => {
+  let started = false;
+  async function f(): Promise<number> {
+    started = true;
+    return 1;
+  }
+  const c = f() as unknown as Coroutine<number>;
+  assert.ok(c instanceof Coroutine);
+  assert.equal(c.name, 'f');
+  assert.equal(started, false);
+  c.close();
+});
+
+test('await suspends the task on our loop: sleep(0) lets other tasks run in between', () =>
+  runFake(async () => {
+    const order: string[] = [];
+    async function worker(name: string) {
+      for (let i = 0; i < 2; i++) {
+        order.push(`${name}${i}`);
+        await sleep(0);
+      }
+    }
+    const loop = getRunningLoop();
+    const a = loop.createTask(worker('a'));
+    const b = loop.createTask(worker('b'));
+    await a;
+    await b;
+    assert.deepEqual(order, ['a0', 'b0', 'a1', 'b1']);
+  }));
+
+test('this, arguments, default parameters and recursion inside coroutine functions', () =>
+  runFake(async () => {
+    class Counter {
+      n = 10;
+      async add(k: number, extra = 1): Promise<number> {
+        await sleep(0);
+        return this.n + k + extra + arguments.length;
+      }
+    }
+    async function fact(n: number): Promise<number> {
+      return n <= 1 ? 1 : n * (await fact(n - 1));
+    }
+    assert.equal(await new Counter().add(5), 10 + 5 + 1 + 1);
+    assert.equal(await fact(5), 120);
+    const arrow = async (x: number) => x * 2;
+    assert.equal(await arrow(21), 42);
+  }));
+
+test('the task keeps the whole await chain, innermost last, with TypeScript lines', () =>
+  runFake(async () => {
+    let inner!: () => Promise<void>;
+    const ready = getRunningLoop().createFuture<void>();
+    async function leaf() {
+      await ready;
+    }
+    async function middle() {
+      await leaf();
+    }
+    inner = middle;
+    const task = getRunningLoop().createTask(inner());
+    await sleep(0);
+    const stack = task.getStack();
+    assert.deepEqual(stack.map((e) => e.coroutine.name), ['middle', 'leaf']);
+    assert.equal(stack[1]!.site?.line, 73);
+    assert.equal(stack[0]!.site?.line, 76);
+    assert.match(stack[0]!.site!.file, /loader\.test\.ts$/);
+    ready.setResult();
+    await task;
+    assert.equal(currentTask()?.getName().startsWith('Task-'), true);
+  }));
+
+test('async generators and for await, with break closing the generator', () =>
+  runFake(async () => {
+    const log: string[] = [];
+    async function* numbers() {
+      try {
+        for (let i = 0; ; i++) {
+          await sleep(1);
+          yield i;
+        }
+      } finally {
+        log.push('closed');
+      }
+    }
+    outer: for await (const n of numbers()) {
+      log.push(String(n));
+      if (n === 2) break outer;
+    }
+    for await (const x of [1, sleep(1, 2)]) log.push(`sync ${x}`);
+    assert.deepEqual(log, ['0', '1', '2', 'closed', 'sync 1', 'sync 2']);
+    assert.equal(getRunningLoop().time(), 4);
+  }));
+
+test('awaiting a non-awaitable says what it was and where', () =>
+  runFake(async () => {
+    async function bad() {
+      await (42 as unknown as Promise<number>);
+    }
+    await assert.rejects(bad(), (err: Error) => {
+      assert.equal(err.name, 'TypeError');
+      assert.match(err.message, /object number 42 can't be used in 'await' expression \(at .*loader\.test\.ts:\d+:\d+, in bad\)/);
+      return true;
+    });
+  }));
+
+test('awaiting an already-awaited coroutine is a clear error', () =>
+  runFake(async () => {
+    async function once() {
+      return 1;
+    }
+    const c = once();
+    assert.equal(await c, 1);
+    await assert.rejects(
+      (async () => await c)(),
+      /cannot reuse already awaited coroutine 'once'/,
+    );
+  }));
+
+test('a native promise can be awaited inside a coroutine, and a coroutine from native code', async () => {
+  async function viaPromise(): Promise<string> {
+    const v = await Promise.resolve('native');
+    await sleep(0);
+    return v + '!';
+  }
+  assert.equal(await viaPromise(), 'native!');
+});
+
+test('CLI: exit code, traceback through the await chain in TS lines, never-awaited warning', () => {
+  const r = runProgram(`import { run, sleep } from 'coroscope';
+async function leaf(): Promise<void> {
+  await sleep(0.001);
+  throw new Error('boom');
+}
+async function main() {
+  leaf();
+  await leaf();
+}
+run(main());
+`);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /prog\.ts:7:3: RuntimeWarning: coroutine 'leaf' was never awaited/);
+  assert.match(r.stderr, /File ".*prog\.ts", line 8, in main\n    await leaf\(\);/);
+  assert.match(r.stderr, /Error: boom\n    at leaf \(.*prog\.ts:4:9\)/);
+  assert.doesNotMatch(r.stderr, /dist[\\/]runtime|node:internal/);
+});
+
+test('CLI: the program gets its arguments and its exit code is the program\'s', () => {
+  const r = runProgram(`import { run, sleep } from 'coroscope';
+async function main() { await sleep(0); console.log(process.argv.slice(2).join(',')); process.exitCode = 3; }
+run(main());
+`, ['x', 'y']);
+  assert.equal(r.stdout, 'x,y\n');
+  assert.equal(r.status, 3);
+});
+
+test('CLI: a syntax error gives file:line:col and the message, no internals', () => {
+  const r = runProgram(`import { run } from 'coroscope';\nasync function main() {\n  const x = ;\n}\nrun(main());\n`);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /prog\.ts:3:13 - error: Expression expected\./);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+});
+
+test('CLI: top-level await and bad usage are clear errors', () => {
+  const r = runProgram(`import { sleep } from 'coroscope';\nawait sleep(1);\n`);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /prog\.ts:2:1 - error: 'await' is only allowed inside an async function/);
+  const missing = spawnSync(process.execPath, [cli, 'run', '/nonexistent/prog.ts'], { encoding: 'utf8' });
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /cannot find program '\/nonexistent\/prog\.ts'/);
+});
+
+test('run() inside a running loop is a RuntimeError', () =>
+  runFake(async () => {
+    const { run } = await import('coroscope');
+    async function inner() {}
+    await assert.rejects(run(inner()), /run\(\) cannot be called from a running event loop/);
+  }));
