@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import inspector from 'node:inspector';
 import { resolve } from 'node:path';
-import { CompileError } from './loader/transform';
+import { isCompileError } from './loader/transform';
 
 const USAGE = `usage: coroscope run [options] <program.ts|.js> [args...]
 
@@ -62,7 +62,8 @@ export function main(argv: string[]): void {
   process.setSourceMapsEnabled(true);
   installErrorReporting();
   require('./loader/register');
-  require('./index');
+  // The bundle user programs load; the CLI must use its classes (instanceof, WeakMaps).
+  require('./coroscope.js');
   if (inspect) {
     inspector.open(inspect.port, inspect.host, false);
     if (inspect.wait) inspector.waitForDebugger();
@@ -70,7 +71,7 @@ export function main(argv: string[]): void {
   try {
     require(path);
   } catch (err) {
-    if (err instanceof CompileError) {
+    if (isCompileError(err)) {
       process.stderr.write(err.message + '\n');
       process.exitCode = 1;
       return;
@@ -94,13 +95,12 @@ function installErrorReporting(): void {
 }
 
 function reportUncaught(err: unknown): void {
-  const { formatException } = require('./traceback') as typeof import('./traceback');
-  const { KeyboardInterrupt } = require('./runner') as typeof import('./runner');
+  const { formatException, KeyboardInterrupt } = require('./coroscope.js') as typeof import('./index');
   if (err instanceof KeyboardInterrupt) {
     process.stderr.write('KeyboardInterrupt\n');
     process.exit(130);
   }
-  if (err instanceof CompileError) process.stderr.write(err.message + '\n');
+  if (isCompileError(err)) process.stderr.write(err.message + '\n');
   else process.stderr.write(formatException(err) + '\n');
   process.exit(1);
 }

@@ -104,6 +104,12 @@ export class EventLoop {
     return h;
   }
 
+  /** @internal Queues an existing handle (a task's reusable step handle). */
+  _scheduleHandle(h: Handle): void {
+    if (this.#closed) this.#raiseClosed('callSoon');
+    this.#ready.push(h);
+  }
+
   /**
    * callSoon for code outside the loop's own turn (a Node callback, another thread's message):
    * the same queue; the loop, if blocked in its selector, is woken by the host turn that runs this.

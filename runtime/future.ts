@@ -44,7 +44,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #result: T | undefined = undefined;
   #exception: unknown = undefined;
   #hasException = false;
-  #callbacks: ((fut: any) => void)[] = [];
+  #callbacks: ((fut: any) => void)[] | null = null;
   #cancelMessage: string | undefined = undefined;
   #cancelledError: CancelledError | undefined = undefined;
   #waitReason: WaitReason | undefined = undefined;
@@ -136,11 +136,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   addDoneCallback(fn: DoneCallback<T>): void {
     if (this.#state !== 'PENDING') this.#loop.callSoon(fn, this);
-    else this.#callbacks.push(fn);
+    else (this.#callbacks ??= []).push(fn);
   }
 
   /** Removes every occurrence of fn; returns how many were removed. */
   removeDoneCallback(fn: DoneCallback<T>): number {
+    if (this.#callbacks === null) return 0;
     const before = this.#callbacks.length;
     this.#callbacks = this.#callbacks.filter((cb) => cb !== fn);
     return before - this.#callbacks.length;
@@ -148,7 +149,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** The pending callbacks, for introspection. */
   get callbacks(): readonly ((fut: Future<any>) => void)[] {
-    return this.#callbacks;
+    return this.#callbacks ?? [];
   }
 
   /** The message given to cancel(), if any. */
@@ -189,8 +190,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   #scheduleCallbacks(): void {
     const callbacks = this.#callbacks;
-    if (callbacks.length === 0) return;
-    this.#callbacks = [];
+    if (callbacks === null) return;
+    this.#callbacks = null;
     for (const cb of callbacks) this.#loop.callSoon(cb, this);
   }
 
@@ -205,7 +206,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
       if (this.#hasException) info.push(`exception=${describeError(this.#exception)}`);
       else info.push(`result=${shortRepr(this.#result)}`);
     }
-    if (this.#callbacks.length > 0) info.push(`cb=[${this.#callbacks.map((c) => c.name || '<callback>').join(', ')}]`);
+    if (this.#callbacks !== null && this.#callbacks.length > 0) info.push(`cb=[${this.#callbacks.map((c) => c.name || '<callback>').join(', ')}]`);
     return info;
   }
 }

@@ -12,6 +12,8 @@ export function sleep<T = void>(delay: number, result?: T): Coroutine<T> {
   if (typeof delay !== 'number' || Number.isNaN(delay)) {
     throw new TypeError(`sleep(): delay must be a number of seconds, got ${typeof delay === 'number' ? 'NaN' : JSON.stringify(delay) ?? String(delay)}`);
   }
+  // The common `await sleep(0)` needs no coroutine of its own: the sentinel makes the task yield.
+  if (delay <= 0 && result === undefined) return YIELD as unknown as Coroutine<T>;
   return new Coroutine(sleepBody(delay, result as T), -1, 'sleep');
 }
 

@@ -1,7 +1,7 @@
 import { Coroutine, isGenerator } from './coroutine';
 import { CancelledError, RuntimeError } from './errors';
 import { Future, markRetrieved } from './future';
-import type { ExceptionContext } from './handles';
+import { Handle, type ExceptionContext } from './handles';
 import { siteOf, takeAwaitSite, type Site } from './sites';
 import type { EventLoop } from './event-loop';
 import { getRunningLoop } from './running';
@@ -46,7 +46,8 @@ const awaitChains = new WeakMap<object, StackEntry[]>();
  */
 export class Task<T = unknown> extends Future<T> {
   readonly coro: Coroutine<T>;
-  #name: string;
+  #name: string | undefined;
+  readonly #number: number;
   #stack: Coroutine<unknown>[];
   #waiter: Future<unknown> | null = null;
   #mustCancel = false;
@@ -57,26 +58,26 @@ export class Task<T = unknown> extends Future<T> {
   /** The task that created this one, if any (for the debugger's parent/children). */
   readonly parent: Task<unknown> | null;
   #sendValue: unknown = undefined;
-  #stepHandle: () => void;
-  #wakeupFn: (fut: Future<unknown>) => void;
+  /** The one handle that schedules #step; reused, since the step is never queued twice (the invariant). */
+  #stepHandle: StepHandle;
+  #wakeupFn: ((fut: Future<unknown>) => void) | null = null;
 
   constructor(coro: Coroutine<T> | Generator<unknown, T, unknown>, options: { loop?: EventLoop; name?: string } = {}) {
     const loop = options.loop ?? getRunningLoop();
     super({ loop });
-    if (isGenerator(coro)) coro = new Coroutine(coro as Generator<unknown, T, unknown>);
+    if (!(coro instanceof Coroutine) && isGenerator(coro)) coro = new Coroutine(coro as Generator<unknown, T, unknown>);
     if (!(coro instanceof Coroutine)) {
       throw new TypeError(`a coroutine was expected, got ${describeValue(coro)}`);
     }
     coro.claim();
     this.coro = coro;
     this.#stack = [coro];
-    this.#name = options.name ?? `Task-${nextTaskNumber++}`;
+    this.#number = nextTaskNumber++;
+    this.#name = options.name;
     this.parent = loop._currentTask;
     this.createdAt = loop.getDebug() ? captureCreation() : coro.createdAt;
-    this.#stepHandle = () => this.#step();
-    (this.#stepHandle as { description?: () => string }).description = () => `${this.toString()}.step()`;
-    this.#wakeupFn = (fut) => this.#wakeup(fut);
-    loop.callSoon(this.#stepHandle);
+    this.#stepHandle = new StepHandle(this, () => this.#step(), loop);
+    loop._scheduleHandle(this.#stepHandle);
     let set = liveTasks.get(loop);
     if (!set) liveTasks.set(loop, (set = new Set()));
     set.add(this);
@@ -84,7 +85,7 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   getName(): string {
-    return this.#name;
+    return (this.#name ??= `Task-${this.#number}`);
   }
 
   setName(name: string): void {
@@ -221,7 +222,7 @@ export class Task<T = unknown> extends Future<T> {
             }
             continue;
           }
-          awaited.addDoneCallback(this.#wakeupFn);
+          awaited.addDoneCallback((this.#wakeupFn ??= (fut) => this.#wakeup(fut)));
           this.#waiter = awaited;
           if (this.#mustCancel) {
             if (awaited.cancel(this.#cancelMessage)) this.#mustCancel = false;
@@ -231,7 +232,7 @@ export class Task<T = unknown> extends Future<T> {
         }
         if (awaited === YIELD) {
           // sleep(0): give every other ready callback one turn, then continue.
-          loop.callSoon(this.#stepHandle);
+          loop._scheduleHandle(this.#stepHandle);
           hooks?.suspended(this);
           return;
         }
@@ -241,7 +242,7 @@ export class Task<T = unknown> extends Future<T> {
             value = fut.result();
             continue;
           }
-          fut.addDoneCallback(this.#wakeupFn);
+          fut.addDoneCallback((this.#wakeupFn ??= (f) => this.#wakeup(f)));
           this.#waiter = fut;
           if (this.#mustCancel && fut.cancel(this.#cancelMessage)) this.#mustCancel = false;
           hooks?.suspended(this);
@@ -312,7 +313,7 @@ export class Task<T = unknown> extends Future<T> {
   protected override reprInfo(): string[] {
     const info = super.reprInfo();
     if (this.#mustCancel) info[0] = 'cancelling';
-    info.splice(1, 0, `name='${this.#name}'`);
+    info.splice(1, 0, `name='${this.getName()}'`);
     const top = this.#stack[this.#stack.length - 1];
     if (!this.done() && top) {
       const site = siteOf(top.awaitSite);
@@ -320,6 +321,18 @@ export class Task<T = unknown> extends Future<T> {
     }
     if (this.#waiter) info.push(`wait_for=${this.#waiter.toString()}`);
     return info;
+  }
+}
+
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
+/** A task's step on the ready queue, described by its task in reports. */
+class StepHandle extends Handle {
+  constructor(readonly task: Task<unknown>, step: () => void, loop: EventLoop) {
+    super(step, NO_ARGS, loop);
+  }
+  override toString(): string {
+    return `<Handle ${this.task.toString()}.step()>`;
   }
 }
 

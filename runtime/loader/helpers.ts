@@ -1,5 +1,18 @@
-// What compiled user code calls (the loader binds this module to `__cs`). Names are short because
-// they appear in every compiled file; each is a thin alias of a runtime function.
-export { coro, discarded as d } from '../coroutine';
-export { awaitAt as aw, registerSites as sites } from '../sites';
-export { agen, aiter, aclose, asyncYield as ay, asyncYieldStar as ayStar } from '../async-gen';
+// What compiled user code calls (the loader binds this object to `__cs`). Names are short because
+// they appear in every compiled file; each is a runtime function. A plain object, so each call is a
+// data-property load (a module namespace would go through a getter).
+import { aclose, agen, aiter, asyncYield, asyncYieldStar } from '../async-gen';
+import { coro, discarded } from '../coroutine';
+import { awaitAt, registerSites } from '../sites';
+
+export const loaderHelpers = Object.freeze({
+  coro,
+  d: discarded,
+  aw: awaitAt,
+  sites: registerSites,
+  agen,
+  aiter,
+  aclose,
+  ay: asyncYield,
+  ayStar: asyncYieldStar,
+});

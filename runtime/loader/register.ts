@@ -10,7 +10,8 @@ import type * as TS from 'typescript';
 import { CompileError, transformSource } from './transform';
 
 const runtimeDir = resolve(__dirname, '..');
-const helpersPath = join(__dirname, 'helpers.js');
+/** The runtime bundle programs load; compiled code reaches the loader's helpers as its `__cs` export. */
+const runtimeBundle = join(runtimeDir, 'coroscope.js');
 const LOADER_VERSION = '1';
 
 interface ModuleInternals {
@@ -29,7 +30,7 @@ export function register(): void {
   installed = true;
   const originalResolve = M._resolveFilename;
   M._resolveFilename = function (request: string, parent: unknown, ...rest: unknown[]): string {
-    if (request === 'coroscope') return join(runtimeDir, 'index.js');
+    if (request === 'coroscope') return runtimeBundle;
     if (request.startsWith('coroscope/')) return join(runtimeDir, request.slice('coroscope/'.length) + '.js');
     return originalResolve.call(this, request, parent, ...rest);
   };
@@ -49,7 +50,7 @@ export function register(): void {
 /** Compiles one file (or takes it from the cache); throws CompileError with file:line:col messages. */
 export function compileFile(filename: string): string {
   const source = readFileSync(filename, 'utf8');
-  const key = createHash('sha1').update(LOADER_VERSION).update('\0').update(helpersPath).update('\0').update(filename).update('\0').update(source).digest('hex');
+  const key = createHash('sha1').update(LOADER_VERSION).update('\0').update(runtimeBundle).update('\0').update(filename).update('\0').update(source).digest('hex');
   const dir = getCacheDir();
   if (dir) {
     try {
@@ -59,7 +60,7 @@ export function compileFile(filename: string): string {
     }
   }
   ts ??= require('typescript') as typeof TS;
-  const { code, errors } = transformSource(ts, source, filename, helpersPath);
+  const { code, errors } = transformSource(ts, source, filename, runtimeBundle);
   if (errors.length > 0) throw new CompileError(errors);
   if (dir) {
     try {

@@ -23,12 +23,20 @@ export class CompileError extends Error {
   override name = 'SyntaxError';
   constructor(readonly errors: string[]) {
     super(errors.join('\n'));
+    (this as unknown as Record<symbol, boolean>)[COMPILE_ERROR] = true;
   }
+}
+
+const COMPILE_ERROR = Symbol.for('coroscope.compileError');
+
+/** True for a CompileError from any copy of this module (the CLI and the loader may hold different ones). */
+export function isCompileError(err: unknown): err is CompileError {
+  return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[COMPILE_ERROR] === true;
 }
 
 type Site = [line: number, column: number, functionName: string];
 
-export function transformSource(ts: typeof TS, source: string, fileName: string, helpersPath: string): TransformResult {
+export function transformSource(ts: typeof TS, source: string, fileName: string, runtimePath: string): TransformResult {
   const errors: string[] = [];
   const isJs = /\.[cm]?jsx?$/.test(fileName);
   const result = ts.transpileModule(source, {
@@ -45,7 +53,7 @@ export function transformSource(ts: typeof TS, source: string, fileName: string,
       useDefineForClassFields: true,
       experimentalDecorators: false,
     },
-    transformers: { before: [(context) => coroutineTransformer(ts, context, helpersPath, errors)] },
+    transformers: { before: [(context) => coroutineTransformer(ts, context, runtimePath, errors)] },
   });
   for (const d of result.diagnostics ?? []) errors.push(formatDiagnostic(ts, d, fileName));
   return { code: result.outputText, errors };
@@ -62,7 +70,7 @@ function formatDiagnostic(ts: typeof TS, d: TS.Diagnostic, fileName: string): st
 
 type FnLike = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration;
 
-function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, helpersPath: string, errors: string[]): TS.Transformer<TS.SourceFile> {
+function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, runtimePath: string, errors: string[]): TS.Transformer<TS.SourceFile> {
   const f = context.factory;
   return (sf) => {
     const sites: Site[] = [];
@@ -213,7 +221,7 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
     const stmts = visited.statements;
     while (i < stmts.length && ts.isExpressionStatement(stmts[i]!) && ts.isStringLiteral((stmts[i] as TS.ExpressionStatement).expression)) prologue.push(stmts[i++]!);
     const requireHelpers = f.createVariableStatement(undefined, f.createVariableDeclarationList([
-      f.createVariableDeclaration('__cs', undefined, undefined, f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral(helpersPath)])),
+      f.createVariableDeclaration('__cs', undefined, undefined, f.createPropertyAccessExpression(f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral(runtimePath)]), '__cs')),
     ], ts.NodeFlags.Const));
     const siteTable = f.createArrayLiteralExpression(sites.map(([l, c, n]) => f.createArrayLiteralExpression([f.createNumericLiteral(l), f.createNumericLiteral(c), f.createStringLiteral(n)])), false);
     const registerSites = f.createVariableStatement(undefined, f.createVariableDeclarationList([
