@@ -143,7 +143,8 @@ export class Task<T = unknown> extends Future<T> {
   #step(error?: unknown, hasError = false): void {
     if (this.done()) throw new RuntimeError(`step(): already done: ${this.toString()}`);
     if (this.#mustCancel) {
-      error = this.makeCancelledError();
+      // As CPython: a CancelledError already on its way in is kept; otherwise one carrying cancel()'s message.
+      if (!(hasError && error instanceof CancelledError)) error = new CancelledError(this.#cancelMessage);
       hasError = true;
       this.#mustCancel = false;
     }
@@ -289,8 +290,9 @@ export class Task<T = unknown> extends Future<T> {
 
   #finishWithError(err: unknown): void {
     if (err instanceof CancelledError) {
+      // As CPython 3.12: the error is kept (and re-raised by result()), the message is not.
       this.setCancelledError(err);
-      super.cancel(err.message || undefined);
+      super.cancel();
     } else {
       super.setException(err);
     }
@@ -305,7 +307,6 @@ export class Task<T = unknown> extends Future<T> {
   protected override exceptionContext(): ExceptionContext {
     const context = super.exceptionContext();
     context.message = `Task exception was never retrieved`;
-    context.task = this;
     if (this.createdAt) context.sourceTraceback = this.createdAt;
     return context;
   }
@@ -318,6 +319,9 @@ export class Task<T = unknown> extends Future<T> {
     if (!this.done() && top) {
       const site = siteOf(top.awaitSite);
       info.push(`coro=<${this.coro.name}() ${site ? `running at ${site.file}:${site.line}` : top.state.toLowerCase()}>`);
+    } else if (this.done()) {
+      const def = siteOf(this.coro.defSite);
+      info.push(`coro=<${this.coro.name}() done${def ? `, defined at ${def.file}:${def.line}` : ''}>`);
     }
     if (this.#waiter) info.push(`wait_for=${this.#waiter.toString()}`);
     return info;

@@ -1,7 +1,7 @@
 // Formatting of errors for people: the await chain an exception unwound through (in the user's
 // TypeScript lines, from the loader's sites), then the JavaScript stack with runtime frames hidden.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describeError } from './errors';
 import type { ExceptionContext } from './handles';
 import { awaitChainOf } from './task';
@@ -24,13 +24,16 @@ function sourceLine(file: string, line: number): string | undefined {
 
 const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Frames of this runtime (compiled, or mapped back to its sources) and of Node's internals. */
-const RUNTIME_FRAME = new RegExp(`${escape(resolve(__dirname))}[\\\\/]|${escape(resolve(__dirname, '..', '..', 'runtime'))}[\\\\/]|\\(node:internal|at node:internal`);
+const projectRoot = resolve(__dirname).split(/[\\/]dist[\\/]/)[0]!;
+const RUNTIME_FRAME = new RegExp(
+  `${escape(join(projectRoot, 'dist'))}[\\\\/]|${escape(join(projectRoot, 'runtime'))}[\\\\/]|\\(node:internal|at node:internal|at Module\\._compile|at Module\\._extensions`,
+);
 
 /** A Python-style traceback: the await chain (outermost first), then the error and its stack. */
 export function formatException(err: unknown): string {
   const lines: string[] = [];
   const chain = awaitChainOf(err);
-  if (chain.length > 0) {
+  if (chain.some((entry) => entry.site !== undefined)) {
     lines.push('Traceback (most recent call last, through the await chain):');
     for (const { coroutine, site } of chain) {
       if (!site) continue; // it raised by itself: the stack below has the line

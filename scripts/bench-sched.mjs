@@ -1,0 +1,39 @@
+// `npm run bench:sched`: the scheduler workloads of PERF-NOTES.md on coroscope and on CPython's
+// asyncio (and uvloop when Debian's python3-uvloop is installed), in one run. Prints the median
+// operations per CPU-second of each, side by side.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(fileURLToPath(import.meta.url), '..', '..');
+const rounds = process.argv[2] ?? '3';
+const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+function runJsonLines(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: root, timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  const byName = new Map();
+  for (const line of r.stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const m = JSON.parse(line);
+    if (!byName.has(m.name)) byName.set(m.name, []);
+    byName.get(m.name).push(m.opsPerSecond);
+  }
+  return byName;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (x) => (x === undefined ? 'n/a' : x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${Math.round(x / 1e3)}k`);
+
+console.log(`scheduler benchmark, ${rounds} rounds each, median ops per CPU-second`);
+const columns = [['coroscope', runJsonLines(process.execPath, [join(root, 'bin', 'coroscope.js'), 'run', 'test/bench/sched.ts', rounds])]];
+columns.push([`CPython asyncio (${python})`, runJsonLines(python, ['test/bench/sched.py', rounds])]);
+if (spawnSync(python, ['-c', 'import uvloop']).status === 0) columns.push(['uvloop', runJsonLines(python, ['test/bench/sched.py', rounds, 'uvloop'])]);
+else console.log('(uvloop not installed: apt-get install python3-uvloop to compare with it)');
+
+const names = [...columns[0][1].keys()];
+const header = ['workload', ...columns.map(([n]) => n)];
+const rows = names.map((name) => [name, ...columns.map(([, m]) => fmt(m.get(name) && median(m.get(name))))]);
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+for (const row of [header, widths.map((w) => '-'.repeat(w)), ...rows]) console.log(row.map((c, i) => c.padEnd(widths[i])).join('  '));
