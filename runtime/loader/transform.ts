@@ -191,23 +191,25 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
         bind = f.createExpressionStatement(f.createAssignment(ts.visitNode(node.initializer, visit) as TS.Expression, value));
       }
       const body = ts.visitNode(node.statement, visit) as TS.Statement;
+      // The plumbing maps to the `for await` line, so stepping and stack frames land there.
+      const at = <N extends TS.Node>(n: N): N => ts.setTextRange(n, { pos: node.getStart(sf), end: node.expression.end });
       const loopBody = f.createBlock([
-        f.createExpressionStatement(f.createAssignment(r, f.createVoidZero())),
-        f.createExpressionStatement(f.createAssignment(r, f.createParenthesizedExpression(f.createYieldExpression(undefined, helper('aw', [f.createCallExpression(f.createPropertyAccessExpression(it, 'next'), undefined, []), siteRef(node, fnName)]))))),
-        f.createIfStatement(f.createPropertyAccessExpression(r, 'done'), f.createBreakStatement()),
-        bind,
+        at(f.createExpressionStatement(f.createAssignment(r, f.createVoidZero()))),
+        at(f.createExpressionStatement(f.createAssignment(r, f.createParenthesizedExpression(f.createYieldExpression(undefined, helper('aw', [f.createCallExpression(f.createPropertyAccessExpression(it, 'next'), undefined, []), siteRef(node, fnName)])))))),
+        at(f.createIfStatement(f.createPropertyAccessExpression(r, 'done'), f.createBreakStatement())),
+        at(bind),
         body,
       ], true);
       let loop: TS.Statement = f.createForStatement(undefined, undefined, undefined, loopBody);
       if (label) loop = f.createLabeledStatement(label, loop);
-      const close = f.createIfStatement(
+      const close = at(f.createIfStatement(
         f.createLogicalAnd(f.createStrictInequality(r, f.createVoidZero()), f.createLogicalNot(f.createPropertyAccessExpression(r, 'done'))),
         f.createExpressionStatement(f.createYieldExpression(undefined, helper('aw', [helper('aclose', [it]), siteRef(node, fnName)]))),
-      );
+      ));
       return ts.setTextRange(
         f.createBlock([
-          f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(it, undefined, undefined, helper('aiter', [source]))], ts.NodeFlags.Const)),
-          f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(r)], ts.NodeFlags.Let)),
+          at(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(it, undefined, undefined, helper('aiter', [source]))], ts.NodeFlags.Const))),
+          at(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(r)], ts.NodeFlags.Let))),
           f.createTryStatement(f.createBlock([loop], true), undefined, f.createBlock([close], true)),
         ], true),
         node,
