@@ -5,7 +5,7 @@ import { CancelledError, ValueError } from './errors';
 import type { EventLoop } from './event-loop';
 import { Future, setWaitReason } from './future';
 import { getRunningLoop } from './running';
-import { isThenable } from './task';
+import { isThenable, YIELD } from './task';
 
 /** Anything a task can await and gather/shield/waitFor accept. */
 export type Awaitable<T> = Future<T> | Coroutine<T> | PromiseLike<T>;
@@ -146,6 +146,7 @@ export function ensureFuture(value: unknown, loop: EventLoop | null = null): Fut
     return value;
   }
   if (isGenerator(value)) value = new Coroutine(value as Generator<unknown, unknown, unknown>);
+  if (value === YIELD) return (loop ?? getRunningLoop()).createTask(value as unknown as Coroutine<unknown>); // sleep(0)
   if (value instanceof Coroutine || isThenable(value)) return (loop ?? getRunningLoop()).ensureFuture(value as PromiseLike<unknown>);
   throw new TypeError(`An asyncio.Future, a coroutine or an awaitable is required, got ${describe(value)}`);
 }

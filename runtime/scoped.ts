@@ -11,10 +11,11 @@
 //      exit() with no argument means the body completed; exit(err) means it threw err. exit() may
 //      raise instead (TimeoutError from a Timeout, an ExceptionGroup from a TaskGroup); asyncio's
 //      context managers never swallow the body's error, so after exit(err) returns, rethrow err.
-//   3. `await using` (TypeScript 5.2+, Symbol.asyncDispose) only where exit needs no error:
-//      Lock, Semaphore and Condition (`await using held = await lock.enter()`). Timeout and
-//      TaskGroup do not offer it: [Symbol.asyncDispose]() is not told whether the block threw,
-//      and both decide what to raise from exactly that.
+//   3. [Symbol.asyncDispose] (for TypeScript 5.2's `await using`) only where exit needs no error:
+//      Lock, Semaphore and Condition (`await using held = await lock.enter()`, where the compiler
+//      lowers `await using`; the loader does not yet). Timeout and TaskGroup do not offer it:
+//      [Symbol.asyncDispose]() is not told whether the block threw, and both decide what to raise
+//      from exactly that.
 import { Coroutine, isGenerator } from './coroutine';
 import { Future } from './future';
 import { isThenable } from './task';
@@ -30,6 +31,9 @@ export interface Scoped<S> {
 
 /** `async with scope: return await body(scope)` as a coroutine. */
 export function runScoped<S, R>(scope: Scoped<S>, body: ScopedBody<S, R>, name = 'run'): Coroutine<R> {
+  if (typeof body !== 'function') {
+    throw new TypeError(`${name}(): the body must be a function, such as async (scope) => { ... }; got ${body === null ? 'null' : typeof body}`);
+  }
   return new Coroutine(scopedBody(scope, body), -1, name);
 }
 

@@ -53,7 +53,7 @@ export class TaskGroup implements Scoped<TaskGroup> {
   }
 
   /** Starts a child task in this group (asyncio's TaskGroup.create_task). */
-  createTask<T>(coro: Coroutine<T> | Generator<unknown, T, unknown>, options: { name?: string } = {}): Task<T> {
+  createTask<T>(coro: Coroutine<T> | PromiseLike<T> | Generator<unknown, T, unknown>, options: { name?: string } = {}): Task<T> {
     const close = () => {
       if (coro instanceof Coroutine && coro.state === 'CREATED') coro.close();
     };
@@ -70,12 +70,10 @@ export class TaskGroup implements Scoped<TaskGroup> {
       throw new RuntimeError(`TaskGroup ${this.toString()} is shutting down`);
     }
     const task = this.#loop!.createTask(coro, options);
-    if (task.done()) {
-      this.#onTaskDone(task);
-    } else {
-      this.#tasks.add(task);
-      task.addDoneCallback(this.#onTaskDoneFn);
-    }
+    // Always through the done callback, even for a task done already (as CPython 3.12.9+, gh-128550):
+    // a child failing at once must not cancel the parent before it reaches its next await.
+    this.#tasks.add(task);
+    task.addDoneCallback(this.#onTaskDoneFn);
     return task;
   }
 
@@ -98,6 +96,8 @@ export class TaskGroup implements Scoped<TaskGroup> {
     if (hasError && isBaseError(error) && this.#baseError === null) this.#baseError = error;
 
     let propagateCancellationError: unknown = hasError && error instanceof CancelledError ? error : null;
+    // As CPython 3.12 (3.13 moved this after the wait below, gh-116720): a child failing after the
+    // block finished cancels the parent here too, and that request is not taken back.
     if (this.#parentCancelRequested) {
       // The group cancelled its parent: that request is ours to take back.
       if (this.#parentTask!.uncancel() === 0) propagateCancellationError = null;

@@ -66,6 +66,8 @@ export class Task<T = unknown> extends Future<T> {
     const loop = options.loop ?? getRunningLoop();
     super({ loop });
     if (!(coro instanceof Coroutine) && isGenerator(coro)) coro = new Coroutine(coro as Generator<unknown, T, unknown>);
+    // sleep(0) returns the YIELD sentinel instead of a coroutine; as a task it must still be one.
+    if ((coro as unknown) === YIELD) coro = new Coroutine(yieldOnce() as Generator<unknown, T, unknown>, -1, 'sleep');
     if (!(coro instanceof Coroutine)) {
       throw new TypeError(`a coroutine was expected, got ${describeValue(coro)}`);
     }
@@ -338,6 +340,11 @@ class StepHandle extends Handle {
   override toString(): string {
     return `<Handle ${this.task.toString()}.step()>`;
   }
+}
+
+function* yieldOnce(): Generator<unknown, undefined, unknown> {
+  yield YIELD;
+  return undefined;
 }
 
 /** The task running now on the given (or running) loop, or null (asyncio.current_task). */

@@ -1,0 +1,103 @@
+// The probe's snapshot, as the debug adapter reads it: tasks with their await chains and what each
+// waits on, the futures, and the loop's ready queue and timers (fake clock, so times are exact).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventLoop, FakeClock, FakeSelector, run, sleep, createTask, gather, getRunningLoop, type Future } from 'coroscope';
+import type { probe as Probe } from 'coroscope/introspection';
+
+// The runtime programs load is one bundle: read its probe through the global, as the adapter does.
+const PROBE_KEY = Symbol.for('coroscope.probe');
+const probe = (globalThis as Record<symbol, unknown>)[PROBE_KEY] as typeof Probe;
+
+function fakeLoop(): EventLoop {
+  const clock = new FakeClock();
+  return new EventLoop({ clock, selector: new FakeSelector(clock) });
+}
+
+test('the probe is published on the well-known global', () => {
+  assert.equal((globalThis as Record<symbol, unknown>)[PROBE_KEY], probe);
+  assert.equal(probe.version, 1);
+});
+
+test('snapshot: tasks, what each waits on, the await chain, futures and the loop', () => {
+  probe.attach();
+  let seen: ReturnType<typeof probe.snapshot> | undefined;
+  let threads: ReturnType<typeof probe.threads> | undefined;
+  async function ticker(): Promise<void> {
+    await sleep(0.25);
+  }
+  async function inner(fut: Future<number>): Promise<number> {
+    return await fut;
+  }
+  async function stuck(fut: Future<number>): Promise<number> {
+    return await inner(fut);
+  }
+  async function main(): Promise<void> {
+    const fut = getRunningLoop().createFuture<number>();
+    const t1 = createTask(ticker(), { name: 'ticker' });
+    const t2 = createTask(stuck(fut), { name: 'stuck' });
+    await sleep(0);
+    const g = gather(t1, sleep(1));
+    await sleep(0.1);
+    seen = probe.snapshot();
+    threads = probe.threads(10);
+    fut.setResult(1);
+    await g;
+    await t2;
+  }
+  return run(main(), { loopFactory: fakeLoop }).then(() => check());
+  function check(): void {
+  assert.ok(seen && threads);
+  assert.equal(seen.version, 1);
+  const byName = new Map(seen.tasks.map((t) => [t.name, t]));
+  const ticker_ = byName.get('ticker')!;
+  assert.equal(ticker_.state, 'waiting');
+  assert.equal(ticker_.waitingFor, 'sleep 0.25 s');
+  assert.deepEqual(ticker_.stack.map((f) => f.name), ['ticker', 'sleep']);
+  const stuck_ = byName.get('stuck')!;
+  assert.deepEqual(stuck_.stack.map((f) => f.name), ['stuck', 'inner']);
+  assert.match(stuck_.waitingFor, /^Future #\d+$/);
+  const awaited = seen.futures.find((f) => f.id === stuck_.awaiting)!;
+  assert.equal(awaited.state, 'PENDING');
+  assert.match(awaited.completedBy, /^nobody/);
+  assert.deepEqual(awaited.callbacks.map((c) => c.description), ['wakes stuck']);
+  assert.deepEqual(awaited.awaitedBy, [stuck_.id]);
+  const main_ = seen.tasks.find((t) => t.coroutine === 'main')!;
+  assert.equal(main_.state, 'running');
+  assert.equal(seen.currentTask, main_.id);
+  assert.equal(ticker_.parent, main_.id);
+  assert.ok(main_.children.includes(ticker_.id));
+  const loop = seen.loop!;
+  assert.equal(loop.selector, 'fake');
+  assert.ok(Math.abs(loop.time - 0.1) < 1e-9);
+  const tick = loop.timers.find((t) => t.task === ticker_.id)!;
+  assert.ok(Math.abs(tick.dueIn! - 0.15) < 1e-9, `due in ${tick.dueIn}`);
+  assert.equal(threads.current, main_.id);
+  assert.ok(threads.threads.some((t) => t.name === 'stuck'));
+  assert.doesNotThrow(() => JSON.stringify(seen));
+  }
+});
+
+test('generatorOf and breakOnResume hand out the suspended generator and disarm on resume', () => {
+  probe.attach();
+  const order: string[] = [];
+  async function worker(): Promise<void> {
+    order.push('before');
+    await sleep(1);
+    order.push('after');
+  }
+  async function main(): Promise<void> {
+    const t = createTask(worker(), { name: 'w' });
+    await sleep(0);
+    const gen = probe.generatorOf(t.id, 0)!;
+    assert.equal(Object.prototype.toString.call(gen), '[object Generator]');
+    assert.equal(probe.breakOnResume(t.id), true);
+    assert.ok(Object.prototype.hasOwnProperty.call(gen, 'next'));
+    await t;
+    assert.ok(!Object.prototype.hasOwnProperty.call(gen, 'next'));
+  }
+  return run(main(), { loopFactory: fakeLoop }).then(() => {
+    assert.deepEqual(order, ['before', 'after']);
+    probe.detach();
+  });
+});
