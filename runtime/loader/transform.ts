@@ -136,6 +136,9 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
         }
         if (ts.isForOfStatement(n) && n.awaitModifier) return lowerForAwait(n, inner, name, undefined);
         if (ts.isExpressionStatement(n)) return discardWrap(n, inner);
+        if (ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) {
+          report(n, "'await using' is not supported yet: use the scoped form instead, e.g. `await lock.run(async () => { ... })` or `await x.enter(); try { ... } finally { await x.exit() }`");
+        }
         if (n.kind === ts.SyntaxKind.SuperKeyword) {
           report(n, `'super' inside async function '${name}' is not supported yet: read the super method into a local outside it (const base = super.m.bind(this))`);
         }

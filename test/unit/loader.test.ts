@@ -194,3 +194,9 @@ test('run() inside a running loop is a RuntimeError', () =>
     async function inner() {}
     await assert.rejects(run(inner()), /run\(\) cannot be called from a running event loop/);
   }));
+
+test("CLI: 'await using' is reported as unsupported with the scoped alternative", () => {
+  const r = runProgram(`import { run, Lock } from 'coroscope';\nasync function main() {\n  const lock = new Lock();\n  await using held = await lock.enter();\n}\nrun(main());\n`);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /prog\.ts:4:3 - error: 'await using' is not supported yet/);
+});
