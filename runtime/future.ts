@@ -89,7 +89,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** The result; raises the stored exception, CancelledError, or InvalidStateError if not done. */
   result(): T {
     if (this.#state === 'CANCELLED') throw this.makeCancelledError();
-    if (this.#state !== 'FINISHED') throw new InvalidStateError('Result is not ready.');
+    if (this.#state !== 'FINISHED') throw new InvalidStateError('Result is not set.');
     this.#retrieved();
     if (this.#hasException) throw this.#exception;
     return this.#result as T;

@@ -23,7 +23,7 @@ test('a pending future: not done, result() and exception() raise InvalidStateErr
   assert.equal(fut.done(), false);
   assert.equal(fut.cancelled(), false);
   const e1 = thrown(() => fut.result());
-  assert.ok(e1 instanceof InvalidStateError && e1.message === 'Result is not ready.');
+  assert.ok(e1 instanceof InvalidStateError && e1.message === 'Result is not set.');
   const e2 = thrown(() => fut.exception());
   assert.ok(e2 instanceof InvalidStateError && e2.message === 'Exception is not set.');
   assert.equal(String(fut), '<Future pending>');
