@@ -9,6 +9,10 @@ import { peekRunningLoop, setRunningLoop } from './running';
 import { EVENT_READ, EVENT_WRITE, type Selector } from './selector';
 import { Task } from './task';
 import { TimerHeap } from './timer-heap';
+import * as sockOps from './sock-ops';
+import type { SockLike } from './sock-ops';
+import type { Socket } from './socket';
+import type { SockAddress } from './sys/sockaddr';
 import { formatExceptionContext } from './traceback';
 
 /** The handles waiting on one fd, kept as the selector key's data (as asyncio does). */
@@ -266,7 +270,7 @@ export class EventLoop {
         if (this.#turnRequested || (this.#pendingBridges > 0 && this.#ready.length === 0) || this.time() - this.#lastTurn > HOST_FAIRNESS) {
           this.#turnRequested = false;
           // The loop stays "running" during the turn: Node callbacks may use getRunningLoop().
-          await hostTurn();
+          await (this.#host?.turn ? this.#host.turn() : hostTurn());
           this.#lastTurn = this.time();
         }
       }
@@ -385,6 +389,33 @@ export class EventLoop {
     if (!writer) return false;
     writer.cancel();
     return true;
+  }
+
+  // ---- socket operations (runtime/sock-ops.ts: the design and the system calls live there) ------
+
+  /** Up to n bytes from a non-blocking socket; an empty Buffer at EOF (loop.sock_recv). */
+  sockRecv(sock: SockLike, n: number): Future<Buffer> {
+    return sockOps.sockRecv(this, sock, n);
+  }
+
+  /** Receives into buf; resolves to the number of bytes (loop.sock_recv_into). */
+  sockRecvInto(sock: SockLike, buf: Uint8Array, nbytes?: number): Future<number> {
+    return sockOps.sockRecvInto(this, sock, buf, nbytes);
+  }
+
+  /** Sends all of data, across partial sends (loop.sock_sendall). */
+  sockSendall(sock: SockLike, data: Uint8Array): Future<void> {
+    return sockOps.sockSendall(this, sock, data);
+  }
+
+  /** Connects a non-blocking socket (loop.sock_connect). */
+  sockConnect(sock: SockLike, address: SockAddress): Future<void> {
+    return sockOps.sockConnect(this, sock, address);
+  }
+
+  /** Accepts a connection: [non-blocking Socket, peer address] (loop.sock_accept). */
+  sockAccept(sock: SockLike): Future<[Socket, SockAddress]> {
+    return sockOps.sockAccept(this, sock);
   }
 
   // ---- errors and debug ---------------------------------------------------------------------

@@ -11,6 +11,8 @@ export interface Host {
   detach(loop: EventLoop): void;
   /** The longest the loop may block in its selector (seconds; null = no limit) given its own timeout. */
   clampTimeout(timeout: number | null): number | null;
+  /** Gives the host one turn (defaults to hostTurn()); Node's host delivers it in libuv's poll phase. */
+  turn?(): Promise<void>;
 }
 
 /** Gives the host one full turn: every queued microtask, then one non-blocking libuv iteration. */

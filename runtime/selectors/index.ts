@@ -1,0 +1,39 @@
+// The real selectors, the platform's default, and the choice by name (COROSCOPE_SELECTOR, the
+// CLI's --selector). Loading this module makes `new EventLoop()` use them with Node as its host.
+import { setDefaultSelectorFactory, type FdHandles } from '../event-loop';
+import { NodeHost } from '../host/node-host';
+import type { Selector } from '../selector';
+import { EpollSelector } from './epoll-selector';
+import { KqueueSelector } from './kqueue-selector';
+import { PollSelector } from './poll-selector';
+import { SelectSelector } from './select-selector';
+
+export { SelectSelector, PollSelector, EpollSelector, KqueueSelector };
+export { BaseSelector } from './base';
+
+export type SelectorName = 'select' | 'poll' | 'epoll' | 'kqueue';
+type SelectorClass = new <D = unknown>() => Selector<D>;
+
+const BY_NAME: Record<SelectorName, SelectorClass> = {
+  select: SelectSelector,
+  poll: PollSelector,
+  epoll: EpollSelector,
+  kqueue: KqueueSelector,
+};
+
+/** The most scalable selector of the platform (Lib/selectors.py's DefaultSelector). */
+export const DefaultSelector: SelectorClass =
+  process.platform === 'linux' ? EpollSelector : process.platform === 'darwin' || process.platform.endsWith('bsd') ? KqueueSelector : PollSelector;
+
+/** A new selector by name; undefined or '' gives the default. */
+export function createSelector<D = unknown>(name?: string): Selector<D> {
+  if (!name) return new DefaultSelector<D>();
+  const cls = BY_NAME[name as SelectorName];
+  if (!cls) throw new RangeError(`unknown selector '${name}' (COROSCOPE_SELECTOR / --selector): use select, poll, epoll or kqueue`);
+  return new cls<D>();
+}
+
+setDefaultSelectorFactory(() => ({
+  selector: createSelector<FdHandles>(process.env.COROSCOPE_SELECTOR),
+  host: new NodeHost(),
+}));

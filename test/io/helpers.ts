@@ -1,0 +1,53 @@
+// Shared by the I/O tests: a real loop per selector, fd-leak checks against /proc/self/fd, checksums.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { EventLoop, NodeHost, createSelector, run } from 'coroscope';
+
+/** The selectors the I/O tests run under (epoll only where the platform has it). */
+export const SELECTORS: string[] = process.platform === 'linux' ? ['select', 'poll', 'epoll'] : ['select', 'poll'];
+
+/** The process's open fds and what they point at (Linux /proc; null elsewhere: leak checks are skipped). */
+export function openFds(): Map<number, string> | null {
+  try {
+    const out = new Map<number, string>();
+    for (const name of readdirSync('/proc/self/fd')) {
+      try {
+        out.set(Number(name), readlinkSync(`/proc/self/fd/${name}`));
+      } catch {
+        // the fd readdir itself used, closed already
+      }
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** Asserts that every fd opened since `before` is closed again. */
+export function assertNoLeaks(before: Map<number, string> | null, what = 'test'): void {
+  const after = openFds();
+  if (!before || !after) return;
+  const leaked = [...after].filter(([fd, target]) => before.get(fd) !== target);
+  assert.deepEqual(leaked, [], `${what} leaked fds: ${leaked.map(([fd, t]) => `${fd} -> ${t}`).join(', ')}`);
+}
+
+/**
+ * Runs main on a real loop with the named selector and Node as its host, then checks that every fd
+ * opened meanwhile was closed. Use it from a NON-async test callback:
+ * `it('x', () => runOn('epoll', async () => { ... }))`.
+ */
+export function runOn<T>(selector: string, main: () => PromiseLike<T>): Promise<T> {
+  // Not an async function: in a test file that would be a coroutine, and run() cannot nest.
+  const before = openFds();
+  return run(main(), { loopFactory: () => new EventLoop({ selector: createSelector(selector), host: new NodeHost() }) }).then((result) => {
+    assertNoLeaks(before, `${selector} run`);
+    return result;
+  });
+}
+
+export function sha256(...chunks: Uint8Array[]): string {
+  const h = createHash('sha256');
+  for (const c of chunks) h.update(c);
+  return h.digest('hex');
+}
