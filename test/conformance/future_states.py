@@ -33,15 +33,15 @@ async def main():
     fut.add_done_callback(lambda f: print('callback 1 sees', f.result()))
     fut.add_done_callback(lambda f: print('callback 2 sees', f.result()))
     fut.set_result(42)
-    print('set_result returned; no callback has run yet')
+    print('result set; no callback has run yet')
     try:
         fut.set_result(43)
     except asyncio.InvalidStateError as e:
-        print('set_result again:', type(e).__name__)
+        print('setting the result again:', type(e).__name__)
     try:
         fut.set_exception(Boom('late'))
     except asyncio.InvalidStateError as e:
-        print('set_exception after set_result:', type(e).__name__)
+        print('setting an exception after the result:', type(e).__name__)
     print('cancel() on a done future:', b(fut.cancel()))
     print('result:', fut.result())
     # expect-differ: exception-none: exception: None => exception: null
@@ -78,7 +78,7 @@ async def main():
     try:
         fut.set_result(1)
     except asyncio.InvalidStateError as e:
-        print('set_result after cancel:', type(e).__name__)
+        print('setting a result after cancel:', type(e).__name__)
     await asyncio.sleep(0)
 
     fut = loop.create_future()
@@ -88,7 +88,7 @@ async def main():
 
     fut.add_done_callback(cb)
     fut.add_done_callback(cb)
-    print('remove_done_callback removed', fut.remove_done_callback(cb))
+    print('removing the callback removed', fut.remove_done_callback(cb))
     fut.set_result(None)
     await asyncio.sleep(0)
     fut.add_done_callback(lambda f: print('callback added after done runs soon'))

@@ -41,10 +41,10 @@ async def main():
     print('empty gather:', show(await asyncio.gather()))
 
     try:
-        await asyncio.gather(job('ok', 0.01), job('bad', 0.02, fail=True), job('late', 0.04))
+        await asyncio.gather(job('ok', 0.01), job('bad', 0.02, fail=True), job('late', 0.2))
     except Boom as e:
         print('gather raised', describe(e))
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0.25)
     print('the other children kept running')
 
     results = await asyncio.gather(job('x', 0.01), job('y', 0.02, fail=True), return_exceptions=True)
@@ -65,7 +65,7 @@ async def main():
         print('gather cancelled:', b(g.cancelled()))
 
     victim = asyncio.create_task(job('victim', 1))
-    other = asyncio.create_task(job('other', 0.02))
+    other = asyncio.create_task(job('other', 0.1))
     g = asyncio.gather(victim, other)
     await asyncio.sleep(0.01)
     victim.cancel()
@@ -76,7 +76,7 @@ async def main():
     await other
 
     victim = asyncio.create_task(job('victim2', 1))
-    g = asyncio.gather(victim, job('other2', 0.02), return_exceptions=True)
+    g = asyncio.gather(victim, job('other2', 0.1), return_exceptions=True)
     await asyncio.sleep(0.01)
     victim.cancel()
     print('with return_exceptions:', show(await g))

@@ -20,6 +20,7 @@ async def main():
     loop.call_later(0.1, print, 'later 0.1 (a)')
     loop.call_later(0.1, print, 'later 0.1 (b)')
     loop.call_later(0, print, 'later 0')
+    loop.call_later(-1, print, 'later -1: due in the past, so before later 0')
     loop.call_soon(first)
     loop.call_soon(print, 'second')
     handle = loop.call_soon(print, 'cancelled handle: never printed')

@@ -68,6 +68,7 @@ async def main():
     try:
         t.result()
     except asyncio.CancelledError as e:
+        # expect-differ: cancel-message-kept: t1.result() raised CancelledError => t1.result() raised CancelledError: shutting down
         print('t1.result() raised', describe(e))
 
     t = asyncio.create_task(sleeper('t2'))

@@ -32,13 +32,13 @@ def start(specs):
 
 
 async def main():
-    tasks = start([('a', 0.03, False), ('b', 0.01, False), ('c', 0.02, False)])
+    tasks = start([('a', 0.2, False), ('b', 0.01, False), ('c', 0.1, False)])
     done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     print('FIRST_COMPLETED done:', names(done), 'pending:', names(pending))
     done, pending = await asyncio.wait(pending)
     print('ALL_COMPLETED done:', names(done), 'pending:', names(pending))
 
-    tasks = start([('a', 0.01, False), ('b', 0.02, True), ('c', 0.05, False)])
+    tasks = start([('a', 0.01, False), ('b', 0.02, True), ('c', 0.2, False)])
     done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
     print('FIRST_EXCEPTION done:', names(done), 'pending:', names(pending))
     for t in sorted(done, key=lambda t: t.get_name()):
@@ -65,6 +65,13 @@ async def main():
         await asyncio.wait([])
     except ValueError as e:
         print('empty:', describe(e))
+
+    coro = job(0.01)
+    try:
+        await asyncio.wait([coro])
+    except TypeError as e:
+        print('coroutines:', describe(e))
+    coro.close()
 
 
 asyncio.run(main())

@@ -1,0 +1,40 @@
+# as_completed: yields awaitables that give the results in completion order; an error comes
+# out of the await that meets it; with a timeout, the await after the deadline raises TimeoutError.
+import asyncio
+
+
+class Boom(Exception):
+    pass
+
+
+def describe(e):
+    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
+
+
+async def job(name, delay, fail=False):
+    await asyncio.sleep(delay)
+    if fail:
+        raise Boom(name)
+    return name
+
+
+async def main():
+    for next_done in asyncio.as_completed([job('c', 0.03), job('a', 0.01), job('b', 0.02)]):
+        print('completed:', await next_done)
+
+    for next_done in asyncio.as_completed([job('ok', 0.01), job('bad', 0.02, fail=True)]):
+        try:
+            print('completed:', await next_done)
+        except Boom as e:
+            print('raised:', describe(e))
+
+    slow = asyncio.create_task(job('slow', 1))
+    try:
+        for next_done in asyncio.as_completed([job('fast', 0.01), slow], timeout=0.05):
+            print('completed:', await next_done)
+    except asyncio.TimeoutError as e:
+        print('timeout:', describe(e))
+    slow.cancel()
+
+
+asyncio.run(main())
