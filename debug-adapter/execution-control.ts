@@ -1,0 +1,286 @@
+// What each V8 pause means, and how the debuggee is stopped, resumed and stepped. Most pauses are
+// the adapter's own (a file's first line, to bind its breakpoints; a step passing through another
+// task; a breakpoint whose hit count is not reached) and the debuggee goes on at once; the others
+// become a stop the user sees, modelled by a StopView. Steps follow the task: the probe arms the
+// task's coroutines, and a breakpoint on its taskResumed() hook brings the step back to that task.
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { StoppedEvent } from '@vscode/debugadapter';
+import type { BreakpointManager } from './breakpoints';
+import type { CdpConnection } from './cdp-connection';
+import type { ProbeClient } from './probe-client';
+import type { ScriptRegistry } from './scripts';
+import { StopView, UserError, taskOfThread, type CdpCallFrame, type ViewOptions } from './stop-view';
+import type { IdCounters } from './variables';
+
+/** The inspector's handles of one stop live in this group, released when the debuggee resumes. */
+export const OBJECT_GROUP = 'coroscope';
+
+/** The runtime's own code, skipped while stepping (breakpoints there, like the probe's hooks, still hit). */
+const RUNTIME_BLACKBOX = ['[/\\\\]dist[/\\\\]runtime[/\\\\]', '[/\\\\]bin[/\\\\]coroscope\\.js$', '^node:'];
+
+/** Files of the user's program: not the runtime, not node_modules, not Node's own modules. */
+const USER_SCRIPT_URL = '^file://(?!.*(?:/node_modules/|/dist/runtime/|/bin/coroscope\\.js$)).*$';
+
+export interface StepState {
+  readonly kind: 'next' | 'in' | 'out';
+  readonly taskId: number | null;
+  /** The armed task resumed: the next pause is inside its coroutine. */
+  entering: boolean;
+}
+
+interface PausedEvent {
+  callFrames: CdpCallFrame[];
+  reason: string;
+  data?: { description?: string; scriptId?: string; uncaught?: boolean };
+  hitBreakpoints?: string[];
+}
+
+/** What the control needs from the session: a way to send events and to log. */
+export interface ControlHost {
+  sendEvent(event: DebugProtocol.Event): void;
+  log(message: string): void;
+}
+
+/**
+ * Run control of one connected debuggee.
+ * Invariant: #view is non-null exactly while the debuggee is stopped and the client was told so;
+ * #step is non-null only while a step is under way (the debuggee running or internally paused).
+ */
+export class ExecutionControl {
+  #view: StopView | null = null;
+  #filters = new Set<string>();
+  #hooks: { resumed?: string; failed?: string; reported?: string } | null = null;
+  #entryBreakpoint: string | null = null;
+  #step: StepState | null = null;
+  #pauseRequested = false;
+  #blackboxed = false;
+  #enteredProgram = false;
+
+  constructor(
+    readonly cdp: CdpConnection,
+    readonly probe: ProbeClient,
+    readonly scripts: ScriptRegistry,
+    readonly breakpoints: BreakpointManager,
+    readonly options: ViewOptions & { stopOnEntry: boolean },
+    readonly counters: IdCounters,
+    readonly host: ControlHost,
+  ) {}
+
+  /** Listens to the debuggee's pauses and sets the breakpoint that binds each user file's breakpoints. */
+  async start(): Promise<void> {
+    const cdp = this.cdp;
+    cdp.on('Debugger.paused', (p: PausedEvent) => void this.#onPaused(p).catch((err) => this.host.log(`pause handling failed: ${(err as Error).message}`)));
+    cdp.on('Debugger.resumed', () => this.dropView());
+    // Node compiles CommonJS modules as functions, which V8's 'before script with source map'
+    // instrumentation does not see; a breakpoint on the first line of every user file does: the
+    // adapter binds that file's breakpoints there, before any of its code runs.
+    const entry = await cdp.send<{ breakpointId: string }>('Debugger.setBreakpointByUrl', { urlRegex: USER_SCRIPT_URL, lineNumber: 0, columnNumber: 0 });
+    this.#entryBreakpoint = entry.breakpointId;
+    await cdp.send('Debugger.setAsyncCallStackDepth', { maxDepth: 0 });
+  }
+
+  /** The current stop, or null while the debuggee runs. */
+  get view(): StopView | null {
+    return this.#view;
+  }
+
+  async setExceptionFilters(filters: readonly string[]): Promise<void> {
+    this.#filters = new Set(filters);
+    await this.#applyExceptionFilters();
+  }
+
+  async #applyExceptionFilters(): Promise<void> {
+    const cdp = this.cdp;
+    const state = this.#filters.has('all') ? 'all' : this.#filters.has('uncaught') ? 'uncaught' : 'none';
+    await cdp.send('Debugger.setPauseOnExceptions', { state });
+    const wantHooks = this.#filters.has('uncaught') || this.#filters.has('neverRetrieved');
+    await this.probe.call('setExceptionBreaks', wantHooks).catch(() => undefined);
+  }
+
+  /** Breakpoints on the probe's hook functions (task resumed, task failed, exception reported). */
+  async installHooks(): Promise<void> {
+    if (this.#hooks) return;
+    if (!(await this.probe.available())) return;
+    this.#hooks = {};
+    const hooks = await this.probe.handle('hooks');
+    const props = await this.cdp.send<{ result: { name: string; value?: { objectId?: string } }[] }>('Runtime.getProperties', { objectId: hooks.objectId, ownProperties: true });
+    for (const [name, key] of [['taskResumed', 'resumed'], ['taskFailed', 'failed'], ['exceptionReported', 'reported']] as const) {
+      const fn = props.result.find((p) => p.name === name)?.value?.objectId;
+      if (!fn) continue;
+      const r = await this.cdp.send<{ breakpointId: string }>('Debugger.setBreakpointOnFunctionCall', { objectId: fn }).catch(() => null);
+      if (r) this.#hooks[key] = r.breakpointId;
+    }
+    await this.probe.call('attach').catch(() => undefined);
+    await this.#applyExceptionFilters();
+  }
+
+  // ---- stopping and resuming ------------------------------------------------------------------
+
+  /** Decides what a V8 pause is: the adapter's own (go on), a step under way, or a stop to report. */
+  async #onPaused(p: PausedEvent): Promise<void> {
+    const cdp = this.cdp;
+    if (process.env.COROSCOPE_DAP_TRACE) {
+      this.host.log(`paused: ${p.reason} ${JSON.stringify(p.hitBreakpoints ?? [])} at ${p.callFrames.slice(0, 3).map((f) => `${f.functionName}:${f.location.scriptId}:${f.location.lineNumber}`).join(' < ')}`);
+    }
+    const hit = p.hitBreakpoints ?? [];
+    if (this.#entryBreakpoint && hit.includes(this.#entryBreakpoint)) {
+      const script = p.callFrames[0] ? this.scripts.get(p.callFrames[0].location.scriptId) : undefined;
+      if (script?.isUser) {
+        await this.installHooks();
+        await this.breakpoints.scriptLoaded(script);
+        // stopOnEntry: the first line of the user's first file, not the CLI's first line.
+        if (this.options.stopOnEntry && !this.#enteredProgram) {
+          this.#enteredProgram = true;
+          return this.#stop(p, 'entry');
+        }
+      }
+      if (hit.length === 1 && !this.#pauseRequested && !this.#step) return this.#continue();
+    }
+    if (p.reason === 'Break on start') return this.#continue();
+    const hooks = this.#hooks ?? {};
+    if (hooks.resumed && hit.includes(hooks.resumed)) {
+      if (this.#step) {
+        this.#step.entering = true;
+        await this.#setBlackbox(true);
+        await cdp.send('Debugger.stepInto');
+        return;
+      }
+      return this.#continue();
+    }
+    if (hooks.failed && hit.includes(hooks.failed)) {
+      if (!this.#filters.has('uncaught')) return this.#continue();
+      const repr = await this.#frameValue(p, 'repr');
+      return this.#stop(p, 'exception', `a task ended with an exception: ${repr}`);
+    }
+    if (hooks.reported && hit.includes(hooks.reported)) {
+      if (!this.#filters.has('neverRetrieved')) return this.#continue();
+      const message = await this.#frameValue(p, 'message');
+      return this.#stop(p, 'exception', message);
+    }
+    const user = hit.filter((id) => this.breakpoints.isUserBreakpoint(id));
+    if (user.length > 0) {
+      const { stop, ids } = this.breakpoints.hit(user);
+      if (stop) return this.#stop(p, 'breakpoint', undefined, ids);
+      if (!this.#step) return this.#continue();
+    }
+    if (p.reason === 'exception' || p.reason === 'promiseRejection') {
+      const top = p.callFrames[0] && this.scripts.get(p.callFrames[0].location.scriptId);
+      if (!top?.isUser) return this.#continue();
+      // An exception propagating through the await chain is thrown again at each await: stop once.
+      const exception = (p.data as { objectId?: string } | undefined)?.objectId;
+      if (exception) {
+        const first = await this.probe.callFunction('function (e) { return this.firstSighting(e); }', [{ objectId: exception }]).catch(() => null);
+        if (first?.result.value === false) return this.#continue();
+      }
+      return this.#stop(p, 'exception', p.data?.description?.split('\n')[0]);
+    }
+    if (this.#pauseRequested) return this.#stop(p, 'pause');
+    const step = this.#step;
+    if (step) {
+      const topUser = p.callFrames[0] ? this.scripts.get(p.callFrames[0].location.scriptId)?.isUser ?? false : false;
+      if (step.entering) return this.#stop(p, 'step');
+      const current = await this.probe.current().catch(() => null);
+      if (topUser && (step.taskId === null || current === step.taskId)) return this.#stop(p, 'step');
+      // Another task's code, or the runtime: the armed task will come back through the resume hook.
+      return this.#continue(true);
+    }
+    return this.#stop(p, p.reason === 'other' ? 'breakpoint' : p.reason);
+  }
+
+  /** Reports a stop: the step (if any) ends, the probe disarms, a new StopView models the stop. */
+  async #stop(p: PausedEvent, reason: string, description?: string, hitBreakpointIds?: number[]): Promise<void> {
+    this.#step = null;
+    this.#pauseRequested = false;
+    await this.#setBlackbox(false);
+    const probe = this.probe;
+    await probe.call('cancelBreakOnResume').catch(() => undefined);
+    const current = await probe.current().catch(() => null);
+    this.#view = new StopView(this.cdp, probe, this.scripts, p.callFrames, current, this.options, this.counters);
+    const event = new StoppedEvent(reason, this.#view.stoppedThread, description) as DebugProtocol.StoppedEvent;
+    event.body.allThreadsStopped = true;
+    if (description) event.body.description = description;
+    if (hitBreakpointIds?.length) event.body.hitBreakpointIds = hitBreakpointIds;
+    this.host.sendEvent(event);
+  }
+
+  /** Lets the debuggee run on without telling the client (an internal pause). */
+  async #continue(keepStepping = false): Promise<void> {
+    if (!keepStepping) await this.#setBlackbox(this.#step !== null);
+    this.probe.reset();
+    await this.cdp.send('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
+    await this.cdp.send('Debugger.resume').catch(() => undefined);
+  }
+
+  /** Continue: the debuggee runs on until something stops it. */
+  async resume(): Promise<void> {
+    if (!this.#view) throw new UserError('continue: the program is not stopped');
+    this.#step = null;
+    this.dropView();
+    await this.#continue();
+  }
+
+  /** Forgets the stop (the debuggee resumed); its frame ids and references become invalid. */
+  dropView(): void {
+    this.#view = null;
+  }
+
+  /** Steps skip the runtime's code while on; off at every stop so Pause can land anywhere. */
+  async #setBlackbox(on: boolean): Promise<void> {
+    if (this.#blackboxed === on) return;
+    this.#blackboxed = on;
+    await this.cdp.send('Debugger.setBlackboxPatterns', { patterns: on ? RUNTIME_BLACKBOX : [] }).catch(() => undefined);
+  }
+
+  /** A variable of the paused function (the probe hooks' arguments), as a string. */
+  async #frameValue(p: PausedEvent, name: string): Promise<string> {
+    const frame = p.callFrames[0];
+    if (!frame) return '';
+    const r = await this.cdp
+      .send<{ result: { value?: unknown; description?: string } }>('Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, expression: `String(${name})`, silent: true, returnByValue: true })
+      .catch(() => null);
+    return String(r?.result.value ?? '');
+  }
+
+  /** Pause: the loop may be asleep in its selector; the I/O layer wakes it when the inspector has a message. */
+  async pause(): Promise<undefined> {
+    if (this.#view) return undefined;
+    this.#pauseRequested = true;
+    await this.cdp.send('Debugger.pause');
+    return undefined;
+  }
+
+  /**
+   * Steps that follow the task: the probe arms the task's coroutines so that when the task resumes
+   * (after an `await`, or when an awaited coroutine returns) the adapter stops in it; pauses in other
+   * tasks' code on the way are passed over.
+   */
+  async step(kind: StepState['kind'], threadId: number): Promise<undefined> {
+    const view = this.#view;
+    if (!view) throw new UserError(`${kind === 'next' ? 'next' : kind === 'in' ? 'stepIn' : 'stepOut'}: the program is not stopped`);
+    const cdp = this.cdp;
+    const probe = this.probe;
+    const taskId = threadId === view.stoppedThread ? view.currentTask : taskOfThread(threadId);
+    let maxDepth = Infinity;
+    let method = kind === 'next' ? 'Debugger.stepOver' : kind === 'in' ? 'Debugger.stepInto' : 'Debugger.stepOut';
+    if (threadId !== view.stoppedThread) {
+      // A suspended task: run until it resumes, and stop there.
+      if (taskId === null) throw new UserError('the event loop thread is not stopped: only tasks and the stopped thread can step');
+      method = 'Debugger.resume';
+    } else if (kind === 'out' && taskId !== null) {
+      const inner = await view.topCoroutineDepth();
+      if (inner !== null) {
+        // Leaving a coroutine returns to the one that awaited it, later, when the task resumes there.
+        maxDepth = inner - 1;
+        method = 'Debugger.resume';
+      }
+    }
+    if (taskId !== null && maxDepth >= 0) await probe.call('breakOnResume', taskId, maxDepth);
+    this.#step = { kind, taskId, entering: false };
+    this.dropView();
+    await this.#setBlackbox(true);
+    probe.reset();
+    await cdp.send('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
+    await cdp.send(method);
+    return undefined;
+  }
+}

@@ -1,0 +1,408 @@
+// The Debug Adapter Protocol server for coroscope programs. It launches (or attaches to) a program
+// under the V8 inspector; ExecutionControl decides what each pause means and StopView shows a stop
+// (each Task a thread). Every request gets exactly one response: handlers return a body or throw,
+// and the dispatcher turns a throw into an error response with a clear message. Runs as a stdio
+// executable (main.ts) or inline: `new vscode.DebugAdapterInlineImplementation(new CoroscopeSession())`.
+import { DebugSession, Response, InitializedEvent, OutputEvent, ExitedEvent, TerminatedEvent, BreakpointEvent } from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { CdpConnection } from './cdp-connection';
+import { BreakpointManager } from './breakpoints';
+import { findInspectorUrl, INSPECTOR_NOISE, spawnInspected } from './launcher';
+import { checkProgram } from './program-check';
+import { ProbeClient } from './probe-client';
+import { ScriptRegistry, type ScriptParsed } from './scripts';
+import { ExecutionControl, OBJECT_GROUP } from './execution-control';
+import { EVENT_LOOP_THREAD, UserError, type StopView } from './stop-view';
+import { StaleReferenceError, type IdCounters } from './variables';
+
+export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
+  /** The program to run (a .ts or .js file). */
+  program: string;
+  args?: string[];
+  cwd?: string;
+  env?: Record<string, string | null>;
+  /** The node to run (default: `node` on PATH). */
+  runtimeExecutable?: string;
+  /** Extra arguments for node, before the coroscope CLI. */
+  runtimeArgs?: string[];
+  stopOnEntry?: boolean;
+  showRuntimeFrames?: boolean;
+  maxThreads?: number;
+  /** The selector the program's loop waits in (`coroscope run --selector`). */
+  selector?: 'select' | 'poll' | 'epoll';
+}
+
+export interface AttachArguments extends DebugProtocol.AttachRequestArguments {
+  port: number;
+  host?: string;
+  showRuntimeFrames?: boolean;
+  maxThreads?: number;
+}
+
+type Handler = (args: any, request: DebugProtocol.Request) => Promise<object | undefined>;
+
+const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
+  { filter: 'all', label: 'All Exceptions', default: false },
+  { filter: 'uncaught', label: 'Uncaught Exceptions (ending a task or the program)', default: false },
+  { filter: 'neverRetrieved', label: 'Task exception was never retrieved', default: false },
+];
+
+/**
+ * One debugging session of one debuggee.
+ * Invariant: #cdp and #control are null before launch/attach; #cdp becomes null again when the
+ * debuggee is gone, and then the client is told once (exited with the code if known, terminated).
+ */
+export class CoroscopeSession extends DebugSession {
+  #cdp: CdpConnection | null = null;
+  #child: ChildProcess | null = null;
+  #probe: ProbeClient | null = null;
+  #scripts = new ScriptRegistry();
+  #breakpoints = new BreakpointManager(() => this.#cdp, this.#scripts, (bp) => this.sendEvent(new BreakpointEvent('changed', bp)));
+  #control: ExecutionControl | null = null;
+  #counters: IdCounters = { reference: 1000, frame: 1 };
+  #configured!: Promise<void>;
+  #configurationDone!: () => void;
+  #filters: string[] = [];
+  #stopOnEntry = false;
+  #options = { showRuntimeFrames: false, maxThreads: 200 };
+  #terminated = false;
+  #launched = false;
+  #exitCode: number | null = null;
+  #handlers: Record<string, Handler>;
+
+  constructor() {
+    super();
+    // The base class shuts the process down on any 'error' event, which it also emits for a message
+    // that is not JSON; such a message has no seq to answer, so it is reported and the session goes on.
+    this.removeAllListeners('error');
+    this.on('error', (event: { body?: unknown }) => this.#log(`ignored a malformed message (${String(event?.body ?? 'unreadable')})`));
+    this.#configured = new Promise((resolve) => (this.#configurationDone = resolve));
+    this.#handlers = {
+      initialize: (a) => this.#initialize(a),
+      launch: (a) => this.#launch(a),
+      attach: (a) => this.#attach(a),
+      configurationDone: async () => (this.#configurationDone(), undefined),
+      setBreakpoints: (a) => this.#setBreakpoints(a),
+      setExceptionBreakpoints: (a) => this.#setExceptionBreakpoints(a),
+      threads: () => this.#threads(),
+      stackTrace: (a) => this.#stackTrace(a),
+      scopes: async (a) => ({ scopes: await this.#stopped('scopes').scopes(requireNumber(a, 'frameId')) }),
+      variables: async (a) => ({ variables: await this.#stopped('variables').variables.variables({ ...a, variablesReference: requireNumber(a, 'variablesReference') }) }),
+      evaluate: (a) => this.#evaluate(a),
+      continue: async () => (await this.#running('continue').resume(), { allThreadsContinued: true }),
+      next: (a) => this.#running('next').step('next', requireNumber(a, 'threadId')),
+      stepIn: (a) => this.#running('stepIn').step('in', requireNumber(a, 'threadId')),
+      stepOut: (a) => this.#running('stepOut').step('out', requireNumber(a, 'threadId')),
+      pause: () => this.#running('pause').pause(),
+      disconnect: (a) => this.#disconnect(a),
+      terminate: () => this.#terminate(),
+      source: async () => {
+        throw new UserError('sources are read from disk: every source this adapter reports has a path');
+      },
+    };
+  }
+
+  // ---- dispatch -------------------------------------------------------------------------------
+
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const response = new Response(request ?? ({} as DebugProtocol.Request));
+    if (!request || typeof request.command !== 'string') {
+      this.sendErrorResponse(response, { id: 1001, format: 'malformed request: it has no command', showUser: false }, undefined, {});
+      return;
+    }
+    const handler = Object.prototype.hasOwnProperty.call(this.#handlers, request.command) ? this.#handlers[request.command] : undefined;
+    if (!handler) {
+      this.sendErrorResponse(response, { id: 1014, format: `unrecognized request '${request.command}'`, showUser: false }, undefined, {});
+      return;
+    }
+    const args = request.arguments ?? {};
+    if (typeof args !== 'object') {
+      this.sendErrorResponse(response, { id: 1002, format: `malformed '${request.command}' request: arguments must be an object`, showUser: false }, undefined, {});
+      return;
+    }
+    handler(args, request).then(
+      (body) => {
+        if (body) (response as DebugProtocol.Response).body = body;
+        this.sendResponse(response);
+      },
+      (err: Error) => {
+        const code = err instanceof StaleReferenceError ? 2001 : err instanceof UserError ? 2002 : 2000;
+        this.sendErrorResponse(response, { id: code, format: err.message || String(err), showUser: !(err instanceof StaleReferenceError) }, undefined, {});
+      },
+    );
+  }
+
+  override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: unknown, dest?: number): void {
+    // The base class substitutes {name} placeholders; pass variables so a brace in a message stays as it is.
+    super.sendErrorResponse(response, codeOrMessage as DebugProtocol.Message, format, variables ?? {}, dest);
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  async #initialize(_args: DebugProtocol.InitializeRequestArguments): Promise<DebugProtocol.Capabilities> {
+    return {
+      supportsConfigurationDoneRequest: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsEvaluateForHovers: true,
+      supportsTerminateRequest: true,
+      supportsDelayedStackTraceLoading: true,
+      exceptionBreakpointFilters: EXCEPTION_FILTERS,
+    };
+  }
+
+  async #launch(args: LaunchArguments): Promise<undefined> {
+    if (this.#launched) throw new UserError('launch: this session already has a debuggee');
+    if (typeof args.program !== 'string' || args.program.trim() === '') throw new UserError('launch: "program" is missing (the .ts file to run)');
+    const cwd = typeof args.cwd === 'string' ? resolve(args.cwd) : process.cwd();
+    const program = resolve(cwd, args.program);
+    if (!existsSync(program) || !statSync(program).isFile()) throw new UserError(`launch: program '${args.program}' does not exist (looked at ${program})`);
+    if (args.args !== undefined && (!Array.isArray(args.args) || args.args.some((a) => typeof a !== 'string'))) throw new UserError('launch: "args" must be an array of strings');
+    if (args.selector !== undefined && !['select', 'poll', 'epoll'].includes(args.selector)) {
+      throw new UserError(`launch: "selector" must be select, poll or epoll (got ${JSON.stringify(args.selector)})`);
+    }
+    const syntax = checkProgram(program);
+    if (syntax) throw new UserError(`launch: ${program} does not compile:\n${syntax}`);
+    this.#applyOptions(args);
+    this.#stopOnEntry = Boolean(args.stopOnEntry);
+    this.#launched = true;
+    const env: NodeJS.ProcessEnv = { ...process.env, COROSCOPE_DEBUGGER: '1' };
+    for (const [k, v] of Object.entries(args.env ?? {})) {
+      if (v === null) delete env[k];
+      else env[k] = String(v);
+    }
+    // No runtime configured: `node` on PATH, else (inside VS Code) the editor's own binary run as node.
+    let runtimeExecutable = args.runtimeExecutable || 'node';
+    if (!args.runtimeExecutable && process.versions.electron && !onPath('node')) {
+      runtimeExecutable = process.execPath;
+      env.ELECTRON_RUN_AS_NODE = '1';
+    }
+    const cli = join(__dirname, '..', '..', 'bin', 'coroscope.js');
+    const runOptions = args.selector ? ['--selector', args.selector] : [];
+    const argv = [...(args.runtimeArgs ?? []), '--inspect-brk=127.0.0.1:0', cli, 'run', ...runOptions, program, ...(args.args ?? [])];
+    let stderrLine = '';
+    let launched;
+    try {
+      launched = await spawnInspected(runtimeExecutable, argv, { cwd, env }, (text) => {
+        stderrLine += text;
+        const lines = stderrLine.split('\n');
+        stderrLine = lines.pop()!;
+        const out = lines.filter((l) => !INSPECTOR_NOISE.test(l));
+        if (lines.some((l) => /^Waiting for the debugger to disconnect/.test(l))) this.#cdp?.close();
+        if (out.length > 0) this.sendEvent(new OutputEvent(out.join('\n') + '\n', 'stderr'));
+      });
+    } catch (err) {
+      this.#launched = false;
+      throw new UserError(`launch: ${(err as Error).message}`);
+    }
+    const child = launched.child;
+    this.#child = child;
+    // If the adapter itself goes away, the debuggee must not outlive it (paused, holding a port).
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.removeListener('exit', killOnExit));
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (text: string) => this.sendEvent(new OutputEvent(text, 'stdout')));
+    child.once('exit', (code, signal) => {
+      if (stderrLine && !INSPECTOR_NOISE.test(stderrLine)) this.sendEvent(new OutputEvent(stderrLine + '\n', 'stderr'));
+      this.#exitCode = code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 0);
+      this.#child = null;
+      this.#ended();
+    });
+    await this.#connect(launched.wsUrl);
+    this.sendEvent(new InitializedEvent());
+    await this.#configured;
+    await this.#cdp!.send('Runtime.runIfWaitingForDebugger');
+    return undefined;
+  }
+
+  async #attach(args: AttachArguments): Promise<undefined> {
+    if (this.#launched) throw new UserError('attach: this session already has a debuggee');
+    const port = Number(args.port);
+    if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UserError('attach: "port" must be the inspector port of a program started with `coroscope run --inspect=PORT prog.ts`');
+    const host = args.host ?? '127.0.0.1';
+    if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') throw new UserError(`attach: only loopback hosts are supported (got '${host}')`);
+    this.#applyOptions(args);
+    this.#launched = true;
+    try {
+      await this.#connect(await findInspectorUrl(host, port));
+    } catch (err) {
+      this.#launched = false;
+      throw new UserError(`attach: ${(err as Error).message}`);
+    }
+    this.#cdp!.on('Runtime.consoleAPICalled', (p: { type: string; args: { value?: unknown; description?: string }[] }) => {
+      const text = p.args.map((a) => (typeof a.value === 'string' ? a.value : a.description ?? String(a.value))).join(' ');
+      this.sendEvent(new OutputEvent(text + '\n', p.type === 'error' || p.type === 'warning' ? 'stderr' : 'stdout'));
+    });
+    await this.#probe!.call('attach').catch(() => undefined);
+    await this.#control!.installHooks();
+    this.sendEvent(new InitializedEvent());
+    await this.#configured;
+    await this.#cdp!.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
+    return undefined;
+  }
+
+  #applyOptions(args: { showRuntimeFrames?: boolean; maxThreads?: number }): void {
+    this.#options = {
+      showRuntimeFrames: Boolean(args.showRuntimeFrames),
+      maxThreads: Number.isInteger(args.maxThreads) && args.maxThreads! > 0 ? args.maxThreads! : 200,
+    };
+  }
+
+  async #connect(wsUrl: string): Promise<void> {
+    const cdp = await CdpConnection.connect(wsUrl);
+    this.#cdp = cdp;
+    this.#probe = new ProbeClient(cdp, OBJECT_GROUP);
+    const control = new ExecutionControl(cdp, this.#probe, this.#scripts, this.#breakpoints, { ...this.#options, stopOnEntry: this.#stopOnEntry }, this.#counters, {
+      sendEvent: (e) => this.sendEvent(e),
+      log: (m) => this.#log(m),
+    });
+    this.#control = control;
+    cdp.on('Debugger.scriptParsed', (p: ScriptParsed) => void this.#breakpoints.scriptLoaded(this.#scripts.add(p)).catch(() => undefined));
+    cdp.onClose(() => {
+      this.#cdp = null;
+      control.dropView();
+      if (!this.#child) this.#ended();
+    });
+    await cdp.send('Runtime.enable');
+    await cdp.send('Debugger.enable', { maxScriptsCacheSize: 100_000_000 });
+    await control.start();
+    if (this.#filters.length > 0) await control.setExceptionFilters(this.#filters);
+  }
+
+  /** The debuggee exited or the connection closed: report the exit code once, then end the session. */
+  #ended(): void {
+    if (this.#terminated) return;
+    this.#terminated = true;
+    this.#control?.dropView();
+    this.#cdp?.close();
+    if (this.#exitCode !== null) this.sendEvent(new ExitedEvent(this.#exitCode));
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  async #disconnect(args: DebugProtocol.DisconnectArguments): Promise<undefined> {
+    const kill = this.#child !== null || args.terminateDebuggee === true;
+    if (kill) await this.#kill();
+    else if (this.#cdp) {
+      // Detach: hooks off, breakpoints gone, the program running on as before.
+      await this.#probe?.call('detach').catch(() => undefined);
+      await this.#cdp.send('Debugger.setBreakpointsActive', { active: false }).catch(() => undefined);
+      await this.#cdp.send('Debugger.resume').catch(() => undefined);
+      await this.#cdp.send('Debugger.disable').catch(() => undefined);
+      this.#cdp.close();
+    }
+    return undefined;
+  }
+
+  async #terminate(): Promise<undefined> {
+    await this.#kill();
+    return undefined;
+  }
+
+  /** Ends the debuggee for sure: SIGKILL for one we launched, process.exit() for one we attached to. */
+  async #kill(): Promise<void> {
+    const child = this.#child;
+    if (child) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+    } else if (this.#cdp) {
+      // An attached debuggee runs on this machine (loopback only): end it by pid, which works even
+      // while it is paused; process.exit() is the fallback.
+      const pid = await this.#cdp
+        .send<{ result: { value?: unknown } }>('Runtime.evaluate', { expression: 'process.pid', returnByValue: true })
+        .then((r) => (typeof r.result.value === 'number' ? r.result.value : null), () => null);
+      let killed = false;
+      if (pid !== null) {
+        try {
+          process.kill(pid, 'SIGKILL');
+          killed = true;
+        } catch {
+          // not ours to signal: ask it to exit instead
+        }
+      }
+      if (!killed) await this.#cdp.send('Runtime.evaluate', { expression: 'process.exit(0)' }).catch(() => undefined);
+      this.#cdp?.close();
+    }
+    this.#ended();
+  }
+
+  // ---- breakpoints ----------------------------------------------------------------------------
+
+  async #setBreakpoints(args: DebugProtocol.SetBreakpointsArguments): Promise<DebugProtocol.SetBreakpointsResponse['body']> {
+    const path = args?.source?.path;
+    if (typeof path !== 'string' || path === '') throw new UserError('setBreakpoints: "source.path" is missing');
+    if (args.breakpoints !== undefined && !Array.isArray(args.breakpoints)) throw new UserError('setBreakpoints: "breakpoints" must be an array');
+    return { breakpoints: await this.#breakpoints.set(path, args.breakpoints ?? []) };
+  }
+
+  async #setExceptionBreakpoints(args: DebugProtocol.SetExceptionBreakpointsArguments): Promise<undefined> {
+    if (!Array.isArray(args.filters)) throw new UserError('setExceptionBreakpoints: "filters" must be an array');
+    const unknown = args.filters.filter((f) => !EXCEPTION_FILTERS.some((e) => e.filter === f));
+    if (unknown.length > 0) throw new UserError(`setExceptionBreakpoints: unknown filter ${unknown.map((f) => `'${f}'`).join(', ')}`);
+    this.#filters = [...args.filters];
+    await this.#control?.setExceptionFilters(this.#filters);
+    return undefined;
+  }
+
+  // ---- inspection -----------------------------------------------------------------------------
+
+  async #threads(): Promise<DebugProtocol.ThreadsResponse['body']> {
+    const view = this.#control?.view;
+    if (!view) return { threads: [{ id: EVENT_LOOP_THREAD, name: 'event loop' }] };
+    return { threads: await view.threads() };
+  }
+
+  /** The stop a request reads; an error response when the program runs or has ended. */
+  #stopped(command: string): StopView {
+    const view = this.#control?.view;
+    if (!view) throw new UserError(`${command}: the program is not stopped${this.#terminated ? ' (it has ended)' : ''}`);
+    return view;
+  }
+
+  /** The run control of the debuggee; an error response when there is none. */
+  #running(command: string): ExecutionControl {
+    if (!this.#control || !this.#cdp) throw new UserError(`${command}: there is no debuggee${this.#terminated ? ' (it has ended)' : ''}`);
+    return this.#control;
+  }
+
+  async #stackTrace(args: DebugProtocol.StackTraceArguments): Promise<DebugProtocol.StackTraceResponse['body']> {
+    const view = this.#stopped('stackTrace');
+    return view.stackTrace(requireNumber(args, 'threadId'), args.startFrame ?? 0, args.levels ?? 0);
+  }
+
+  async #evaluate(args: DebugProtocol.EvaluateArguments): Promise<DebugProtocol.EvaluateResponse['body']> {
+    if (typeof args.expression !== 'string') throw new UserError('evaluate: "expression" must be a string');
+    const view = this.#control?.view;
+    if (!view) {
+      if (!this.#cdp) throw new UserError('evaluate: there is no debuggee');
+      throw new UserError('evaluate: the program is running; pause it first');
+    }
+    return view.evaluate(args.expression, args.frameId);
+  }
+
+  #log(message: string): void {
+    this.sendEvent(new OutputEvent(`[coroscope debugger] ${message}\n`, 'console'));
+  }
+}
+
+function requireNumber(args: object, name: string): number {
+  const v = (args as Record<string, unknown> | undefined)?.[name];
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new UserError(`"${name}" must be an integer (got ${JSON.stringify(v) ?? 'nothing'})`);
+  return v;
+}
+
+/** Whether an executable of this name is on PATH. */
+function onPath(name: string): boolean {
+  const exts = process.platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && exts.some((ext) => existsSync(join(dir, name + ext))));
+}
+
+function signalNumber(signal: NodeJS.Signals): number | undefined {
+  return ({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15, SIGSEGV: 11, SIGABRT: 6 } as Record<string, number>)[signal];
+}
+

@@ -1,0 +1,382 @@
+// What the user sees while the debuggee is stopped: tasks as threads, each task's frames (the
+// stopped task's real V8 frames, the others' suspended coroutine stacks read from their generators'
+// [[GeneratorLocation]] and [[Scopes]]), scopes per frame, and evaluation in either kind of frame.
+// One StopView lives for one stop; the debuggee's resume ends it and every handle it gave out.
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { basename } from 'node:path';
+import type { CdpConnection } from './cdp-connection';
+import type { HandleInfo, ProbeClient, RemoteObject, TaskInfo, TaskSummary } from './probe-client';
+import type { ScriptRegistry, SourceLocation } from './scripts';
+import { parameterNames } from './signatures';
+import { HIDDEN_NAME, VariableStore, type IdCounters } from './variables';
+
+/** The thread of code that runs outside any task (module top level, plain loop callbacks). */
+export const EVENT_LOOP_THREAD = 1;
+export const threadOfTask = (taskId: number): number => taskId + 1;
+export const taskOfThread = (threadId: number): number | null => (threadId > EVENT_LOOP_THREAD ? threadId - 1 : null);
+
+export interface CdpCallFrame {
+  callFrameId: string;
+  functionName: string;
+  location: { scriptId: string; lineNumber: number; columnNumber: number };
+  scopeChain: { type: string; name?: string; object: RemoteObject }[];
+  this: RemoteObject;
+}
+
+type FrameRef =
+  | { kind: 'v8'; threadId: number; taskId: number | null; callFrame: CdpCallFrame; coroutineDepth: number | null }
+  | { kind: 'suspended'; threadId: number; taskId: number; depth: number; innermost: boolean; scopes: string | null; name: string }
+  | { kind: 'label'; threadId: number };
+
+export interface ViewOptions {
+  /** Show the runtime's own frames (dimmed) instead of hiding them. */
+  showRuntimeFrames: boolean;
+  /** At most this many tasks are sent as threads (the stopped task and recently resumed ones first). */
+  maxThreads: number;
+}
+
+/** A user-facing error (bad expression, unknown frame): answered as an error response. */
+export class UserError extends Error {}
+
+/**
+ * The model of one stop.
+ * Invariant: every frame id and variables reference it hands out refers to state of this stop;
+ * the session drops the view (and with it all ids) when the debuggee resumes.
+ */
+export class StopView {
+  readonly variables: VariableStore;
+  #frames = new Map<number, FrameRef>();
+  #tasks = new Map<number, Promise<TaskInfo | null>>();
+
+  constructor(
+    readonly cdp: CdpConnection,
+    readonly probe: ProbeClient,
+    readonly scripts: ScriptRegistry,
+    readonly callFrames: CdpCallFrame[],
+    /** The task whose code is on the V8 stack, or null when the loop itself (or module code) stopped. */
+    readonly currentTask: number | null,
+    readonly options: ViewOptions,
+    readonly counters: IdCounters,
+  ) {
+    this.variables = new VariableStore(cdp, probe.objectGroup, counters);
+  }
+
+  get stoppedThread(): number {
+    return this.currentTask === null ? EVENT_LOOP_THREAD : threadOfTask(this.currentTask);
+  }
+
+  async threads(): Promise<DebugProtocol.Thread[]> {
+    const out: DebugProtocol.Thread[] = [{ id: EVENT_LOOP_THREAD, name: 'event loop' }];
+    let list;
+    try {
+      list = await this.probe.threads(this.options.maxThreads);
+    } catch {
+      return out;
+    }
+    for (const t of list.threads) out.push({ id: threadOfTask(t.id), name: threadName(t) });
+    if (list.total > list.threads.length) out[0]!.name = `event loop (${list.total - list.threads.length} more tasks: see Event loop › tasks)`;
+    return out;
+  }
+
+  #task(id: number): Promise<TaskInfo | null> {
+    let p = this.#tasks.get(id);
+    if (!p) this.#tasks.set(id, (p = this.probe.task(id)));
+    return p;
+  }
+
+  async stackTrace(threadId: number, startFrame = 0, levels = 0): Promise<{ stackFrames: DebugProtocol.StackFrame[]; totalFrames: number }> {
+    const taskId = taskOfThread(threadId);
+    const frames: DebugProtocol.StackFrame[] = [];
+    if (threadId === this.stoppedThread) {
+      frames.push(...(await this.#liveFrames(threadId, taskId)));
+    } else if (taskId !== null) {
+      const task = await this.#task(taskId);
+      if (!task) throw new UserError(`thread ${threadId} is not a live task any more`);
+      frames.push(...(await this.#suspendedFrames(threadId, task, task.stack.length - 1)));
+    } else {
+      frames.push(this.#label(threadId, 'the event loop is running a task'));
+    }
+    const end = levels > 0 ? startFrame + levels : frames.length;
+    return { stackFrames: frames.slice(startFrame, end), totalFrames: frames.length };
+  }
+
+  async #liveFrames(threadId: number, taskId: number | null): Promise<DebugProtocol.StackFrame[]> {
+    const frames: DebugProtocol.StackFrame[] = [];
+    const isUser = this.callFrames.map((cf) => this.scripts.get(cf.location.scriptId)?.isUser ?? false);
+    const showAll = this.options.showRuntimeFrames || !isUser.includes(true);
+    const task = taskId === null ? null : await this.#task(taskId);
+    const innermost = task ? task.stack.length - 1 : -1;
+    // The task's innermost coroutine is the last frame of the user code on top of the stack (the
+    // runtime's Task step is below it); the rest of its await chain is suspended generators.
+    let top = 0;
+    while (top < isUser.length && isUser[top]) top++;
+    const candidate = top - 1;
+    const coroutineOnStack = task !== null && candidate >= 0 && this.callFrames[candidate]!.functionName === task.stack[innermost]?.name;
+    const chain = task ? await this.#suspendedFrames(threadId, task, coroutineOnStack ? innermost - 1 : innermost, false) : [];
+    this.callFrames.forEach((cf, i) => {
+      // Below a task's await chain is whoever drives the loop (often the module's `run(main())`): not the task's.
+      const user = isUser[i]! && !(task !== null && i > candidate);
+      if (user || showAll) {
+        const loc = this.scripts.toOriginal(cf.location);
+        const id = this.counters.frame++;
+        this.#frames.set(id, { kind: 'v8', threadId, taskId, callFrame: cf, coroutineDepth: coroutineOnStack && i === candidate ? innermost : null });
+        frames.push(stackFrame(id, cf.functionName || '(anonymous)', loc, user ? undefined : 'subtle'));
+      }
+      if (i === Math.max(candidate, 0)) frames.push(...chain);
+    });
+    return frames;
+  }
+
+  /** The await chain from depth `from` down to the task's own coroutine, each at its await. */
+  async #suspendedFrames(threadId: number, task: TaskInfo, from: number, labelIfEmpty = true): Promise<DebugProtocol.StackFrame[]> {
+    const depths: number[] = [];
+    for (let d = from; d >= 0; d--) depths.push(d);
+    const located = await Promise.all(depths.map((d) => this.#generatorState(task.id, d)));
+    const frames: DebugProtocol.StackFrame[] = [];
+    // The innermost frame the user sees awaits the task's future when every deeper one is hidden runtime code.
+    let hiddenBelow = from === task.stack.length - 1;
+    depths.forEach((depth, i) => {
+      const info = task.stack[depth]!;
+      const { location, scopes, runtime } = located[i]!;
+      if (runtime && !this.options.showRuntimeFrames) return;
+      const innermost = hiddenBelow;
+      hiddenBelow = false;
+      const loc = location ?? (info.file && info.line ? { path: info.file, line: info.line, column: info.column ?? 1 } : null);
+      const id = this.counters.frame++;
+      this.#frames.set(id, { kind: 'suspended', threadId, taskId: task.id, depth, innermost, scopes, name: info.name });
+      frames.push(stackFrame(id, info.name, loc, runtime ? 'subtle' : undefined));
+    });
+    if (frames.length === 0 && labelIfEmpty) frames.push(this.#label(threadId, task.waitingFor));
+    return frames;
+  }
+
+  async #generatorState(taskId: number, depth: number): Promise<{ location: SourceLocation | null; scopes: string | null; runtime: boolean }> {
+    try {
+      const gen = await this.probe.handle('generatorOf', taskId, depth);
+      if (!gen.objectId) return { location: null, scopes: null, runtime: false };
+      const props = await this.cdp.send<{ internalProperties?: { name: string; value?: RemoteObject }[] }>('Runtime.getProperties', {
+        objectId: gen.objectId,
+        ownProperties: true,
+      });
+      const internal = new Map((props.internalProperties ?? []).map((p) => [p.name, p.value]));
+      const where = internal.get('[[GeneratorLocation]]')?.value as { scriptId: string; lineNumber: number; columnNumber: number } | undefined;
+      const script = where ? this.scripts.get(where.scriptId) : undefined;
+      return {
+        location: where ? this.scripts.toOriginal(where) : null,
+        scopes: internal.get('[[Scopes]]')?.objectId ?? null,
+        runtime: script ? !script.isUser : false,
+      };
+    } catch {
+      return { location: null, scopes: null, runtime: false };
+    }
+  }
+
+  /** The await-chain depth of the top frame when it is the task's innermost coroutine itself, else null. */
+  async topCoroutineDepth(): Promise<number | null> {
+    if (this.currentTask === null) return null;
+    const userIdx = this.callFrames.map((cf, i) => (this.scripts.get(cf.location.scriptId)?.isUser ? i : -1)).filter((i) => i >= 0);
+    if (userIdx[0] !== 0 || (userIdx.length > 1 && userIdx[1] === 1)) return null;
+    const task = await this.#task(this.currentTask);
+    const innermost = task ? task.stack.length - 1 : -1;
+    return task && this.callFrames[0]!.functionName === task.stack[innermost]?.name ? innermost : null;
+  }
+
+  #label(threadId: number, text: string): DebugProtocol.StackFrame {
+    const id = this.counters.frame++;
+    this.#frames.set(id, { kind: 'label', threadId });
+    return { id, name: text, line: 0, column: 0, presentationHint: 'label' };
+  }
+
+  #frame(frameId: number): FrameRef {
+    const f = this.#frames.get(frameId);
+    if (!f) throw new UserError(`frameId ${frameId} is not valid now (it is from an earlier stop, or was never given out)`);
+    return f;
+  }
+
+  async scopes(frameId: number): Promise<DebugProtocol.Scope[]> {
+    const f = this.#frame(frameId);
+    const out: DebugProtocol.Scope[] = [];
+    if (f.kind === 'v8') {
+      out.push(...this.#jsScopes(f.callFrame.scopeChain.map((s) => ({ type: s.type, name: s.name ?? '', objectId: s.object.objectId! }))));
+    } else if (f.kind === 'suspended' && f.scopes) {
+      const list = await this.cdp.send<{ result: { name: string; value?: RemoteObject }[] }>('Runtime.getProperties', { objectId: f.scopes, ownProperties: true });
+      const chain = list.result
+        .filter((p) => /^\d+$/.test(p.name) && p.value?.objectId)
+        .map((p) => {
+          const m = /^(\w+)(?: \((.*)\))?$/.exec(p.value!.description ?? '');
+          return { type: (m?.[1] ?? 'closure').toLowerCase(), name: m?.[2] ?? '', objectId: p.value!.objectId! };
+        });
+      out.push(...this.#jsScopes(chain));
+    }
+    const taskId = f.kind === 'label' ? null : f.taskId;
+    if (taskId !== null && f.kind === 'suspended') {
+      out.push({ name: 'Awaiting', variablesReference: this.variables.lazy(() => this.#awaiting(taskId, f.depth, f.innermost)), presentationHint: 'registers', expensive: false });
+    }
+    if (taskId !== null) {
+      out.push({ name: 'Task', variablesReference: this.variables.lazy(async () => this.#jsonVars(await this.#task(taskId))), expensive: false });
+    }
+    out.push({ name: 'Event loop', variablesReference: this.variables.lazy(() => this.#loopVars()), expensive: false });
+    return out;
+  }
+
+  /** Locals (the frame's own scope, its blocks, and the coroutine wrapper's parameters), then closures. */
+  #jsScopes(chain: { type: string; name: string; objectId: string }[]): DebugProtocol.Scope[] {
+    const locals: string[] = [];
+    const out: DebugProtocol.Scope[] = [];
+    const localName = chain.find((s) => s.type === 'local')?.name;
+    let sawLocal = false;
+    let paramsTaken = false;
+    for (const s of chain) {
+      if (s.type === 'global' || s.type === 'script' || s.type === 'wasm-expression-stack') continue;
+      if (s.type === 'local' || s.type === 'block' || s.type === 'catch' || s.type === 'with') {
+        locals.push(s.objectId);
+        sawLocal = true;
+      } else if (s.type === 'closure' && sawLocal && !paramsTaken && localName && s.name === localName) {
+        // The loader's coroutine wrapper `function f(a) { return coro({ *f() {...} }.f, ...) }` holds the parameters.
+        locals.push(s.objectId);
+        paramsTaken = true;
+      } else {
+        out.push({ name: s.name ? `Closure (${s.name})` : 'Module', variablesReference: this.variables.scopes([s.objectId]), expensive: !s.name });
+      }
+    }
+    if (locals.length > 0) out.unshift({ name: 'Locals', variablesReference: this.variables.scopes(locals), presentationHint: 'locals', expensive: false });
+    return out;
+  }
+
+  async #awaiting(taskId: number, depth: number, innermost: boolean): Promise<DebugProtocol.Variable[]> {
+    if (!innermost) {
+      const task = await this.#task(taskId);
+      const next = task?.stack[depth + 1];
+      if (!next) return [];
+      return this.#jsonVars({ coroutine: next.name, at: next.file ? `${basename(next.file)}:${next.line}` : '(unknown)', state: next.state });
+    }
+    const fut = await this.probe.call<unknown>('awaitedFuture', taskId);
+    if (!fut) return [{ name: 'future', value: 'none: the task is ready to run', variablesReference: 0 }];
+    return this.#jsonVars(fut);
+  }
+
+  /** The loop as a user reads it: counters, then the ready queue, timers, readers and writers, each naming its task. */
+  async #loopVars(): Promise<DebugProtocol.Variable[]> {
+    const loop = await this.probe.loop(0, 1000);
+    if (!loop) return [{ name: 'loop', value: 'no event loop is running', variablesReference: 0 }];
+    const page = await this.probe.call<{ total: number; tasks: TaskSummary[] }>('tasks', 0, 1000);
+    const names = new Map(page.tasks.map((t) => [t.id, threadName(t).replace(/ [⏸▶(].*$/, '')]));
+    const owner = (h: HandleInfo | null): string => (h?.task !== undefined ? ` → ${names.get(h.task) ?? `task #${h.task}`}` : '');
+    const v = this.variables;
+    const vars: DebugProtocol.Variable[] = [
+      v.jsonVariable('iteration', loop.iteration),
+      v.jsonVariable('time', loop.time, `${loop.time.toFixed(3)} s`),
+      v.jsonVariable('running', loop.running),
+      v.jsonVariable('selector', loop.selector),
+      v.jsonVariable('lastIteration', loop.lastIteration, `${loop.lastIteration.fdsReady} fds ready, ${loop.lastIteration.timersFired} timers fired, ${loop.lastIteration.callbacksRun} callbacks run`),
+      v.jsonVariable('pendingPromises', loop.pendingPromises),
+    ];
+    const list = (name: string, total: number, items: [string, string, unknown][]): DebugProtocol.Variable => {
+      const ref = items.length === 0 ? 0 : v.lazy(async () => items.map(([n, value, detail]) => ({ ...v.jsonVariable(n, detail), value })));
+      return { name, value: `${total}`, variablesReference: ref, ...(items.length > 100 ? { indexedVariables: items.length } : {}) };
+    };
+    vars.push(list('ready', loop.readyCount, loop.ready.map((h, i) => [`[${i}]`, `${h.description}${owner(h)}`, h])));
+    vars.push(list('timers', loop.timerCount, loop.timers.map((h, i) => [`[${i}]`, `due in ${(h.dueIn ?? 0).toFixed(3)} s: ${h.description}${owner(h)}`, h])));
+    vars.push(list('readers', loop.fds.filter((f) => f.reader).length, loop.fds.filter((f) => f.reader).map((f) => [`fd ${f.fd}`, `${f.reader!.description}${owner(f.reader)}`, f])));
+    vars.push(list('writers', loop.fds.filter((f) => f.writer).length, loop.fds.filter((f) => f.writer).map((f) => [`fd ${f.fd}`, `${f.writer!.description}${owner(f.writer)}`, f])));
+    vars.push(list('tasks', page.total, page.tasks.map((t) => [`${t.name}`, threadName(t), t])));
+    return vars;
+  }
+
+  #jsonVars(value: unknown): DebugProtocol.Variable[] {
+    if (value === null || typeof value !== 'object') return [];
+    return Object.entries(value as Record<string, unknown>).map(([k, v]) => this.variables.jsonVariable(k, v));
+  }
+
+  /** Evaluates in a frame: full expressions in a live frame, names and member chains in a suspended one. */
+  async evaluate(expression: string, frameId: number | undefined): Promise<{ result: string; variablesReference: number; type?: string; indexedVariables?: number }> {
+    const text = expression.trim();
+    const f = frameId === undefined ? this.#topFrame() : this.#frame(frameId);
+    if (text === 'await') return this.#evaluateAwait(f);
+    if (f?.kind === 'v8') {
+      const r = await this.cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Debugger.evaluateOnCallFrame', {
+        callFrameId: f.callFrame.callFrameId,
+        expression: text,
+        silent: true,
+        objectGroup: this.probe.objectGroup,
+      });
+      return this.#result(r);
+    }
+    if (f?.kind === 'suspended') return this.#evaluateSuspended(f, text);
+    const r = await this.cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Runtime.evaluate', {
+      expression: text,
+      silent: true,
+      objectGroup: this.probe.objectGroup,
+    });
+    return this.#result(r);
+  }
+
+  #topFrame(): FrameRef | undefined {
+    return [...this.#frames.values()].find((f) => f.threadId === this.stoppedThread);
+  }
+
+  #result(r: { result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }): { result: string; variablesReference: number; type?: string; indexedVariables?: number } {
+    if (r.exceptionDetails) {
+      throw new UserError(r.exceptionDetails.exception?.description?.split('\n')[0] ?? r.exceptionDetails.text);
+    }
+    const v = this.variables.remote('', r.result);
+    return { result: v.value, variablesReference: v.variablesReference, type: v.type, ...(v.indexedVariables ? { indexedVariables: v.indexedVariables } : {}) };
+  }
+
+  async #evaluateAwait(f: FrameRef | undefined): Promise<{ result: string; variablesReference: number }> {
+    if (!f || f.kind === 'label' || f.taskId === null) throw new UserError('`await`: this frame is not part of a task');
+    if (f.kind === 'v8') {
+      if (f.coroutineDepth === null) throw new UserError('`await`: this frame is not a coroutine');
+      throw new UserError('`await`: this coroutine is running; it awaits nothing yet');
+    }
+    const vars = await this.#awaiting(f.taskId, f.depth, f.innermost);
+    const fut = f.innermost ? await this.probe.call<{ repr: string; completedBy: string } | null>('awaitedFuture', f.taskId) : null;
+    const summary = fut ? `${fut.repr} — completed by: ${fut.completedBy}` : vars.map((v) => `${v.name}=${v.value}`).join(', ');
+    return { result: summary, variablesReference: this.variables.lazy(async () => vars) };
+  }
+
+  async #evaluateSuspended(f: Extract<FrameRef, { kind: 'suspended' }>, text: string): Promise<{ result: string; variablesReference: number; type?: string }> {
+    const m = /^([A-Za-z_$][\w$]*)((?:\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*(?:\d+|'[^']*'|"[^"]*")\s*\])*)$/.exec(text);
+    if (!m) throw new UserError(`a suspended frame can evaluate names and member chains only (like \`conn.buffer.length\`), not \`${text}\``);
+    const [, head, rest] = m as unknown as [string, string, string];
+    if (HIDDEN_NAME.test(head)) throw new UserError(`${head} is not defined`);
+    let value: RemoteObject | undefined;
+    if (f.scopes) {
+      const list = await this.cdp.send<{ result: { name: string; value?: RemoteObject }[] }>('Runtime.getProperties', { objectId: f.scopes, ownProperties: true });
+      for (const s of list.result) {
+        if (!/^\d+$/.test(s.name) || !s.value?.objectId || /^Global/.test(s.value.description ?? '')) continue;
+        const vars = await this.cdp.send<{ result: { name: string; value?: RemoteObject }[] }>('Runtime.getProperties', { objectId: s.value.objectId, ownProperties: true });
+        value = vars.result.find((v) => v.name === head)?.value;
+        if (value) break;
+      }
+    }
+    if (!value) {
+      const g = await this.cdp.send<{ result: RemoteObject; exceptionDetails?: unknown }>('Runtime.evaluate', { expression: `globalThis[${JSON.stringify(head)}]`, silent: true, objectGroup: this.probe.objectGroup });
+      if (g.result.type === 'undefined') throw new UserError(`${head} is not defined in this frame`);
+      value = g.result;
+    }
+    if (rest.trim() !== '') {
+      const arg = value.objectId ? { objectId: value.objectId } : value.unserializableValue ? { unserializableValue: value.unserializableValue } : { value: value.value };
+      return this.#result(await this.probe.callFunction(`function (v) { return v${rest}; }`, [arg]));
+    }
+    return this.#result({ result: value });
+  }
+}
+
+/** `Task-3 handle(conn) ⏸ recv fd 9`, `Task-1 main() ▶ running` (asyncio's names, with what the task waits on). */
+export function threadName(t: { name: string; coroutine: string; state: string; waitingFor: string; definedAt?: string }): string {
+  const params = t.definedAt ? parameterNames(t.definedAt) : null;
+  const coroutine = params === null ? t.coroutine : `${t.coroutine}(${params})`;
+  const who = t.name === t.coroutine ? coroutine : `${t.name} ${coroutine}`;
+  if (t.state === 'waiting') return `${who} ⏸ ${t.waitingFor}`;
+  if (t.state === 'running') return `${who} ▶ running`;
+  if (t.state === 'ready') return `${who} ▶ ready`;
+  return `${who} (${t.waitingFor})`;
+}
+
+function stackFrame(id: number, name: string, loc: SourceLocation | null, hint: 'subtle' | undefined): DebugProtocol.StackFrame {
+  const frame: DebugProtocol.StackFrame = { id, name, line: loc?.line ?? 0, column: loc?.column ?? 0 };
+  if (loc) frame.source = { name: basename(loc.path), path: loc.path };
+  if (hint) frame.presentationHint = hint;
+  return frame;
+}

@@ -1,0 +1,202 @@
+// Variables as DAP shows them, from two kinds of sources: inspector handles (locals, values) and
+// JSON from the probe (tasks, futures, the loop). Every expandable value gets a reference that is
+// valid until the debuggee resumes; a reference from an earlier stop is answered with a clear error.
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { CdpConnection } from './cdp-connection';
+import type { RemoteObject } from './probe-client';
+
+/** Arrays and JSON lists longer than this are paged (indexedVariables). */
+const PAGE_THRESHOLD = 100;
+
+/** Names the loader introduces; never shown to the user. */
+export const HIDDEN_NAME = /^__cs/;
+
+type Container =
+  | { kind: 'object'; objectId: string; length?: number }
+  | { kind: 'scopes'; objectIds: string[] }
+  | { kind: 'json'; value: unknown }
+  | { kind: 'lazy'; load: () => Promise<DebugProtocol.Variable[]> };
+
+interface PropertyDescriptor {
+  name: string;
+  value?: RemoteObject;
+  get?: RemoteObject;
+  isOwn?: boolean;
+}
+
+export class StaleReferenceError extends Error {}
+
+/** Counters that outlive a stop, so an id from an earlier stop is never reused. */
+export interface IdCounters {
+  reference: number;
+  frame: number;
+}
+
+/**
+ * The references handed out during one stop.
+ * Invariant: references grow monotonically over the session, so one from an earlier stop never
+ * names a new container by accident; clear() forgets all of them at resume.
+ */
+export class VariableStore {
+  #containers = new Map<number, Container>();
+
+  constructor(
+    readonly cdp: CdpConnection,
+    readonly objectGroup: string,
+    /** Shared with the session so references keep growing across stops. */
+    readonly counters: IdCounters,
+  ) {}
+
+  clear(): void {
+    this.#containers.clear();
+  }
+
+  add(container: Container): number {
+    const ref = this.counters.reference++;
+    this.#containers.set(ref, container);
+    return ref;
+  }
+
+  scopes(objectIds: string[]): number {
+    return this.add({ kind: 'scopes', objectIds });
+  }
+
+  json(value: unknown): number {
+    return this.add({ kind: 'json', value });
+  }
+
+  lazy(load: () => Promise<DebugProtocol.Variable[]>): number {
+    return this.add({ kind: 'lazy', load });
+  }
+
+  async variables(args: DebugProtocol.VariablesArguments): Promise<DebugProtocol.Variable[]> {
+    const c = this.#containers.get(args.variablesReference);
+    if (!c) {
+      throw new StaleReferenceError(
+        `variablesReference ${args.variablesReference} is not valid now (it is from an earlier stop, or was never given out)`,
+      );
+    }
+    switch (c.kind) {
+      case 'object':
+        return this.#objectVariables(c.objectId, c.length, args);
+      case 'scopes': {
+        const out: DebugProtocol.Variable[] = [];
+        const seen = new Set<string>();
+        for (const id of c.objectIds) {
+          for (const v of await this.#objectVariables(id, undefined, { variablesReference: 0 })) {
+            if (seen.has(v.name) || HIDDEN_NAME.test(v.name)) continue;
+            seen.add(v.name);
+            out.push(v);
+          }
+        }
+        return out;
+      }
+      case 'json':
+        return this.#jsonVariables(c.value, args);
+      case 'lazy':
+        return c.load();
+    }
+  }
+
+  /** A DAP variable for an inspector value. */
+  remote(name: string, obj: RemoteObject): DebugProtocol.Variable {
+    const v: DebugProtocol.Variable = { name, value: renderRemote(obj), type: obj.subtype ?? obj.type, variablesReference: 0 };
+    if (obj.objectId && (obj.type === 'object' || obj.type === 'function') && obj.subtype !== 'null') {
+      const length = obj.subtype === 'array' || obj.subtype === 'typedarray' ? arrayLength(obj.description) : undefined;
+      v.variablesReference = this.add({ kind: 'object', objectId: obj.objectId, length });
+      if (length !== undefined && length > PAGE_THRESHOLD) v.indexedVariables = length;
+    }
+    return v;
+  }
+
+  /** A DAP variable for a JSON value from the probe. */
+  jsonVariable(name: string, value: unknown, display?: string): DebugProtocol.Variable {
+    const v: DebugProtocol.Variable = { name, value: display ?? renderJson(value), variablesReference: 0 };
+    if (value !== null && typeof value === 'object' && Object.keys(value).length > 0) {
+      v.variablesReference = this.json(value);
+      if (Array.isArray(value) && value.length > PAGE_THRESHOLD) v.indexedVariables = value.length;
+    }
+    return v;
+  }
+
+  async #objectVariables(objectId: string, length: number | undefined, args: DebugProtocol.VariablesArguments): Promise<DebugProtocol.Variable[]> {
+    if (length !== undefined && length > PAGE_THRESHOLD && args.filter !== 'named') {
+      const start = args.start ?? 0;
+      const count = args.count ?? Math.min(PAGE_THRESHOLD, length - start);
+      const slice = await this.cdp.send<{ result: RemoteObject }>('Runtime.callFunctionOn', {
+        objectId,
+        functionDeclaration: 'function (s, c) { const o = {}; for (let i = s; i < Math.min(this.length, s + c); i++) o[i] = this[i]; return o; }',
+        arguments: [{ value: start }, { value: count }],
+        silent: true,
+        objectGroup: this.objectGroup,
+      });
+      if (!slice.result.objectId) return [];
+      const props = await this.#properties(slice.result.objectId);
+      return props.result.filter((p) => p.value).map((p) => this.remote(p.name, p.value!));
+    }
+    const props = await this.#properties(objectId);
+    const out: DebugProtocol.Variable[] = [];
+    for (const p of props.result) {
+      if (length !== undefined && length > PAGE_THRESHOLD && /^\d+$/.test(p.name)) continue;
+      if (p.value) out.push(this.remote(p.name, p.value));
+      else if (p.get) out.push({ name: p.name, value: '(getter)', variablesReference: 0 });
+    }
+    for (const p of props.internalProperties ?? []) {
+      if (!p.value || p.name === '[[Prototype]]' || p.name === '[[Scopes]]' || p.name === '[[FunctionLocation]]' || p.name === '[[GeneratorLocation]]') continue;
+      out.push(this.remote(p.name, p.value));
+    }
+    return out;
+  }
+
+  #properties(objectId: string): Promise<{ result: PropertyDescriptor[]; internalProperties?: PropertyDescriptor[] }> {
+    return this.cdp.send('Runtime.getProperties', { objectId, ownProperties: true, accessorPropertiesOnly: false, generatePreview: false });
+  }
+
+  #jsonVariables(value: unknown, args: DebugProtocol.VariablesArguments): DebugProtocol.Variable[] {
+    if (Array.isArray(value)) {
+      const start = args.start ?? 0;
+      const count = args.count ?? (value.length > PAGE_THRESHOLD ? PAGE_THRESHOLD : value.length);
+      return value.slice(start, start + count).map((item, i) => this.jsonVariable(`[${start + i}]`, item));
+    }
+    if (value !== null && typeof value === 'object') {
+      return Object.entries(value as Record<string, unknown>).map(([k, v]) => this.jsonVariable(k, v));
+    }
+    return [];
+  }
+}
+
+export function renderRemote(obj: RemoteObject): string {
+  switch (obj.type) {
+    case 'undefined':
+      return 'undefined';
+    case 'string':
+      return JSON.stringify(obj.value);
+    case 'number':
+    case 'bigint':
+    case 'symbol':
+      return obj.description ?? obj.unserializableValue ?? String(obj.value);
+    case 'boolean':
+      return String(obj.value);
+    case 'function': {
+      const m = /^(?:async\s+)?(?:function\s*\*?\s*|class\s+)?([\w$]*)/.exec(obj.description ?? '');
+      return `ƒ ${m?.[1] || 'anonymous'}`;
+    }
+    default:
+      if (obj.subtype === 'null') return 'null';
+      return (obj.description ?? obj.className ?? 'Object').split('\n')[0]!;
+  }
+}
+
+export function renderJson(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return `Array(${value.length})`;
+  return '{…}';
+}
+
+function arrayLength(description: string | undefined): number | undefined {
+  const m = /\((\d+)\)$/.exec(description ?? '');
+  return m ? Number(m[1]) : undefined;
+}

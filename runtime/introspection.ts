@@ -1,0 +1,378 @@
+// What a debugger sees of the runtime: a versioned, JSON-ready snapshot of tasks, futures and the
+// loop, published through one well-known global as a small probe object. The debug adapter calls
+// the probe with the inspector's Runtime.callFunctionOn(..., returnByValue) and reads generator
+// objects by handle; it never reaches into private fields. The hooks that track tasks are installed
+// only once a debugger attaches (attach()), so a program without one pays nothing.
+import type { EventLoop } from './event-loop';
+import type { Future } from './future';
+import type { ExceptionContext } from './handles';
+import { peekRunningLoop } from './running';
+import {
+  LIST_LIMIT,
+  childrenOf,
+  futureInfo,
+  loopInfo,
+  summarize,
+  taskInfo,
+  type Context,
+  type FutureInfo,
+  type LoopInfo,
+  type Snapshot,
+  type TaskInfo,
+  type TaskSummary,
+  type ThreadList,
+} from './snapshot';
+import { allTasks, setTaskHooks, type Task } from './task';
+
+export type * from './snapshot';
+
+/** Bumped when the shape of the snapshot changes incompatibly. */
+export const SNAPSHOT_VERSION = 1;
+
+/** The key of the global that holds the probe. */
+export const PROBE_KEY = Symbol.for('coroscope.probe');
+
+/** How many recently resumed tasks are remembered (they are always shown as threads). */
+const RECENT_LIMIT = 32;
+
+/**
+ * The state a debugger attachment keeps: the loops seen, recently resumed tasks, armed
+ * break-on-resume generators. Invariant: hooks are installed exactly while `attached` is true.
+ */
+class Probe {
+  readonly version = SNAPSHOT_VERSION;
+  #attached = false;
+  #loops: WeakRef<EventLoop>[] = [];
+  #recent: Task<unknown>[] = [];
+  #armed: { gen: Generator<unknown, unknown, unknown>; taskId: number; depth: number }[] = [];
+  #exceptionBreaks = false;
+  #sighted = new WeakSet<object>();
+  #generation = 0;
+  #cache: Index | null = null;
+
+  /** Installs the task hooks; idempotent. Returns the snapshot version. */
+  attach(): number {
+    if (!this.#attached) {
+      this.#attached = true;
+      setTaskHooks({
+        spawned: (task) => {
+          this.#generation++;
+          this.#seeLoop(task.getLoop());
+        },
+        resuming: (task) => {
+          this.#generation++;
+          this.#resumed(task);
+        },
+        suspended: () => {
+          this.#generation++;
+        },
+        exited: (task) => {
+          this.#generation++;
+          this.#exited(task);
+        },
+      });
+      const loop = peekRunningLoop();
+      if (loop) this.#seeLoop(loop);
+    }
+    return SNAPSHOT_VERSION;
+  }
+
+  detach(): void {
+    this.#attached = false;
+    this.#exceptionBreaks = false;
+    setTaskHooks(null);
+    this.cancelBreakOnResume();
+  }
+
+  /** Turns on the calls to taskFailed() and exceptionReported() (the adapter breaks there). */
+  setExceptionBreaks(on: boolean): void {
+    this.#exceptionBreaks = Boolean(on);
+  }
+
+  /** The loop being inspected: the running one, else the last one seen. */
+  loopObject(): EventLoop | null {
+    const running = peekRunningLoop();
+    if (running) return running;
+    for (let i = this.#loops.length - 1; i >= 0; i--) {
+      const loop = this.#loops[i]!.deref();
+      if (loop && !loop.isClosed()) return loop;
+    }
+    return null;
+  }
+
+  /** The id of the task stepping right now (its code is on the inspector's call stack), or null. */
+  current(): number | null {
+    return this.loopObject()?._currentTask?.id ?? null;
+  }
+
+  snapshot(): Snapshot {
+    const loop = this.loopObject();
+    const tasks = loop ? [...allTasks(loop)].slice(0, LIST_LIMIT) : [];
+    const ctx = this.#context(loop);
+    const futures = new Map<number, Future<unknown>>();
+    for (const t of tasks) {
+      futures.set(t.id, t);
+      const w = t.waitingOn;
+      if (w) {
+        futures.set(w.id, w);
+        for (const child of childrenOf(w.waitReason)) futures.set(child.id, child);
+      }
+    }
+    return {
+      version: SNAPSHOT_VERSION,
+      currentTask: this.current(),
+      loop: loop ? loopInfo(loop, ctx) : null,
+      tasks: tasks.map((t) => taskInfo(t, ctx)),
+      futures: [...futures.values()].map((f) => futureInfo(f, ctx)),
+    };
+  }
+
+  /** The tasks to show as threads: the current and recently resumed ones first, at most `limit`, sorted by id. */
+  threads(limit = 200): ThreadList {
+    const loop = this.loopObject();
+    if (!loop) return { total: 0, current: null, threads: [] };
+    const all = this.#index(loop).tasks;
+    const ctx = this.#context(loop);
+    const chosen = new Set<Task<unknown>>();
+    const current = loop._currentTask;
+    if (current) chosen.add(current);
+    for (let i = this.#recent.length - 1; i >= 0 && chosen.size < limit; i--) {
+      const t = this.#recent[i]!;
+      if (all.get(t.id) === t) chosen.add(t);
+    }
+    for (const t of all.values()) {
+      if (chosen.size >= limit) break;
+      chosen.add(t);
+    }
+    const threads = [...chosen].sort((a, b) => a.id - b.id).map((t) => summarize(t, ctx));
+    return { total: all.size, current: current?.id ?? null, threads };
+  }
+
+  /** A page of task summaries in creation order. */
+  tasks(offset = 0, count = 100): { total: number; tasks: TaskSummary[] } {
+    const loop = this.loopObject();
+    if (!loop) return { total: 0, tasks: [] };
+    const all = [...this.#index(loop).tasks.values()];
+    const ctx = this.#context(loop);
+    return { total: all.length, tasks: all.slice(offset, offset + count).map((t) => summarize(t, ctx)) };
+  }
+
+  task(id: number): TaskInfo | null {
+    const t = this.#findTask(id);
+    return t ? taskInfo(t, this.#context(t.getLoop())) : null;
+  }
+
+  future(id: number): FutureInfo | null {
+    const f = this.#findFuture(id);
+    return f ? futureInfo(f, this.#context(f.getLoop())) : null;
+  }
+
+  /** The future a task's frame awaits (only the innermost frame awaits a future; outer ones await a coroutine). */
+  awaitedFuture(taskId: number): FutureInfo | null {
+    const w = this.#findTask(taskId)?.waitingOn;
+    return w ? futureInfo(w, this.#context(w.getLoop())) : null;
+  }
+
+  loop(offset = 0, count = 100): LoopInfo | null {
+    const loop = this.loopObject();
+    return loop ? loopInfo(loop, this.#context(loop), offset, count) : null;
+  }
+
+  /** The generator object of a coroutine in a task's await chain (returned by handle, for [[GeneratorLocation]]/[[Scopes]]). */
+  generatorOf(taskId: number, depth: number): Generator<unknown, unknown, unknown> | null {
+    const stack = this.#findTask(taskId)?.getStack();
+    return stack?.[depth]?.coroutine.gen ?? null;
+  }
+
+  /** The task object itself, by handle. */
+  taskObject(taskId: number): Task<unknown> | null {
+    return this.#findTask(taskId);
+  }
+
+  /** The future object itself, by handle (the `await` hover expands it). */
+  futureObject(id: number): Future<unknown> | null {
+    return this.#findFuture(id);
+  }
+
+  /**
+   * Arms a break when the task next resumes in one of the coroutines at depth <= maxDepth of its
+   * await chain: their generators' next/throw call taskResumed() first, where the adapter keeps a
+   * breakpoint, then the adapter steps into the generator. Disarmed on the first resume.
+   */
+  breakOnResume(taskId: number, maxDepth = Infinity): boolean {
+    this.cancelBreakOnResume();
+    const stack = this.#findTask(taskId)?.getStack();
+    if (!stack) return false;
+    const probe = this;
+    stack.forEach((entry, depth) => {
+      if (depth > maxDepth) return;
+      const gen = entry.coroutine.gen;
+      const proto = Object.getPrototypeOf(gen) as Generator<unknown, unknown, unknown>;
+      const next = proto.next;
+      const thr = proto.throw;
+      Object.defineProperty(gen, 'next', {
+        configurable: true,
+        writable: true,
+        value(this: Generator<unknown, unknown, unknown>, value?: unknown) {
+          probe.cancelBreakOnResume();
+          taskResumed(taskId, depth);
+          return next.call(this, value);
+        },
+      });
+      Object.defineProperty(gen, 'throw', {
+        configurable: true,
+        writable: true,
+        value(this: Generator<unknown, unknown, unknown>, err?: unknown) {
+          probe.cancelBreakOnResume();
+          taskResumed(taskId, depth);
+          return thr.call(this, err);
+        },
+      });
+      this.#armed.push({ gen, taskId, depth });
+    });
+    return this.#armed.length > 0;
+  }
+
+  cancelBreakOnResume(): void {
+    for (const { gen } of this.#armed) {
+      delete (gen as { next?: unknown }).next;
+      delete (gen as { throw?: unknown }).throw;
+    }
+    this.#armed = [];
+  }
+
+  /**
+   * True the first time an exception object is seen: the adapter's 'all exceptions' stop happens at
+   * the throw, not again at each await the exception propagates through.
+   */
+  firstSighting(err: unknown): boolean {
+    if ((typeof err !== 'object' && typeof err !== 'function') || err === null) return true;
+    if (this.#sighted.has(err)) return false;
+    this.#sighted.add(err);
+    return true;
+  }
+
+  /** The functions the adapter sets breakpoints on (by handle, for their [[FunctionLocation]]). */
+  hooks(): { taskResumed: typeof taskResumed; taskFailed: typeof taskFailed; exceptionReported: typeof exceptionReported } {
+    return { taskResumed, taskFailed, exceptionReported };
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  #seeLoop(loop: EventLoop): void {
+    if (this.#loops.some((r) => r.deref() === loop)) return;
+    this.#loops = this.#loops.filter((r) => r.deref() !== undefined);
+    this.#loops.push(new WeakRef(loop));
+    // Observe reports of exceptions nobody retrieved, for the 'never retrieved' exception breakpoint.
+    const original = loop.callExceptionHandler;
+    const probe = this;
+    Object.defineProperty(loop, 'callExceptionHandler', {
+      configurable: true,
+      writable: true,
+      value(this: EventLoop, context: ExceptionContext) {
+        if (probe.#exceptionBreaks) exceptionReported(context.message, context.exception, context.task ?? context.future);
+        return original.call(this, context);
+      },
+    });
+  }
+
+  #resumed(task: Task<unknown>): void {
+    const recent = this.#recent;
+    const at = recent.indexOf(task);
+    if (at >= 0) recent.splice(at, 1);
+    recent.push(task);
+    if (recent.length > RECENT_LIMIT) recent.shift();
+  }
+
+  #exited(task: Task<unknown>): void {
+    const at = this.#recent.indexOf(task);
+    if (at >= 0) this.#recent.splice(at, 1);
+    if (this.#exceptionBreaks && task.state === 'FINISHED' && /^<\w+ finished .*exception=/.test(task.toString())) {
+      taskFailed(task.id, task.getName(), task.toString());
+    }
+  }
+
+  #findTask(id: number): Task<unknown> | null {
+    const loop = this.loopObject();
+    return loop ? (this.#index(loop).tasks.get(id) ?? null) : null;
+  }
+
+  #findFuture(id: number): Future<unknown> | null {
+    const loop = this.loopObject();
+    return loop ? (this.#index(loop).futures.get(id) ?? null) : null;
+  }
+
+  #context(loop: EventLoop | null): Context {
+    return loop ? this.#index(loop).ctx : { loop: null, now: 0, tasks: new Map(), waiters: new Map(), children: new Map() };
+  }
+
+  /**
+   * Who waits on what (future id -> tasks blocked on it, parent -> children) and every known task
+   * and future by id. Built once per state of the loop: while a debugger is attached, every change
+   * of a task goes through a hook that bumps #generation, so a stopped program is indexed once.
+   */
+  #index(loop: EventLoop): Index {
+    const c = this.#cache;
+    if (this.#attached && c && c.loop === loop && c.iteration === loop.iteration && c.generation === this.#generation) return c;
+    const waiters = new Map<number, Task<unknown>[]>();
+    const children = new Map<number, number[]>();
+    const tasks = new Map<number, Task<unknown>>();
+    const futures = new Map<number, Future<unknown>>();
+    for (const t of allTasks(loop)) {
+      tasks.set(t.id, t);
+      futures.set(t.id, t);
+      const w = t.waitingOn;
+      if (w) {
+        futures.set(w.id, w);
+        for (const child of childrenOf(w.waitReason)) futures.set(child.id, child);
+        const list = waiters.get(w.id);
+        if (list) list.push(t);
+        else waiters.set(w.id, [t]);
+      }
+      if (t.parent) {
+        const list = children.get(t.parent.id);
+        if (list) list.push(t.id);
+        else children.set(t.parent.id, [t.id]);
+      }
+    }
+    const index: Index = { loop, iteration: loop.iteration, generation: this.#generation, tasks, futures, ctx: { loop, now: loop.time(), tasks, waiters, children } };
+    this.#cache = index;
+    return index;
+  }
+}
+
+interface Index {
+  readonly loop: EventLoop;
+  readonly iteration: number;
+  readonly generation: number;
+  readonly tasks: Map<number, Task<unknown>>;
+  readonly futures: Map<number, Future<unknown>>;
+  readonly ctx: Context;
+}
+
+// The adapter sets breakpoints on these three: each is called only while a debugger asked for it.
+
+/** Called when a task armed with breakOnResume resumes one of its coroutines. */
+export function taskResumed(taskId: number, depth: number): void {
+  void taskId;
+  void depth;
+}
+
+/** Called when a task ends with an exception (the 'uncaught in a task' exception breakpoint). */
+export function taskFailed(taskId: number, name: string, repr: string): void {
+  void taskId;
+  void name;
+  void repr;
+}
+
+/** Called when the loop reports an error (e.g. 'Task exception was never retrieved'). */
+export function exceptionReported(message: string, exception: unknown, source: unknown): void {
+  void message;
+  void exception;
+  void source;
+}
+
+/** The probe every program publishes (the adapter finds it at globalThis[Symbol.for('coroscope.probe')]). */
+export const probe = new Probe();
+Object.defineProperty(globalThis, PROBE_KEY, { value: probe, configurable: true, enumerable: false, writable: false });
+if (process.env.COROSCOPE_DEBUGGER === '1') probe.attach();

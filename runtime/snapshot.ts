@@ -1,0 +1,361 @@
+// The snapshot's shape and how runtime objects become it: frozen-in-time, JSON-ready descriptions
+// of tasks, futures and the loop, with what each future waits for rendered for a person
+// (`sleep 0.25 s`, `fd 9 readable`, `gather of 3`). The probe (introspection.ts) serves them.
+import type { Coroutine } from './coroutine';
+import type { EventLoop, FdHandles } from './event-loop';
+import { Future, type WaitReason } from './future';
+import type { Handle, TimerHandle } from './handles';
+import { EVENT_READ, EVENT_WRITE } from './selector';
+import { formatSite, siteOf } from './sites';
+import { Task } from './task';
+
+/** How many items a list in the snapshot carries at most (the rest is paged by the caller). */
+export const LIST_LIMIT = 1000;
+
+export interface FrameInfo {
+  /** Position in the await chain: 0 is the task's own coroutine, the last is the innermost. */
+  readonly depth: number;
+  readonly name: string;
+  readonly state: string;
+  /** The TypeScript location of the await it is suspended at (1-based), when the loader recorded it. */
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** Where the coroutine function is defined. */
+  readonly definedAt?: string;
+}
+
+export interface TaskSummary {
+  readonly id: number;
+  readonly name: string;
+  /** The task's own coroutine's function name. */
+  readonly coroutine: string;
+  /** 'running' (stepping now), 'ready' (scheduled), 'waiting', or the future state once done. */
+  readonly state: 'running' | 'ready' | 'waiting' | 'PENDING' | 'CANCELLED' | 'FINISHED';
+  /** What the task waits on, rendered for a thread name: `recv fd 9`, `sleep 0.25 s`, `gather(3)`. */
+  readonly waitingFor: string;
+  /** Where the task's coroutine function is defined (file:line:column), when the loader recorded it. */
+  readonly definedAt?: string;
+}
+
+export interface TaskInfo extends TaskSummary {
+  readonly futureState: string;
+  readonly cancelling: number;
+  readonly stack: readonly FrameInfo[];
+  /** The id of the future the task is blocked on, or null. */
+  readonly awaiting: number | null;
+  /** Tasks blocked on this task. */
+  readonly awaitedBy: readonly number[];
+  readonly parent: number | null;
+  readonly children: readonly number[];
+  readonly createdAt: string | null;
+  /** `<Task pending name='Task-1' coro=<main() running at ...>>`. */
+  readonly repr: string;
+}
+
+export interface CallbackInfo {
+  readonly description: string;
+  /** The task this callback wakes, when it is a task's wake-up. */
+  readonly task?: number;
+}
+
+export interface FutureInfo {
+  readonly id: number;
+  readonly kind: string;
+  readonly state: string;
+  /** The result or exception summary once done (`result=5`, `exception=ValueError('x')`). */
+  readonly outcome: string | null;
+  readonly cancelMessage: string | null;
+  readonly callbacks: readonly CallbackInfo[];
+  readonly waitReason: WaitReasonInfo | null;
+  /** What will complete it, rendered: `fd 9 readable`, `timer due in 0.250 s`, `task Task-5`, `nobody`. */
+  readonly completedBy: string;
+  /** Tasks blocked on it. */
+  readonly awaitedBy: readonly number[];
+  readonly repr: string;
+}
+
+export interface WaitReasonInfo {
+  readonly kind: WaitReason['kind'];
+  readonly fd?: number;
+  readonly events?: string;
+  readonly when?: number;
+  readonly delay?: number;
+  readonly dueIn?: number;
+  readonly task?: number;
+  readonly children?: readonly number[];
+  readonly mode?: string;
+  readonly primitive?: string;
+  readonly name?: string;
+  readonly what?: string;
+}
+
+export interface HandleInfo {
+  readonly id: number;
+  readonly description: string;
+  readonly task?: number;
+  readonly when?: number;
+  readonly dueIn?: number;
+}
+
+export interface FdInfo {
+  readonly fd: number;
+  readonly events: string;
+  readonly reader: HandleInfo | null;
+  readonly writer: HandleInfo | null;
+}
+
+export interface LoopInfo {
+  readonly iteration: number;
+  readonly time: number;
+  readonly running: boolean;
+  readonly closed: boolean;
+  readonly debug: boolean;
+  readonly selector: string;
+  readonly lastIteration: { fdsReady: number; timersFired: number; callbacksRun: number; selectTimeout: number | null };
+  readonly readyCount: number;
+  readonly ready: readonly HandleInfo[];
+  readonly timerCount: number;
+  readonly timers: readonly HandleInfo[];
+  readonly fds: readonly FdInfo[];
+  readonly pendingPromises: number;
+  readonly taskCount: number;
+}
+
+export interface Snapshot {
+  readonly version: number;
+  readonly currentTask: number | null;
+  readonly loop: LoopInfo | null;
+  readonly tasks: readonly TaskInfo[];
+  readonly futures: readonly FutureInfo[];
+}
+
+export interface ThreadList {
+  readonly total: number;
+  readonly current: number | null;
+  readonly threads: readonly TaskSummary[];
+}
+
+/** What one probe call knows about the loop: every task, and who waits on what. */
+export interface Context {
+  readonly loop: EventLoop | null;
+  readonly now: number;
+  readonly tasks: Map<number, Task<unknown>>;
+  readonly waiters: Map<number, Task<unknown>[]>;
+  readonly children: Map<number, number[]>;
+}
+
+/** A task as a thread shows it: id, names, state, what it waits on. */
+export function summarize(t: Task<unknown>, ctx: Context): TaskSummary {
+  const running = ctx.loop?._currentTask === t;
+  const w = t.waitingOn;
+  const state = t.done() ? t.state : running ? 'running' : w ? 'waiting' : 'ready';
+  const waitingFor = running ? 'running' : w ? (w.waitReason || w instanceof Task ? renderWait(w, ctx, true) : unexplainedWait(t, w)) : t.done() ? t.state.toLowerCase() : 'ready';
+  const def = siteOf(t.coro.defSite);
+  return { id: t.id, name: t.getName(), coroutine: t.coro.name, state, waitingFor, ...(def ? { definedAt: formatSite(def) } : {}) };
+}
+
+/** A task with its await chain, what it awaits, who awaits it, parent and children. */
+export function taskInfo(t: Task<unknown>, ctx: Context): TaskInfo {
+  const stack = t.getStack().map((entry, depth) => frameInfo(entry.coroutine, entry.site, depth));
+  return {
+    ...summarize(t, ctx),
+    futureState: t.state,
+    cancelling: t.cancelling(),
+    stack,
+    awaiting: t.waitingOn?.id ?? null,
+    awaitedBy: (ctx.waiters.get(t.id) ?? []).map((w) => w.id),
+    parent: t.parent?.id ?? null,
+    children: ctx.children.get(t.id) ?? [],
+    createdAt: t.createdAt ?? formatSiteOrNull(t.coro.defSite),
+    repr: t.toString(),
+  };
+}
+
+/** A future: state, outcome, callbacks, and what will complete it. */
+export function futureInfo(f: Future<unknown>, ctx: Context): FutureInfo {
+  const waiting = ctx.waiters.get(f.id) ?? [];
+  const callbacks: CallbackInfo[] = waiting.map((t) => ({ description: `wakes ${t.getName()}`, task: t.id }));
+  for (const cb of f.callbacks.slice(waiting.length)) callbacks.push({ description: describeFn(cb) });
+  const repr = f.toString();
+  const outcome = f.state === 'FINISHED' ? (/ (result=.*|exception=.*?)(?: cb=\[.*)?>$/.exec(repr)?.[1] ?? null) : null;
+  return {
+    id: f.id,
+    kind: f instanceof Task ? 'Task' : f.constructor.name,
+    state: f.state,
+    outcome,
+    cancelMessage: f.cancelMessage ?? null,
+    callbacks,
+    waitReason: reasonInfo(f.waitReason, ctx),
+    completedBy: f.done() ? 'done' : renderCompletion(f, ctx),
+    awaitedBy: waiting.map((t) => t.id),
+    repr,
+  };
+}
+
+/** The loop: counters, ready queue, timers, and readers/writers per fd with the task each wakes. */
+export function loopInfo(loop: EventLoop, ctx: Context, offset = 0, count = LIST_LIMIT): LoopInfo {
+  const ready = loop.readyHandles();
+  const timers = loop.scheduledTimers();
+  const fds: FdInfo[] = [];
+  for (const [fd, key] of loop.selector.getMap()) {
+    const data = key.data as FdHandles;
+    const events = `${key.events & EVENT_READ ? 'r' : ''}${key.events & EVENT_WRITE ? 'w' : ''}`;
+    fds.push({
+      fd,
+      events,
+      reader: data.reader ? handleInfo(data.reader, ctx, { fd, events: 'read' }) : null,
+      writer: data.writer ? handleInfo(data.writer, ctx, { fd, events: 'write' }) : null,
+    });
+  }
+  const stats = loop.lastIteration;
+  return {
+    iteration: loop.iteration,
+    time: loop.time(),
+    running: loop.isRunning(),
+    closed: loop.isClosed(),
+    debug: loop.getDebug(),
+    selector: loop.selector.kind,
+    lastIteration: { fdsReady: stats.fdsReady, timersFired: stats.timersFired, callbacksRun: stats.callbacksRun, selectTimeout: stats.selectTimeout },
+    readyCount: ready.length,
+    ready: ready.slice(offset, offset + count).map((h) => handleInfo(h, ctx)),
+    timerCount: timers.length,
+    timers: timers.slice(offset, offset + count).map((h) => handleInfo(h, ctx)),
+    fds: fds.sort((a, b) => a.fd - b.fd),
+    pendingPromises: loop.pendingPromises,
+    taskCount: ctx.tasks.size,
+  };
+}
+
+export function frameInfo(coroutine: Coroutine<unknown>, site: { file: string; line: number; column: number } | undefined, depth: number): FrameInfo {
+  const def = siteOf(coroutine.defSite);
+  return {
+    depth,
+    name: coroutine.name,
+    state: coroutine.state,
+    ...(site ? { file: site.file, line: site.line, column: site.column } : {}),
+    ...(def ? { definedAt: formatSite(def) } : {}),
+  };
+}
+
+export function formatSiteOrNull(id: number): string | null {
+  const s = siteOf(id);
+  return s ? formatSite(s) : null;
+}
+
+export function childrenOf(reason: WaitReason | undefined): readonly Future<unknown>[] {
+  if (!reason) return [];
+  if (reason.kind === 'gather' || reason.kind === 'wait') return reason.children;
+  if (reason.kind === 'task') return [reason.task];
+  return [];
+}
+
+function taskName(f: Future<unknown>): string {
+  return f instanceof Task ? f.getName() : `Future #${f.id}`;
+}
+
+function seconds(x: number): string {
+  return `${Number(x.toFixed(3))} s`;
+}
+
+/** The short form for thread names (`sleep 0.25 s`, `recv fd 9`, `gather(3)`), or the long form for views. */
+/**
+ * A future with no recorded wait reason, named after the runtime coroutine that awaits it when
+ * there is one (`TaskGroup.exit`, a library call), else by its id.
+ */
+function unexplainedWait(t: Task<unknown>, f: Future<unknown>): string {
+  const stack = t.getStack();
+  const top = stack[stack.length - 1]?.coroutine;
+  return top && stack.length > 1 && top.defSite < 0 ? `${top.name} (Future #${f.id})` : `Future #${f.id}`;
+}
+
+function renderWait(f: Future<unknown>, ctx: Context, short: boolean): string {
+  const r = f.waitReason;
+  if (f instanceof Task) return `await ${f.getName()} ${f.coro.name}`;
+  if (!r) return short ? `Future #${f.id}` : 'nobody: no wait reason was recorded (whoever holds this future must complete it)';
+  switch (r.kind) {
+    case 'timer':
+      return short ? `sleep ${seconds(r.delay)}` : `timer due in ${seconds(Math.max(0, r.when - ctx.now))} (at loop time ${r.when.toFixed(3)})`;
+    case 'fd': {
+      const op = (r as { op?: string }).op;
+      if (short) return `${op ?? (r.events === 'read' ? 'read' : 'write')} fd ${r.fd}`;
+      return `fd ${r.fd} ${r.events === 'read' ? 'readable' : 'writable'}${op ? ` (${op})` : ''}`;
+    }
+    case 'task':
+      return short ? `await ${taskName(r.task)}` : `task ${taskName(r.task)}`;
+    case 'gather': {
+      const done = r.children.filter((c) => c.done()).length;
+      return short ? `gather(${r.children.length})` : `gather of ${r.children.length} (${done} done)`;
+    }
+    case 'wait':
+      return short ? `wait(${r.children.length}, ${r.mode})` : `wait for ${r.mode} of ${r.children.length}`;
+    case 'primitive':
+      return `${r.primitive}${r.name ? ` ${r.name}` : ''}`;
+    case 'promise':
+      return short ? 'promise' : 'a native promise (settles on Node’s loop)';
+    case 'other':
+      return r.what;
+  }
+}
+
+function renderCompletion(f: Future<unknown>, ctx: Context): string {
+  return renderWait(f, ctx, false);
+}
+
+function reasonInfo(r: WaitReason | undefined, ctx: Context): WaitReasonInfo | null {
+  if (!r) return null;
+  switch (r.kind) {
+    case 'timer':
+      return { kind: r.kind, when: r.when, delay: r.delay, dueIn: r.when - ctx.now };
+    case 'fd':
+      return { kind: r.kind, fd: r.fd, events: r.events };
+    case 'task':
+      return { kind: r.kind, task: r.task.id };
+    case 'gather':
+      return { kind: r.kind, children: r.children.map((c) => c.id) };
+    case 'wait':
+      return { kind: r.kind, children: r.children.map((c) => c.id), mode: r.mode };
+    case 'primitive':
+      return { kind: r.kind, primitive: r.primitive, ...(r.name ? { name: r.name } : {}) };
+    case 'promise':
+      return { kind: r.kind };
+    case 'other':
+      return { kind: r.kind, what: r.what };
+  }
+}
+
+function describeFn(fn: (...args: never[]) => unknown): string {
+  const described = (fn as { description?: () => string }).description;
+  if (typeof described === 'function') return described();
+  return fn.name ? `${fn.name.replace(/^bound /, '')}()` : '<anonymous callback>';
+}
+
+/** A handle with the task it belongs to: a task's step, a future's callback, or an fd's waiter. */
+function handleInfo(h: Handle | TimerHandle, ctx: Context, fd?: { fd: number; events: 'read' | 'write' }): HandleInfo {
+  const when = (h as TimerHandle).when;
+  let task: Task<unknown> | undefined;
+  for (const a of h.args) {
+    if (a instanceof Task && !h.callback?.name) task = a;
+    else if (a instanceof Future) task = ctx.waiters.get(a.id)?.[0];
+    if (task) break;
+  }
+  if (!task && fd) {
+    for (const t of ctx.tasks.values()) {
+      const r = t.waitingOn?.waitReason;
+      if (r?.kind === 'fd' && r.fd === fd.fd && r.events === fd.events) {
+        task = t;
+        break;
+      }
+    }
+  }
+  if (!task) {
+    const m = /name='([^']*)'/.exec(h.toString());
+    if (m) for (const t of ctx.tasks.values()) if (t.getName() === m[1]) task = t;
+  }
+  return {
+    id: h.id,
+    description: h.toString().replace(/^<|>$/g, ''),
+    ...(task ? { task: task.id } : {}),
+    ...(typeof when === 'number' ? { when, dueIn: when - ctx.now } : {}),
+  };
+}

@@ -1,0 +1,76 @@
+// Attaching to a program started with `coroscope run --inspect`: the adapter finds the inspector on
+// the loopback port, pauses the running program, shows its tasks, and detaches leaving it running;
+// a second attach with terminateDebuggee ends it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { ROOT, Session, drive, example, type Stop } from './harness';
+
+function startInspected(program: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'coroscope.js'), 'run', '--inspect=127.0.0.1:0', program], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`no inspector banner: ${err}`)), 10_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d;
+      const m = /ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(m[1]) });
+      }
+    });
+  });
+}
+
+function attach(s: Session, port: number): Promise<unknown> {
+  return Promise.all([s.dc.waitForEvent('initialized').then(() => s.dc.configurationDoneRequest()), s.dc.attachRequest({ port } as DebugProtocol.AttachRequestArguments)]);
+}
+
+test('attach by port, pause, see the tasks, detach, attach again and terminate', () =>
+  drive(function* () {
+    const { child, port } = yield startInspected(example('stuck-future.ts'));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code: number | null) => resolve(code)));
+    const s = new Session();
+    try {
+      yield s.start();
+      yield s.dc.initializeRequest();
+      yield attach(s, port);
+      yield s.dc.pauseRequest({ threadId: 1 });
+      const stop: Stop = yield s.stopped();
+      assert.equal(stop.reason, 'pause');
+      const threads: DebugProtocol.Thread[] = yield s.threads();
+      assert.ok(threads.some((t) => t.name === 'Task-1 main() ⏸ gather(2)'), threads.map((t) => t.name).join(' | '));
+      yield s.dc.disconnectRequest({});
+      yield s.dc.stop();
+      assert.equal(child.exitCode, null, 'detaching leaves the program running');
+
+      const again = new Session();
+      yield again.start();
+      yield again.dc.initializeRequest();
+      yield attach(again, port);
+      yield again.dc.disconnectRequest({ terminateDebuggee: true });
+      yield again.dc.stop();
+      yield exited;
+      assert.equal(child.signalCode, 'SIGKILL');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }));
+
+test('attach to a port where nothing listens is an error response', () =>
+  drive(function* () {
+    const s = new Session();
+    yield s.start();
+    try {
+      yield s.dc.initializeRequest();
+      const message: string = yield s.dc.attachRequest({ port: 1 } as DebugProtocol.AttachRequestArguments).then(
+        () => 'succeeded',
+        (e: Error) => e.message,
+      );
+      assert.match(message, /cannot reach an inspector at 127\.0\.0\.1:1/);
+    } finally {
+      yield s.stop();
+    }
+  }));
