@@ -7,6 +7,14 @@ import type { EventLoop } from './event-loop';
 export type FutureState = 'PENDING' | 'CANCELLED' | 'FINISHED';
 export type DoneCallback<T> = (fut: Future<T>) => void;
 
+/** What a Task implements to be woken by a future without a callback object (see Future._addWaker). */
+export interface Waker {
+  /** Queues the waker's step to run with the completed future; never runs it synchronously. */
+  _wake(fut: Future<any>): void;
+  /** The equivalent done-callback, for introspection. */
+  _wakeupFunction(): (fut: Future<any>) => void;
+}
+
 /**
  * What will complete a pending future, for the debugger's "Awaiting" view and task names.
  * Set by whoever creates the future (sleep, a socket wait, gather, a lock, ...).
@@ -44,7 +52,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #result: T | undefined = undefined;
   #exception: unknown = undefined;
   #hasException = false;
-  #callbacks: ((fut: any) => void)[] | null = null;
+  /** Done-callbacks, and tasks waiting on this future (woken through their own reusable handle). */
+  #callbacks: (((fut: any) => void) | Waker)[] | null = null;
   #cancelMessage: string | undefined = undefined;
   #cancelledError: CancelledError | undefined = undefined;
   #waitReason: WaitReason | undefined = undefined;
@@ -139,6 +148,15 @@ export class Future<T = unknown> implements PromiseLike<T> {
     else (this.#callbacks ??= []).push(fn);
   }
 
+  /**
+   * @internal A task suspends on this future: when it completes, the task's own step handle is
+   * queued (no Handle or closure per wake-up). Same semantics as addDoneCallback(task wakeup).
+   */
+  _addWaker(waker: Waker): void {
+    if (this.#state !== 'PENDING') waker._wake(this);
+    else (this.#callbacks ??= []).push(waker);
+  }
+
   /** Removes every occurrence of fn; returns how many were removed. */
   removeDoneCallback(fn: DoneCallback<T>): number {
     if (this.#callbacks === null) return 0;
@@ -149,7 +167,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** The pending callbacks, for introspection. */
   get callbacks(): readonly ((fut: Future<any>) => void)[] {
-    return this.#callbacks ?? [];
+    return (this.#callbacks ?? []).map((cb) => (typeof cb === 'function' ? cb : cb._wakeupFunction()));
   }
 
   /** The message given to cancel(), if any. */
@@ -192,7 +210,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
     const callbacks = this.#callbacks;
     if (callbacks === null) return;
     this.#callbacks = null;
-    for (const cb of callbacks) this.#loop.callSoon(cb, this);
+    for (const cb of callbacks) {
+      if (typeof cb === 'function') this.#loop.callSoon(cb, this);
+      else cb._wake(this);
+    }
   }
 
   /** `<Future pending>`, `<Future finished result=5>`, as asyncio's repr. */
@@ -206,7 +227,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
       if (this.#hasException) info.push(`exception=${describeError(this.#exception)}`);
       else info.push(`result=${shortRepr(this.#result)}`);
     }
-    if (this.#callbacks !== null && this.#callbacks.length > 0) info.push(`cb=[${this.#callbacks.map((c) => c.name || '<callback>').join(', ')}]`);
+    if (this.#callbacks !== null && this.#callbacks.length > 0) info.push(`cb=[${this.#callbacks.map((c) => (typeof c === 'function' ? c.name || '<callback>' : 'Task.wakeup')).join(', ')}]`);
     return info;
   }
 }

@@ -28,6 +28,8 @@ export {
 } from './errors';
 export { formatException } from './traceback';
 export { createTask } from './create-task';
+/** @internal What code compiled by the loader calls (bound to `__cs` in each compiled module). */
+export { loaderHelpers as __cs } from './loader/helpers';
 
 // A coroutine is also a thenable: native code can `await` one. Inside a running loop it becomes a
 // task there; with no loop running, it runs to completion on a new loop.
@@ -36,3 +38,74 @@ setCoroutineBridge((coro) => {
   if (loop !== null) return loop._futureToPromise(loop.createTask(coro));
   return run(coro);
 });
+
+// The asyncio library layer: combinators, timeouts, task groups, synchronization primitives, queues.
+export { gather, ensureFuture, GatheringFuture, type Awaitable, type GatherOptions } from './gather';
+export {
+  wait,
+  waitFor,
+  asCompleted,
+  AsCompleted,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  ALL_COMPLETED,
+  type ReturnWhen,
+  type WaitOptions,
+} from './wait';
+export { shield } from './shield';
+export { timeout, timeoutAt, Timeout } from './timeouts';
+export { TaskGroup, taskGroup } from './task-group';
+export { Lock, Event, Condition, Semaphore, BoundedSemaphore } from './locks';
+export { Queue, PriorityQueue, LifoQueue, pythonCompare, type Compare } from './queues';
+export { ValueError } from './errors';
+export { type Scoped, type ScopedBody } from './scoped';
+
+// The debugger's probe (globalThis[Symbol.for('coroscope.probe')]); its hooks are off until a debugger attaches.
+import './introspection';
+
+// ---- real I/O: selectors over system calls, Node's loop as the host, OS errors ----
+// Importing the selectors installs them as the default of `new EventLoop()`.
+export { SelectSelector, PollSelector, EpollSelector, KqueueSelector, DefaultSelector, createSelector, type SelectorName } from './selectors';
+export { NodeHost } from './host/node-host';
+export {
+  OSError,
+  BlockingIOError,
+  ChildProcessError,
+  ConnectionError,
+  BrokenPipeError,
+  ConnectionAbortedError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  FileExistsError,
+  FileNotFoundError,
+  InterruptedError,
+  IsADirectoryError,
+  NotADirectoryError,
+  PermissionError,
+  ProcessLookupError,
+  type ErrnoFields,
+} from './sys/errors';
+export { ERRNO as errno } from './sys/constants';
+
+// ---- sockets: Python's socket module (`import { socket } from 'coroscope'`) ----
+export * as socket from './socket';
+export type { SockLike } from './sock-ops';
+
+// ---- streams: openConnection / startServer, StreamReader / StreamWriter over a socket transport ----
+export {
+  openConnection,
+  startServer,
+  Server,
+  StreamReader,
+  StreamWriter,
+  StreamReaderProtocol,
+  SocketTransport,
+  DEFAULT_LIMIT,
+  DEFAULT_HIGH_WATER,
+  type OpenConnectionOptions,
+  type StartServerOptions,
+  type StreamReaderOptions,
+  type ClientConnected,
+  type Protocol,
+  type TransportExtra,
+} from './streams';

@@ -1,6 +1,6 @@
 import { Coroutine, isGenerator } from './coroutine';
 import { CancelledError, RuntimeError } from './errors';
-import { Future, markRetrieved } from './future';
+import { Future, markRetrieved, type Waker } from './future';
 import { Handle, type ExceptionContext } from './handles';
 import { siteOf, takeAwaitSite, type Site } from './sites';
 import type { EventLoop } from './event-loop';
@@ -44,7 +44,7 @@ const awaitChains = new WeakMap<object, StackEntry[]>();
  * or #waiter is a pending Future this task awaits and #step is not scheduled.
  * #stack holds the coroutine being awaited by the one below it; the task's own coroutine is #stack[0].
  */
-export class Task<T = unknown> extends Future<T> {
+export class Task<T = unknown> extends Future<T> implements Waker {
   readonly coro: Coroutine<T>;
   #name: string | undefined;
   readonly #number: number;
@@ -61,6 +61,8 @@ export class Task<T = unknown> extends Future<T> {
   /** The one handle that schedules #step; reused, since the step is never queued twice (the invariant). */
   #stepHandle: StepHandle;
   #wakeupFn: ((fut: Future<unknown>) => void) | null = null;
+  /** The future whose completion the queued step handle delivers (null: a plain step). */
+  #wakeWith: Future<unknown> | null = null;
 
   constructor(coro: Coroutine<T> | Generator<unknown, T, unknown>, options: { loop?: EventLoop; name?: string } = {}) {
     const loop = options.loop ?? getRunningLoop();
@@ -78,7 +80,7 @@ export class Task<T = unknown> extends Future<T> {
     this.#name = options.name;
     this.parent = loop._currentTask;
     this.createdAt = loop.getDebug() ? captureCreation() : coro.createdAt;
-    this.#stepHandle = new StepHandle(this, () => this.#step(), loop);
+    this.#stepHandle = new StepHandle(this, () => this.#runStep(), loop);
     loop._scheduleHandle(this.#stepHandle);
     let set = liveTasks.get(loop);
     if (!set) liveTasks.set(loop, (set = new Set()));
@@ -225,7 +227,7 @@ export class Task<T = unknown> extends Future<T> {
             }
             continue;
           }
-          awaited.addDoneCallback((this.#wakeupFn ??= (fut) => this.#wakeup(fut)));
+          awaited._addWaker(this);
           this.#waiter = awaited;
           if (this.#mustCancel) {
             if (awaited.cancel(this.#cancelMessage)) this.#mustCancel = false;
@@ -245,7 +247,7 @@ export class Task<T = unknown> extends Future<T> {
             value = fut.result();
             continue;
           }
-          fut.addDoneCallback((this.#wakeupFn ??= (f) => this.#wakeup(f)));
+          fut._addWaker(this);
           this.#waiter = fut;
           if (this.#mustCancel && fut.cancel(this.#cancelMessage)) this.#mustCancel = false;
           hooks?.suspended(this);
@@ -267,6 +269,25 @@ export class Task<T = unknown> extends Future<T> {
     } finally {
       loop._currentTask = null;
     }
+  }
+
+  /** @internal The awaited future completed: queue this task's step to resume with it. */
+  _wake(fut: Future<unknown>): void {
+    this.#wakeWith = fut;
+    this.getLoop()._scheduleHandle(this.#stepHandle);
+  }
+
+  /** @internal The done-callback equivalent of _wake, for introspection of a future's callbacks. */
+  _wakeupFunction(): (fut: Future<unknown>) => void {
+    return (this.#wakeupFn ??= (fut) => this.#wakeup(fut));
+  }
+
+  /** What the step handle runs: a wake-up with the future it waited on, or a plain step. */
+  #runStep(): void {
+    const fut = this.#wakeWith;
+    if (fut === null) return this.#step();
+    this.#wakeWith = null;
+    this.#wakeup(fut);
   }
 
   #wakeup(fut: Future<unknown>): void {

@@ -1,0 +1,23 @@
+// The seam between a transport (bytes on a socket) and what consumes them (asyncio's Protocol).
+import type { SocketTransport } from './socket-transport';
+
+/**
+ * What a SocketTransport calls. Every method is called from the loop's run-once step (a reader or
+ * writer callback, or a callSoon), never from inside a user's call to the transport.
+ */
+export interface Protocol {
+  connectionMade(transport: SocketTransport): void;
+  /**
+   * `data` arrived. It is a view into a receive slab that is never written again: the protocol
+   * may keep it (or hand it to a reader) without copying.
+   */
+  dataReceived(data: Buffer): void;
+  /** The peer shut down its writing side. Return true to keep the transport open for writing (half-close). */
+  eofReceived(): boolean;
+  /** The connection is gone: null after a clean close, else the error that ended it. Called once. */
+  connectionLost(exc: Error | null): void;
+  /** The transport's write buffer rose above the high-water mark. */
+  pauseWriting(): void;
+  /** The transport's write buffer fell to the low-water mark. */
+  resumeWriting(): void;
+}

@@ -1,0 +1,293 @@
+// startServer and Server (asyncio.start_server, asyncio.Server): listening sockets that stay
+// registered for reading while serving; each readiness event accepts up to `backlog` connections.
+import { Coroutine } from '../coroutine';
+import { CancelledError, RuntimeError } from '../errors';
+import type { EventLoop } from '../event-loop';
+import { Future, setWaitReason } from '../future';
+import { getRunningLoop } from '../running';
+import { Socket } from '../socket';
+import { YIELD } from '../task';
+import { bind, getsockname, lastAcceptedAddress, listen, setSockOptInt, socket, tryAccept } from '../sys/calls';
+import { C } from '../sys/constants';
+import { errorFromErrno, OSError } from '../sys/errors';
+import * as libc from '../sys/libc';
+import type { SockAddress } from '../sys/sockaddr';
+import { setNoDelay, socketExtra } from './open-connection';
+import { resolveHost, wildcardAddresses, type AddrInfo } from './resolve';
+import { SocketTransport } from './socket-transport';
+import { StreamReaderProtocol, type ClientConnected } from './stream-protocol';
+import { StreamReader } from './stream-reader';
+
+/** After EMFILE/ENFILE/ENOBUFS/ENOMEM, accepting pauses this long (seconds), as asyncio's. */
+const ACCEPT_RETRY_DELAY = 1;
+
+export interface StartServerOptions {
+  /** Each connection's reader buffer limit (default 64 KiB). */
+  limit?: number;
+  /** listen(2)'s backlog, and how many connections one readiness event accepts (default 100). */
+  backlog?: number;
+  /** SO_REUSEADDR (default true, as asyncio on Unix). */
+  reuseAddress?: boolean;
+  reusePort?: boolean;
+  /** Accept at once (default true); else call startServing() or serveForever(). */
+  startServing?: boolean;
+}
+
+/**
+ * Invariant: #fds are the listening sockets until close() (then empty); they are registered for
+ * reading exactly while #serving; #active counts connections whose connection-lost has not run;
+ * #waiters (waitClosed) complete once the server is closed and #active is 0, then stay null.
+ */
+export class Server {
+  readonly #loop: EventLoop;
+  #fds: number[];
+  readonly #sockets: Socket[];
+  readonly #families: number[];
+  readonly #clientConnected: ClientConnected;
+  readonly #limit: number | undefined;
+  readonly #backlog: number;
+  #serving = false;
+  #servingForever: Future<void> | null = null;
+  #active = 0;
+  #waiters: Future<void>[] | null = [];
+
+  constructor(loop: EventLoop, fds: number[], families: number[], clientConnected: ClientConnected, limit: number | undefined, backlog: number) {
+    this.#loop = loop;
+    this.#fds = fds;
+    this.#families = families;
+    this.#sockets = fds.map((fd, i) => new Socket(fd, families[i]!, C.SOCK_STREAM, 0, false, true));
+    this.#clientConnected = clientConnected;
+    this.#limit = limit;
+    this.#backlog = backlog;
+  }
+
+  getLoop(): EventLoop {
+    return this.#loop;
+  }
+
+  isServing(): boolean {
+    return this.#serving;
+  }
+
+  /** The listening sockets (empty once closed). */
+  get sockets(): readonly Socket[] {
+    return this.#fds.length ? this.#sockets : [];
+  }
+
+  /** The listening fds (empty once closed). */
+  get fds(): readonly number[] {
+    return this.#fds;
+  }
+
+  /** The first listening socket's address, e.g. ['127.0.0.1', 8888] (the port the OS chose for port 0). */
+  get address(): SockAddress {
+    if (this.#fds.length === 0) throw new RuntimeError('the server is closed');
+    return getsockname(this.#fds[0]!);
+  }
+
+  /** The first listening socket's port. */
+  get port(): number {
+    return (this.address as readonly [string, number])[1];
+  }
+
+  startServing(): void {
+    if (this.#serving || this.#fds.length === 0) return;
+    this.#serving = true;
+    for (const fd of this.#fds) {
+      const onReadable = Object.assign(() => this.#acceptReady(fd), { description: () => `Server.accept(fd ${fd})` });
+      this.#loop.addReader(fd, onReadable);
+    }
+  }
+
+  #stopServing(): void {
+    if (!this.#serving) return;
+    this.#serving = false;
+    for (const fd of this.#fds) this.#loop.removeReader(fd);
+  }
+
+  #acceptReady(fd: number): void {
+    for (let i = 0; i < this.#backlog; i++) {
+      const conn = tryAccept(fd, true);
+      if (conn < 0) {
+        const errno = -conn;
+        // EAGAIN: no more waiting. ECONNABORTED and the like: that one connection died in the queue.
+        if (errno === C.errno.EAGAIN || errno === C.errno.EINTR) return;
+        if (errno === C.errno.EMFILE || errno === C.errno.ENFILE || errno === C.errno.ENOBUFS || errno === C.errno.ENOMEM) {
+          // Out of fds or memory: stop accepting for a while instead of spinning on a ready socket.
+          this.#loop.callExceptionHandler({ message: 'socket.accept() out of system resource', exception: errorFromErrno(errno, 'accept'), server: this });
+          this.#stopServing();
+          this.#loop.callLater(ACCEPT_RETRY_DELAY, () => this.startServing());
+          return;
+        }
+        if (errno === C.errno.ECONNABORTED || errno === C.errno.EPERM || errno === C.errno.EPROTONOSUPPORT) continue;
+        this.#loop.callExceptionHandler({ message: 'socket.accept() failed', exception: errorFromErrno(errno, 'accept'), server: this });
+        return;
+      }
+      this.#connection(conn, this.#families[this.#fds.indexOf(fd)]!, lastAcceptedAddress());
+    }
+  }
+
+  #connection(fd: number, family: number, peername: SockAddress): void {
+    setNoDelay(fd);
+    const loop = this.#loop;
+    const reader = new StreamReader({ limit: this.#limit, loop });
+    const protocol = new StreamReaderProtocol(reader, loop, { clientConnected: this.#clientConnected });
+    this.#active += 1;
+    protocol._closedFuture().addDoneCallback(() => this.#detach());
+    new SocketTransport(loop, fd, protocol, socketExtra(fd, family, peername));
+  }
+
+  #detach(): void {
+    this.#active -= 1;
+    if (this.#active === 0 && this.#fds.length === 0) this.#wakeup();
+  }
+
+  #wakeup(): void {
+    const waiters = this.#waiters;
+    this.#waiters = null;
+    if (waiters) for (const w of waiters) if (!w.done()) w.setResult();
+  }
+
+  /** Stops listening and closes the listening sockets; open connections go on (asyncio 3.12). */
+  close(): void {
+    if (this.#fds.length === 0) return;
+    this.#stopServing();
+    for (const sock of this.#sockets) sock.close();
+    this.#fds = [];
+    if (this.#servingForever !== null && !this.#servingForever.done()) this.#servingForever.cancel();
+    this.#servingForever = null;
+    if (this.#active === 0) this.#wakeup();
+  }
+
+  /** Completes once the server is closed and every connection it accepted is closed. */
+  waitClosed(): Future<void> {
+    const fut = new Future<void>({ loop: this.#loop });
+    if (this.#waiters === null) fut.setResult();
+    else {
+      setWaitReason(fut, { kind: 'other', what: `server close (${this.#active} connection${this.#active === 1 ? '' : 's'} open)` });
+      this.#waiters.push(fut);
+    }
+    return fut;
+  }
+
+  /** Accepts until cancelled; then closes the server and waits for it to be closed. */
+  serveForever(): Coroutine<void> {
+    return new Coroutine(this.#serveForeverBody(), -1, 'serveForever');
+  }
+
+  *#serveForeverBody(): Generator<unknown, void, unknown> {
+    if (this.#servingForever !== null) throw new RuntimeError(`server ${this.toString()} is already being awaited on serveForever()`);
+    if (this.#fds.length === 0) throw new RuntimeError(`server ${this.toString()} is closed`);
+    this.startServing();
+    const fut = new Future<void>({ loop: this.#loop });
+    setWaitReason(fut, { kind: 'other', what: `serveForever on fd ${this.#fds.join(', ')}` });
+    this.#servingForever = fut;
+    try {
+      yield fut;
+    } catch (err) {
+      if (err instanceof CancelledError) {
+        try {
+          this.close();
+          yield this.waitClosed();
+        } finally {
+          // eslint-disable-next-line no-unsafe-finally
+          throw err;
+        }
+      }
+      throw err;
+    } finally {
+      this.#servingForever = null;
+    }
+  }
+
+  /** `await using server = await startServer(...)`: closes and waits, as `async with server`. */
+  [Symbol.asyncDispose](): Coroutine<void> {
+    const self = this;
+    return new Coroutine(
+      (function* () {
+        self.close();
+        yield self.waitClosed();
+      })(),
+      -1,
+      'Server.close',
+    );
+  }
+
+  toString(): string {
+    let where = '';
+    try {
+      where = this.#fds.map((fd) => JSON.stringify(getsockname(fd))).join(', ');
+    } catch {
+      // closed
+    }
+    return `<Server sockets=(${where})>`;
+  }
+}
+
+/**
+ * Listens on host:port and calls clientConnected(reader, writer) for each connection (a returned
+ * coroutine runs as a task). host '' / null / undefined: every interface; a name: each of its
+ * addresses. With port 0 and several addresses, all listen on the port the OS chose for the first.
+ */
+export function startServer(
+  clientConnected: ClientConnected,
+  host?: string | null,
+  port = 0,
+  options: StartServerOptions = {},
+): Coroutine<Server> {
+  return new Coroutine(startServerBody(clientConnected, host, port, options), -1, 'startServer');
+}
+
+function* startServerBody(clientConnected: ClientConnected, host: string | null | undefined, port: number, options: StartServerOptions): Generator<unknown, Server, unknown> {
+  const loop = getRunningLoop();
+  let infos: AddrInfo[];
+  if (host === undefined || host === null || host === '') infos = wildcardAddresses(port);
+  else {
+    const resolved = resolveHost(host, port);
+    infos = (Array.isArray(resolved) ? resolved : yield resolved) as AddrInfo[];
+  }
+  const backlog = options.backlog ?? 100;
+  const fds: number[] = [];
+  const families: number[] = [];
+  let chosenPort = port;
+  try {
+    for (const info of infos) {
+      let fd: number;
+      try {
+        fd = socket(info.family, C.SOCK_STREAM);
+      } catch (err) {
+        if (infos.length > 1 && err instanceof OSError && err.errno === C.errno.EAFNOSUPPORT) continue;
+        throw err;
+      }
+      fds.push(fd);
+      families.push(info.family);
+      if (options.reuseAddress ?? true) setSockOptInt(fd, C.SOL_SOCKET, C.SO_REUSEADDR, 1);
+      if (options.reusePort) setSockOptInt(fd, C.SOL_SOCKET, C.SO_REUSEPORT, 1);
+      // One socket per family: keep the IPv6 one from also taking IPv4 (as asyncio does).
+      if (info.family === C.AF_INET6) setSockOptInt(fd, C.IPPROTO_IPV6, C.IPV6_V6ONLY, 1);
+      const address = (chosenPort !== port ? [info.address[0], chosenPort, ...(info.address as readonly unknown[]).slice(2)] : info.address) as SockAddress;
+      try {
+        bind(fd, info.family, address);
+      } catch (err) {
+        // A wildcard on a machine without IPv6 (or without IPv4): skip that family.
+        if (infos.length > 1 && err instanceof OSError && (err.errno === C.errno.EAFNOSUPPORT || err.errno === C.errno.EADDRNOTAVAIL)) {
+          libc.close(fds.pop()!);
+          families.pop();
+          continue;
+        }
+        throw err;
+      }
+      if (port === 0 && chosenPort === 0) chosenPort = (getsockname(fd) as readonly [string, number])[1];
+      listen(fd, backlog);
+    }
+  } catch (err) {
+    for (const fd of fds) libc.close(fd);
+    throw err;
+  }
+  const server = new Server(loop, fds, families, clientConnected, options.limit, backlog);
+  if (options.startServing ?? true) {
+    server.startServing();
+    yield YIELD; // as asyncio's sleep(0): let the server start before returning it
+  }
+  return server;
+}

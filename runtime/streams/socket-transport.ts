@@ -1,0 +1,365 @@
+// A connected non-blocking stream socket driven by the loop (asyncio's _SelectorSocketTransport),
+// shaped for cost per request (PERF-NOTES.md):
+// - the socket stays registered for reading while the transport is open: one epoll registration
+//   for its whole life, and the loop's reader handle is reused for every readiness event;
+// - one recv() per readiness event, straight into a slab shared by every transport: each read
+//   takes the slab's next free bytes and hands the protocol a view of them, so nothing is copied
+//   and nothing is allocated per read but that view (a 1 KiB echo costs one slab per ~100 reads);
+//   slabs are 120 KiB, below glibc's mmap threshold, and a read takes at most 64 KiB;
+// - write() tries send() at once and buffers only what the kernel did not take; writer interest is
+//   added only while that buffer is non-empty (EPOLL_CTL_MOD, not a new registration).
+import type { EventLoop } from '../event-loop';
+import { RuntimeError } from '../errors';
+import { log } from '../log';
+import { C } from '../sys/constants';
+import { errorFromErrno, OSError } from '../sys/errors';
+import * as libc from '../sys/libc';
+import type { Protocol } from './protocol';
+
+const EAGAIN = -C.errno.EAGAIN;
+const EINTR = -C.errno.EINTR;
+const RECV_SIZE = 64 * 1024;
+/** Below glibc's mmap threshold (128 KiB): a new slab reuses freed heap memory, no mmap + page faults. */
+const SLAB_SIZE = 120 * 1024;
+/** A read never gets less room than this: below it, the next read starts a new slab. */
+const MIN_ROOM = 8 * 1024;
+let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+let slabUsed = 0;
+/** Pending small writes are joined into one send() of at most this many bytes. */
+const COALESCE = 64 * 1024;
+/** After this many write() calls on a lost connection, say so once (asyncio's LOG_THRESHOLD_FOR_CONNLOST_WRITES). */
+const LOST_WRITES_WARNING = 5;
+
+export const DEFAULT_HIGH_WATER = 64 * 1024;
+
+/** Addresses and objects getExtraInfo() answers for. */
+export interface TransportExtra {
+  peername?: unknown;
+  sockname?: unknown;
+  socket?: unknown;
+  [name: string]: unknown;
+}
+
+/**
+ * Owns one connected socket fd until connection-lost.
+ * Invariant: the fd is registered for reading exactly while #reading; for writing exactly while
+ * #wbufSize > 0 and the connection is not lost; #protocolPaused is true exactly when the buffer went
+ * above the high-water mark and has not since fallen to the low one; once #lost, the fd is closed
+ * (or about to be, by the connection-lost callback already scheduled) and nothing is registered.
+ */
+export class SocketTransport {
+  readonly #loop: EventLoop;
+  readonly #fd: number;
+  #protocol: Protocol;
+  readonly #extra: TransportExtra;
+  #reading = false;
+  #readingPaused = false;
+  #eofReceived = false;
+  #closing = false;
+  #eofSent = false;
+  #lost = false;
+  #lostWrites = 0;
+  #fdClosed = false;
+  #wbuf: Uint8Array[] = [];
+  #wbufSize = 0;
+  #high = DEFAULT_HIGH_WATER;
+  #low = DEFAULT_HIGH_WATER / 4;
+  #protocolPaused = false;
+  readonly #onReadable: () => void;
+  readonly #onWritable: () => void;
+
+  constructor(loop: EventLoop, fd: number, protocol: Protocol, extra: TransportExtra = {}) {
+    this.#loop = loop;
+    this.#fd = fd;
+    this.#protocol = protocol;
+    this.#extra = extra;
+    // One function each for the life of the transport; `description` names them in the debugger's
+    // readers/writers lists and in slow-callback warnings.
+    this.#onReadable = Object.assign(() => this.#readReady(), { description: () => `SocketTransport.readReady(fd ${fd})` });
+    this.#onWritable = Object.assign(() => this.#writeReady(), { description: () => `SocketTransport.writeReady(fd ${fd})` });
+    loop.callSoon(() => this.#start());
+  }
+
+  #start(): void {
+    if (this.#lost) return;
+    this.#protocol.connectionMade(this);
+    if (!this.#closing && !this.#readingPaused) this.#addReader();
+  }
+
+  get fd(): number {
+    return this.#fd;
+  }
+
+  get protocol(): Protocol {
+    return this.#protocol;
+  }
+
+  setProtocol(protocol: Protocol): void {
+    this.#protocol = protocol;
+  }
+
+  getExtraInfo<T = unknown>(name: string, fallback?: T): T | undefined {
+    return name in this.#extra ? (this.#extra[name] as T) : fallback;
+  }
+
+  isClosing(): boolean {
+    return this.#closing;
+  }
+
+  isReading(): boolean {
+    return !this.#readingPaused && !this.#closing;
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  #addReader(): void {
+    if (this.#reading || this.#eofReceived || this.#lost) return;
+    this.#loop.addReader(this.#fd, this.#onReadable);
+    this.#reading = true;
+  }
+
+  #removeReader(): void {
+    if (!this.#reading) return;
+    this.#reading = false;
+    this.#loop.removeReader(this.#fd);
+  }
+
+  /** Stops reading until resumeReading() (the reader's buffer is full). */
+  pauseReading(): void {
+    if (this.#closing || this.#readingPaused) return;
+    this.#readingPaused = true;
+    this.#removeReader();
+  }
+
+  resumeReading(): void {
+    if (this.#closing || !this.#readingPaused) return;
+    this.#readingPaused = false;
+    this.#addReader();
+  }
+
+  #readReady(): void {
+    let room = SLAB_SIZE - slabUsed;
+    if (room < MIN_ROOM) {
+      slab = Buffer.allocUnsafeSlow(SLAB_SIZE); // the old one lives on in the views handed out
+      slabUsed = 0;
+      room = SLAB_SIZE;
+    }
+    const at = slabUsed;
+    const n = libc.recv(this.#fd, at === 0 ? slab : slab.subarray(at), room < RECV_SIZE ? room : RECV_SIZE, 0);
+    if (n > 0) {
+      // Bytes handed out are never written again: the protocol may keep the view.
+      slabUsed = at + ((n + 7) & ~7); // keep views 8-byte aligned
+      this.#protocol.dataReceived(slab.subarray(at, at + n));
+      return;
+    }
+    if (n === 0) {
+      this.#readEof();
+      return;
+    }
+    // EAGAIN: another reader of the fd got there first, or a spurious wake-up. EINTR: retry on the
+    // next readiness event (the socket is still readable, so that is the next iteration).
+    if (n === EAGAIN || n === EINTR) return;
+    this.#fatalError(errorFromErrno(-n, 'recv', `fd ${this.#fd}`), 'Fatal read error on socket transport');
+  }
+
+  #readEof(): void {
+    this.#eofReceived = true;
+    this.#removeReader();
+    let keepOpen: boolean;
+    try {
+      keepOpen = this.#protocol.eofReceived();
+    } catch (err) {
+      this.#fatalError(err, 'Fatal error: protocol.eofReceived() call failed.');
+      return;
+    }
+    if (!keepOpen) this.close();
+  }
+
+  // ---- writing ------------------------------------------------------------------------------
+
+  /** Sends data now if the kernel takes it, else buffers what is left (strings are sent as UTF-8). */
+  write(data: Uint8Array | string): void {
+    if (this.#eofSent) throw new RuntimeError('Cannot call write() after writeEof()');
+    if (typeof data === 'string') data = Buffer.from(data, 'utf8');
+    else if (!(data instanceof Uint8Array)) throw new TypeError(`data argument must be a Uint8Array or a string, not ${typeof data}`);
+    const len = data.length;
+    if (len === 0) return;
+    if (this.#lost || this.#fdClosed) {
+      if (++this.#lostWrites === LOST_WRITES_WARNING) log('socket.send() raised exception.');
+      return;
+    }
+    if (this.#wbufSize === 0) {
+      // The common case: the kernel takes it all, nothing is buffered, no writer interest.
+      let n = libc.send(this.#fd, data, len, 0);
+      if (n === len) return;
+      if (n < 0) {
+        if (n !== EAGAIN && n !== EINTR) {
+          this.#fatalError(errorFromErrno(-n, 'send', `fd ${this.#fd}`), 'Fatal write error on socket transport');
+          return;
+        }
+        n = 0;
+      }
+      // A partial send: keep a copy of the rest (the caller may reuse its buffer) and wait for writability.
+      this.#wbuf.push(Buffer.from(data.subarray(n)));
+      this.#wbufSize = len - n;
+      this.#loop.addWriter(this.#fd, this.#onWritable);
+    } else {
+      this.#wbuf.push(Buffer.from(data));
+      this.#wbufSize += len;
+    }
+    this.#maybePauseProtocol();
+  }
+
+  writelines(list: Iterable<Uint8Array | string>): void {
+    const parts: Uint8Array[] = [];
+    for (const d of list) parts.push(typeof d === 'string' ? Buffer.from(d, 'utf8') : d);
+    if (parts.length === 1) this.write(parts[0]!);
+    else if (parts.length > 1) this.write(Buffer.concat(parts));
+  }
+
+  #writeReady(): void {
+    if (this.#lost || this.#wbufSize === 0) return;
+    const wbuf = this.#wbuf;
+    let chunk = wbuf[0]!;
+    if (wbuf.length > 1 && chunk.length < COALESCE) {
+      // Join small pending writes so one send() carries them (there is no writev here).
+      let k = 1;
+      let total = chunk.length;
+      while (k < wbuf.length && total + wbuf[k]!.length <= COALESCE) total += wbuf[k++]!.length;
+      if (k > 1) {
+        chunk = Buffer.concat(wbuf.slice(0, k), total);
+        wbuf.splice(0, k, chunk);
+      }
+    }
+    const n = libc.send(this.#fd, chunk, chunk.length, 0);
+    if (n < 0) {
+      if (n === EAGAIN || n === EINTR) return;
+      this.#loop.removeWriter(this.#fd);
+      this.#wbuf = [];
+      this.#wbufSize = 0;
+      this.#fatalError(errorFromErrno(-n, 'send', `fd ${this.#fd}`), 'Fatal write error on socket transport');
+      return;
+    }
+    // A partial send keeps the unsent tail as the first chunk (a view: it is our own copy).
+    if (n === chunk.length) wbuf.shift();
+    else wbuf[0] = chunk.subarray(n);
+    this.#wbufSize -= n;
+    this.#maybeResumeProtocol();
+    if (this.#wbufSize > 0) return;
+    this.#loop.removeWriter(this.#fd);
+    if (this.#closing) this.#scheduleConnectionLost(null);
+    else if (this.#eofSent) libc.shutdown(this.#fd, C.SHUT_WR);
+  }
+
+  /** Bytes written but not yet taken by the kernel. */
+  getWriteBufferSize(): number {
+    return this.#wbufSize;
+  }
+
+  getWriteBufferLimits(): [low: number, high: number] {
+    return [this.#low, this.#high];
+  }
+
+  /** asyncio's set_write_buffer_limits: high defaults to 64 KiB, low to high / 4. */
+  setWriteBufferLimits(high?: number, low?: number): void {
+    const h = high ?? (low === undefined ? DEFAULT_HIGH_WATER : 4 * low);
+    const l = low ?? Math.floor(h / 4);
+    if (!(h >= l && l >= 0)) throw new RangeError(`high (${h}) must be >= low (${l}) must be >= 0`);
+    this.#high = h;
+    this.#low = l;
+    this.#maybePauseProtocol();
+  }
+
+  #maybePauseProtocol(): void {
+    if (this.#protocolPaused || this.#wbufSize <= this.#high) return;
+    this.#protocolPaused = true;
+    try {
+      this.#protocol.pauseWriting();
+    } catch (err) {
+      this.#loop.callExceptionHandler({ message: 'protocol.pauseWriting() failed', exception: err });
+    }
+  }
+
+  #maybeResumeProtocol(): void {
+    if (!this.#protocolPaused || this.#wbufSize > this.#low) return;
+    this.#protocolPaused = false;
+    try {
+      this.#protocol.resumeWriting();
+    } catch (err) {
+      this.#loop.callExceptionHandler({ message: 'protocol.resumeWriting() failed', exception: err });
+    }
+  }
+
+  canWriteEof(): boolean {
+    return true;
+  }
+
+  /** Shuts down the writing side once the buffer is flushed; reading goes on (half-close). */
+  writeEof(): void {
+    if (this.#closing || this.#eofSent) return;
+    this.#eofSent = true;
+    if (this.#wbufSize === 0 && !this.#lost) libc.shutdown(this.#fd, C.SHUT_WR);
+  }
+
+  // ---- closing ------------------------------------------------------------------------------
+
+  /** Stops reading now; closes once the write buffer is flushed; connectionLost(null) follows. */
+  close(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#removeReader();
+    if (this.#wbufSize === 0) this.#scheduleConnectionLost(null);
+  }
+
+  /** Closes at once, dropping buffered data. */
+  abort(): void {
+    this.#forceClose(null);
+  }
+
+  #fatalError(exc: unknown, message: string): void {
+    // Connection errors (reset, broken pipe, ...) are the peer's doing: the protocol hears of them
+    // through connectionLost; anything else is a bug worth reporting.
+    if (!(exc instanceof OSError)) this.#loop.callExceptionHandler({ message, exception: exc, transport: this, protocol: this.#protocol });
+    this.#forceClose(exc instanceof Error ? exc : new Error(String(exc)));
+  }
+
+  #forceClose(exc: Error | null): void {
+    if (this.#lost) return;
+    if (this.#wbufSize > 0) {
+      this.#wbuf = [];
+      this.#wbufSize = 0;
+      this.#loop.removeWriter(this.#fd);
+    }
+    if (!this.#closing) {
+      this.#closing = true;
+      this.#removeReader();
+    }
+    this.#scheduleConnectionLost(exc);
+  }
+
+  #scheduleConnectionLost(exc: Error | null): void {
+    if (this.#lost) return;
+    this.#lost = true;
+    this.#loop.callSoon(() => this.#callConnectionLost(exc));
+  }
+
+  #callConnectionLost(exc: Error | null): void {
+    try {
+      this.#protocol.connectionLost(exc);
+    } finally {
+      // Unregistered already (close/forceClose removed reader and writer): closing the fd now
+      // cannot leave a stale registration behind in the selector.
+      if (!this.#fdClosed) {
+        this.#fdClosed = true;
+        // The socket object of getExtraInfo('socket') lets go of the fd first, so it can never
+        // close the number again once the kernel reuses it.
+        (this.#extra.socket as { detach?: () => number } | undefined)?.detach?.();
+        libc.close(this.#fd);
+      }
+    }
+  }
+
+  toString(): string {
+    return `<SocketTransport fd=${this.#fd}${this.#closing ? ' closing' : ''}${this.#reading ? ' read=polling' : ''}${this.#wbufSize ? ` write=<polling, bufsize=${this.#wbufSize}>` : ''}>`;
+  }
+}
