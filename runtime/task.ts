@@ -70,6 +70,9 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     if (!(coro instanceof Coroutine) && isGenerator(coro)) coro = new Coroutine(coro as Generator<unknown, T, unknown>);
     // sleep(0) returns the YIELD sentinel instead of a coroutine; as a task it must still be one.
     if ((coro as unknown) === YIELD) coro = new Coroutine(yieldOnce() as Generator<unknown, T, unknown>, -1, 'sleep');
+    // Stream reads and socket operations return futures where asyncio's return coroutines; a task
+    // of one awaits it, so createTask(reader.read()) works as in Python.
+    else if (coro instanceof Future) coro = new Coroutine(awaitOnce(coro as Future<T>), -1, 'await');
     if (!(coro instanceof Coroutine)) {
       throw new TypeError(`a coroutine was expected, got ${describeValue(coro)}`);
     }
@@ -361,6 +364,10 @@ class StepHandle extends Handle {
   override toString(): string {
     return `<Handle ${this.task.toString()}.step()>`;
   }
+}
+
+function* awaitOnce<T>(fut: Future<T>): Generator<unknown, T, unknown> {
+  return (yield fut) as T;
 }
 
 function* yieldOnce(): Generator<unknown, undefined, unknown> {

@@ -1,7 +1,8 @@
 // EventLoop: callSoon/callLater ordering, one iteration at a time, the exception handler, close().
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventLoop, FakeClock, FakeSelector, RuntimeError, type ExceptionContext } from 'coroscope';
+import { EventLoop, FakeClock, FakeSelector, RuntimeError, getRunningLoop, type ExceptionContext } from 'coroscope';
+import { runFake } from '../helpers';
 import type { FdHandles } from 'coroscope/event-loop';
 
 function loop(): { loop: EventLoop; clock: FakeClock; selector: FakeSelector<FdHandles> } {
@@ -117,3 +118,13 @@ test('after close(): callSoon, callLater and createFuture raise RuntimeError; cl
     assert.throws(fn, (e: unknown) => e instanceof RuntimeError && /^Event loop is closed/.test(e.message));
   }
 });
+
+test('createTask of a future (a stream read) awaits it, as createTask(reader.read()) does in asyncio', () =>
+  runFake(async () => {
+    const loop = getRunningLoop();
+    const fut = loop.createFuture<string>();
+    const task = loop.createTask(fut);
+    loop.callLater(1, () => fut.setResult('data'));
+    assert.equal(await task, 'data');
+    assert.equal(loop.time(), 1);
+  }));
