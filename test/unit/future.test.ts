@@ -2,19 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CancelledError, EventLoop, FakeClock, FakeSelector, Future, InvalidStateError, type ExceptionContext } from 'coroscope';
+import { thrown } from '../helpers';
 
 function loop(): EventLoop {
   const clock = new FakeClock();
   return new EventLoop({ clock, selector: new FakeSelector(clock) });
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected an exception');
 }
 
 test('a pending future: not done, result() and exception() raise InvalidStateError', () => {

@@ -2,17 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CancelledError, createTask, gather, getRunningLoop, sleep, type Future } from 'coroscope';
-import { runFake } from '../helpers';
+import { runFake, raised } from '../helpers';
 
 /** What awaiting aw raises (fails the test if it returns). */
-async function raised(aw: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await aw;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected an exception');
-}
 
 function worker(log: string[]) {
   return async function w(name: string, delay: number, fail = false): Promise<string> {

@@ -14,25 +14,7 @@ import {
   gather,
   sleep,
 } from 'coroscope';
-import { runFake } from '../helpers';
-
-async function raised(aw: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await aw;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected an exception');
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected an exception');
-}
+import { runFake, raised, thrown } from '../helpers';
 
 test('Lock: waiters acquire in FIFO order', () =>
   runFake(async () => {

@@ -2,16 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, ValueError, createTask, gather, getRunningLoop, sleep } from 'coroscope';
-import { runFake } from '../helpers';
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected an exception');
-}
+import { runFake, thrown } from '../helpers';
 
 test('Queue(maxsize): put() waits while full; join() waits for taskDone() of every item', () =>
   runFake(async () => {

@@ -2,16 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CancelledError, createTask, getRunningLoop, shield, sleep } from 'coroscope';
-import { runFake } from '../helpers';
-
-async function raised(aw: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await aw;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected an exception');
-}
+import { runFake, raised } from '../helpers';
 
 async function f<T>(v: T, delay: number, fail = false): Promise<T> {
   await sleep(delay);

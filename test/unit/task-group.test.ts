@@ -15,16 +15,7 @@ import {
   taskGroup,
   timeout,
 } from 'coroscope';
-import { runFake } from '../helpers';
-
-async function raised(aw: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await aw;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected an exception');
-}
+import { runFake, raised } from '../helpers';
 
 function worker(log: string[]) {
   return async function w(name: string, delay: number, fail?: unknown): Promise<string> {

@@ -2,16 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CancelledError, RuntimeError, Task, allTasks, createTask, currentTask, gather, getRunningLoop, sleep } from 'coroscope';
-import { runFake } from '../helpers';
-
-async function raised(aw: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await aw;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected an exception');
-}
+import { runFake, raised } from '../helpers';
 
 test('tasks are named Task-N unless named; setName renames', () =>
   runFake(async () => {

@@ -2,25 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CancelledError, RuntimeError, Timeout, TimeoutError, createTask, currentTask, getRunningLoop, sleep, timeout, timeoutAt, waitFor } from 'coroscope';
-import { runFake } from '../helpers';
-
-async function raised(aw: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await aw;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected an exception');
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected an exception');
-}
+import { runFake, raised, thrown } from '../helpers';
 
 test('an expired timeout raises TimeoutError caused by the CancelledError, and uncancels the task', () =>
   runFake(async () => {

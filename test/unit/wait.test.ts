@@ -14,25 +14,7 @@ import {
   wait,
   type ReturnWhen,
 } from 'coroscope';
-import { runFake } from '../helpers';
-
-async function raised(aw: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await aw;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected an exception');
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected an exception');
-}
+import { runFake, raised, thrown } from '../helpers';
 
 async function f<T>(v: T, delay: number, fail = false): Promise<T> {
   await sleep(delay);

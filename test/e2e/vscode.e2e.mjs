@@ -1,0 +1,355 @@
+// End to end in a real VS Code: install the packaged .vsix into code-server, open the example
+// workspace, and check what a user sees: the extension's typings and language server in the editor,
+// Run Program in a terminal, then a debug session started with F5 (no launch.json) stopped at a
+// breakpoint: the CALL STACK's tasks and their wait reasons, a suspended task's frames, VARIABLES
+// (locals, awaited future), the hover and inline value on `await`, the Tasks view, the debuggee gone
+// after stopping; and the same with the adapter as its own process. Screenshots and logs:
+// test-results/e2e/.
+// Run through `npm run test:e2e` (it installs code-server and Chromium and packages the .vsix).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
+import { CodeServer, gotoLine, hoverText, hoverToken, launchBrowser, openFile, runCommand, waitFor } from './harness.mjs';
+
+const root = join(fileURLToPath(import.meta.url), '..', '..', '..');
+const results = join(root, 'test-results', 'e2e');
+const env = { node: process.env.E2E_NODE24, entry: process.env.E2E_CODE_SERVER, chromium: process.env.E2E_CHROMIUM, vsix: process.env.E2E_VSIX };
+const PROGRAM = 'pipeline.ts';
+const programText = readFileSync(join(root, 'test', 'e2e', 'workspace', PROGRAM), 'utf8');
+const lineOf = (needle) => programText.split('\n').findIndex((l) => l.includes(needle)) + 1;
+const BREAKPOINT_LINE = lineOf('// BREAKPOINT');
+
+// Assertions whose feature the debug adapter does not provide yet: they still run, and a failure is
+// reported as TODO with the reason instead of failing the suite. Empty when the adapter is complete.
+const ADAPTER_GAPS = {
+  awaitAtLine: 'the adapter does not answer `$await@<line>` yet (a hover on an await the focused frame is not suspended at)',
+  tasksRequest: 'the adapter does not answer the coroscope/tasks request yet (the view falls back to the threads)',
+};
+
+/** `test` options for a check that depends on an adapter feature. */
+const needs = (feature) => (ADAPTER_GAPS[feature] ? { todo: ADAPTER_GAPS[feature] } : {});
+
+const userSettings = {
+  'debug.openDebug': 'openOnSessionStart',
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+  'editor.hover.delay': 200,
+  'terminal.integrated.gpuAcceleration': 'off', // the DOM renderer: the terminal's text is readable
+  'debug.inlineValues': 'on',
+  'window.restoreWindows': 'none',
+  'chat.disableAIFeatures': true,
+  'typescript.disableAutomaticTypeAcquisition': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.commandCenter.enabled': false,
+};
+
+let server;
+let context;
+let page;
+let shot = 0;
+let stopped = false;
+
+/** Expands (true) or folds (false) the Run and Debug side bar's panes by title. */
+async function setPanes(wanted) {
+  for (const [name, expanded] of Object.entries(wanted)) {
+    const header = page.locator('.pane-header', { hasText: new RegExp(`^${name}`) }).first();
+    await header.waitFor({ timeout: 15_000 });
+    if (((await header.getAttribute('aria-expanded')) === 'true') !== expanded) await header.click();
+  }
+}
+
+async function screenshot(name) {
+  const file = join(results, `${String(++shot).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Command lines of this machine's processes. */
+const processes = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n');
+/** The debuggee processes of this run (the CLI running the workspace's program). */
+const debuggees = () => processes().filter((args) => args.includes('coroscope.js run') && args.includes(join(server.dir, 'ws', PROGRAM)));
+
+const callStack = () => page.locator('.debug-call-stack .monaco-list-row');
+/** The rows' accessible labels ("Thread ticker tick ⏸ sleep 0.05 s Paused", "Stack Frame handle, line 15, pipeline.ts"). */
+const labels = async (rows) => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).filter(Boolean);
+const variables = () => page.locator('.debug-variables .monaco-list-row');
+
+describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.entry ? 'run through `npm run test:e2e`' : false }, () => {
+  before(async () => {
+    rmSync(results, { recursive: true, force: true });
+    mkdirSync(results, { recursive: true });
+    server = new CodeServer({ node: env.node, entry: env.entry });
+    const installed = server.installExtension(env.vsix);
+    assert.match(installed, /coroscope/i, 'the .vsix installs');
+    server.writeUserSettings(userSettings);
+    const ws = join(server.dir, 'ws');
+    cpSync(join(root, 'test', 'e2e', 'workspace'), ws, { recursive: true });
+    await server.start();
+    context = await launchBrowser(server, env.chromium);
+    page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(ws)}`);
+  });
+
+  after(async () => {
+    try {
+      if (page) await screenshot('final');
+    } catch {
+      // the page may be gone
+    }
+    await context?.close().catch(() => {});
+    await server?.stop();
+    if (server) {
+      const logs = join(results, 'logs');
+      mkdirSync(logs, { recursive: true });
+      for (const f of server.logFiles()) cpSync(f, join(logs, `${basename(join(f, '..'))}-${basename(f)}`));
+      if (!process.env.E2E_KEEP) rmSync(server.dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the workbench opens the example workspace', async () => {
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: PROGRAM }).waitFor({ timeout: 60_000 });
+    await screenshot('workbench');
+  });
+
+  test('the extension activates on a coroscope program', async () => {
+    await waitFor('"Eager extensions activated" in the extension host log', () => server.extHostLog().includes('Eager extensions activated'), 60_000);
+    await openFile(page, PROGRAM);
+    await waitFor('coroscope.coroscope activation', () => /_doActivateExtension coroscope\.coroscope/.test(server.extHostLog()), 30_000);
+    await screenshot('program-open');
+  });
+
+  test("`import ... from 'coroscope'` type-checks with the runtime's own types", async () => {
+    // The TypeScript server plugin in the .vsix resolves 'coroscope' to its bundled typings.
+    const line = lineOf('await sleep(period)');
+    await gotoLine(page, line, programText.split('\n')[line - 1].indexOf('sleep') + 2);
+    // The TypeScript server answers "(loading...)" until the project is loaded: ask again until then.
+    const text = await waitFor('a hover with the signature of sleep', async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+      const t = await hoverText(page, '.monaco-hover', 'sleep', 5_000);
+      return t.includes('loading') ? undefined : t;
+    }, 90_000, 1000);
+    assert.match(text, /sleep<void>\(delay: number, result\?: void \| undefined\): Coroutine<void>/);
+    assert.match(text, /Suspends the calling task for delay seconds/, "the doc comment comes along");
+    await screenshot('typings-hover');
+    await page.keyboard.press('Escape');
+  });
+
+  test('the language server reports an unawaited coroutine, a blocking call and a bad await, with a quick fix', async () => {
+    const mistakes = readFileSync(join(root, 'test', 'e2e', 'workspace', 'mistakes.ts'), 'utf8');
+    await openFile(page, 'mistakes.ts');
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    const expected = [
+      /fetchPage\(\) makes a coroutine that never runs/,
+      /readFileSync\(\) blocks the thread: while it runs, every task and the event loop stand still/,
+      /'await' on a number: a task can only await a coroutine, a Task, a Future or a promise/,
+    ];
+    await waitFor('the three coroscope problems', async () => {
+      const text = (await rows.allInnerTexts()).join('\n');
+      return expected.every((re) => re.test(text));
+    }, 60_000);
+    await screenshot('language-server-problems');
+    // Quick fix on the unawaited call: "Add 'await'".
+    const line = mistakes.split('\n').findIndex((l) => l.includes("fetchPage('page-1')")) + 1;
+    await gotoLine(page, line, 4);
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: "Add 'await'" }).first();
+    await fix.waitFor({ state: 'visible', timeout: 15_000 });
+    await screenshot('quick-fix');
+    await fix.click();
+    await waitFor('the fixed line', async () => (await page.locator('.monaco-editor .view-lines').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ').includes("await fetchPage('page-1')"), 10_000);
+    await screenshot('quick-fix-applied');
+    await runCommand(page, 'File: Revert File');
+    await runCommand(page, 'View: Close All Editors');
+  });
+
+  test('Coroscope: Run Program runs the active file in a terminal', async () => {
+    await openFile(page, PROGRAM);
+    await runCommand(page, 'Coroscope: Run Program');
+    const text = await waitFor('the program\'s output in the terminal', async () => {
+      const t = (await page.locator('.xterm-rows').allInnerTexts()).join('\n');
+      return t.includes('[the program exited') ? t : undefined;
+    }, 60_000);
+    assert.match(text, /produced 3 items\s*\n\s*\[the program exited: exit code 0\]/);
+    await screenshot('run-program');
+    await runCommand(page, 'Terminal: Kill All Terminals');
+  });
+
+  test('F5 with no launch.json starts a coroscope session that stops at the breakpoint', needs('launch'), async () => {
+    await openFile(page, PROGRAM);
+    await delay(2000); // the extension sets its F5 context key when the editor becomes active
+    await gotoLine(page, BREAKPOINT_LINE, 3);
+    await page.keyboard.press('F9');
+    await page.locator('.monaco-editor .codicon-debug-breakpoint').first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('F5');
+    const picker = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Coroscope' }).first();
+    const first = await Promise.race([
+      page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 60_000 }).then(() => 'session'),
+      picker.waitFor({ state: 'visible', timeout: 60_000 }).then(() => 'picker'),
+    ]);
+    if (first === 'picker') {
+      await screenshot('select-debugger');
+      await picker.click();
+    }
+    await waitFor('a thread paused on the breakpoint', async () => (await labels(callStack())).some((l) => /Paused on breakpoint/i.test(l)), 60_000);
+    stopped = true;
+    // Room for CALL STACK: fold the panes the test does not read.
+    await setPanes({ Watch: false, Breakpoints: false });
+    await screenshot('stopped-at-breakpoint');
+    assert.equal(first, 'session', 'F5 went straight to Coroscope (no "Select debugger" list)');
+  });
+
+  test('CALL STACK lists the tasks, each with what it waits on', needs('threads'), async () => {
+    assert.ok(stopped, 'the session is stopped');
+    const threads = await waitFor('every task in CALL STACK', async () => {
+      const l = (await labels(callStack())).filter((x) => x.startsWith('Thread '));
+      return ['ticker', 'consumer-1', 'consumer-2', 'watchdog'].every((n) => l.some((x) => x.includes(n))) ? l : undefined;
+    }, 20_000);
+    const thread = (name) => threads.find((l) => l.includes(name)) ?? '';
+    assert.match(thread('Task-1 main'), /▶ running.*Paused on breakpoint/, thread('Task-1 main'));
+    assert.match(thread('ticker'), /⏸ sleep 0\.05 s/, thread('ticker'));
+    assert.match(thread('consumer-1'), /⏸ sleep 30 s/, thread('consumer-1'));
+    assert.match(thread('watchdog'), /⏸ .*Event/, thread('watchdog'));
+  });
+
+  test('expanding a suspended task shows its coroutine frames at their await lines', needs('suspendedStack'), async () => {
+    assert.ok(stopped, 'the session is stopped');
+    await callStack().filter({ hasText: 'consumer-1' }).first().locator('.monaco-tl-twistie').click();
+    const frames = await waitFor('the frames of consumer-1', async () => {
+      const l = await labels(callStack());
+      const i = l.findIndex((x) => x.startsWith('Thread consumer-1'));
+      const mine = [];
+      for (let j = i + 1; j < l.length && l[j].startsWith('Stack Frame'); j++) mine.push(l[j]);
+      return mine.length ? mine : undefined;
+    }, 15_000);
+    assert.deepEqual(frames, [
+      `Stack Frame handle, line ${lineOf('await sleep(30)')}, ${PROGRAM}`,
+      `Stack Frame consumer, line ${lineOf('await handle(item)')}, ${PROGRAM}`,
+    ]);
+    await callStack().filter({ hasText: /^handle/ }).first().click();
+    await screenshot('suspended-task-frames');
+  });
+
+  test("VARIABLES shows a suspended frame's locals and the future it awaits", needs('variables'), async () => {
+    assert.ok(stopped, 'the session is stopped');
+    await waitFor('the locals of handle()', async () => {
+      const l = await labels(variables());
+      return l.includes('item, value 10') && l.includes('doubled, value 20');
+    }, 15_000);
+    await variables().filter({ hasText: /^Awaiting/ }).first().click();
+    const awaiting = await waitFor('the awaited future', async () => {
+      const l = await labels(variables());
+      return l.some((x) => x.startsWith('state, value')) ? l : undefined;
+    }, 15_000);
+    assert.ok(awaiting.includes('state, value PENDING'), awaiting.join('\n'));
+    assert.ok(awaiting.some((x) => /^completedBy, value timer due in/.test(x)), awaiting.join('\n'));
+    await screenshot('variables');
+  });
+
+  test('hovering `await` shows the future that frame awaits', needs('awaitHover'), async () => {
+    assert.ok(stopped, 'the session is stopped');
+    await hoverToken(page, 'await sleep(30)', 'await');
+    const hover = page.locator('.debug-hover-widget').filter({ hasText: /Future/ }).first();
+    await hover.waitFor({ state: 'visible', timeout: 15_000 });
+    const text = await hover.innerText();
+    assert.match(text, /Future pending/);
+    assert.match(text, /completed by: timer due in/);
+    await screenshot('await-hover');
+    await page.mouse.move(5, 500);
+  });
+
+  test('inline values put the awaited future after the await of a suspended frame', needs('awaitHover'), async () => {
+    assert.ok(stopped, 'the session is stopped');
+    const line = await waitFor('an inline value with ⏸', async () => {
+      const lines = await page.locator('.monaco-editor .view-line').allTextContents();
+      return lines.map((l) => l.replace(/\u00a0/g, ' ')).find((l) => l.includes('await sleep(30)') && l.includes('⏸'));
+    }, 15_000);
+    assert.match(line, /await sleep\(30\);\s*⏸ pending · timer due in \d+(\.\d+)? s$/);
+  });
+
+  test('hovering the `await` of another frame of the task shows what that frame awaits', needs('awaitAtLine'), async () => {
+    assert.ok(stopped, 'the session is stopped');
+    await hoverToken(page, 'await handle(item)', 'await');
+    const hover = page.locator('.debug-hover-widget').first();
+    await hover.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await hover.innerText(), /handle/);
+    await page.mouse.move(5, 500);
+  });
+
+  test('the Tasks view groups the tasks by what they wait on, with counts, and links to their awaits', needs('tasksView'), async () => {
+    assert.ok(stopped, 'the session is stopped');
+    await setPanes({ Variables: false, 'Call Stack': false, Tasks: true });
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Tasks/ }) });
+    const rows = pane.locator('.monaco-list-row');
+    const text = await waitFor('task groups', async () => {
+      const t = (await rows.allInnerTexts()).join('\n');
+      return /⏸ timer/.test(t) ? t : undefined;
+    }, 20_000);
+    assert.match(text, /3 tasks ⏸ timer \(sleep\)/);
+    assert.match(text, /1 task ⏸ queue \/ lock \/ event/);
+    assert.match(text, /1 task ⏸ running/);
+    await screenshot('tasks-view');
+    // Search: only the matching tasks stay, with the count in the view's title.
+    await runCommand(page, 'Coroscope: Search Tasks');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill('consumer');
+    await page.keyboard.press('Enter');
+    const found = await waitFor('the search result', async () => {
+      const t = (await rows.allInnerTexts()).join('\n');
+      return /2 tasks ⏸ timer/.test(t) && !/ticker|watchdog/.test(t) ? t : undefined;
+    }, 10_000);
+    assert.match(found, /consumer-1[^]*consumer-2/);
+    assert.match(await pane.locator('.pane-header').innerText(), /2 of 5 tasks match “consumer”/);
+    await runCommand(page, 'Coroscope: Clear Task Search');
+    await waitFor('all tasks again', async () => /watchdog/.test((await rows.allInnerTexts()).join('\n')), 10_000);
+    await rows.filter({ hasText: 'watchdog' }).first().click();
+    await waitFor('the cursor on the watchdog await line', async () => (await page.locator('.statusbar').innerText()).includes(`Ln ${lineOf('await alarm.wait()')},`), 10_000);
+  });
+
+  test('the Tasks view is fed by coroscope/tasks (tasks beyond the thread cap, loop readiness sets)', needs('tasksRequest'), async () => {
+    assert.ok(stopped, 'the session is stopped');
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Tasks/ }) });
+    const text = await pane.innerText();
+    assert.doesNotMatch(text, /threads only/, 'the adapter answered coroscope/tasks');
+    assert.match(text, /Event loop/);
+  });
+
+  test('stopping the session ends it and the debuggee', needs('launch'), async () => {
+    assert.ok(stopped, 'the session is stopped');
+    assert.ok(debuggees().length > 0, 'the debuggee runs while stopped');
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20_000 });
+    await waitFor('the debuggee to exit', () => debuggees().length === 0, 10_000);
+  });
+
+  test('with coroscope.debug.inlineAdapter off, the adapter runs as its own process', needs('launch'), async () => {
+    server.writeUserSettings({ ...userSettings, 'coroscope.debug.inlineAdapter': false });
+    await delay(1500); // VS Code reads the changed settings file
+    await page.locator('.monaco-editor').first().click({ position: { x: 200, y: 200 } });
+    await page.keyboard.press('F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await setPanes({ 'Call Stack': true, Tasks: false });
+    await waitFor('a thread paused on the breakpoint', async () => (await labels(callStack())).some((l) => /Paused on breakpoint/i.test(l)), 60_000);
+    const adapter = processes().filter((args) => args.includes(join('dist', 'debug-adapter', 'main.js')) && args.includes(server.dir));
+    assert.equal(adapter.length, 1, `one adapter process:\n${adapter.join('\n')}`);
+    assert.ok((await labels(callStack())).some((l) => /Thread consumer-1 .*⏸ sleep 30 s/.test(l)), 'the same tasks');
+    await screenshot('adapter-process');
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20_000 });
+    await waitFor('the debuggee and the adapter to exit', () => debuggees().length === 0 && !processes().some((a) => a.includes(join('dist', 'debug-adapter', 'main.js')) && a.includes(server.dir)), 10_000);
+  });
+});

@@ -1,0 +1,192 @@
+// The language server's checks, run on real snippets through the TypeScript compiler API with
+// 'coroscope' resolved to this checkout's runtime (the same types a user's editor gets).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { analyze, type Finding } from '../../extension/server/analysis';
+import { describeAwaitAt } from '../../extension/server/await-info';
+import { Project, sourceCheckoutEntry } from '../../extension/server/project';
+
+const root = join(__dirname, '..', '..');
+const project = new Project({ coroscopeEntry: sourceCheckoutEntry(root) });
+let counter = 0;
+
+/** Analyses `text` as a new file of the project; returns the findings and the text. */
+function check(text: string): { findings: Finding[]; text: string } {
+  const path = join(root, 'test', 'extension', `__snippet${++counter}.ts`);
+  project.set(path, text);
+  const findings = analyze(project.program(), project.sourceFile(path)!, { runtimeDir: project.runtimeDir });
+  project.close(path);
+  return { findings, text };
+}
+
+function at(text: string, finding: Finding): string {
+  return text.slice(finding.start, finding.start + finding.length);
+}
+
+function applyFix(text: string, edits: readonly { start: number; length: number; newText: string }[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.newText + out.slice(e.start + e.length);
+  return out;
+}
+
+test('a coroutine called and dropped inside an async function is reported, with both fixes', () => {
+  const { findings, text } = check(`import { sleep } from 'coroscope';
+async function fetchPage(url: string): Promise<string> { await sleep(0.1); return url; }
+async function main() {
+  fetchPage('a');
+}
+`);
+  assert.equal(findings.length, 1);
+  const [f] = findings;
+  assert.equal(f!.check, 'unawaited-coroutine');
+  assert.equal(at(text, f!), "fetchPage('a')");
+  assert.match(f!.message, /fetchPage\(\) makes a coroutine that never runs/);
+  assert.deepEqual(f!.fixes.map((x) => x.title), ["Add 'await' (run fetchPage() on this task)", 'Wrap in createTask(...) (run fetchPage() as a new task)']);
+  assert.match(applyFix(text, f!.fixes[0]!.edits), /\n {2}await fetchPage\('a'\);\n/);
+  const wrapped = applyFix(text, f!.fixes[1]!.edits);
+  assert.match(wrapped, /^import \{ sleep, createTask \} from 'coroscope';/);
+  assert.match(wrapped, /\n {2}createTask\(fetchPage\('a'\)\);\n/);
+});
+
+test('sleep() dropped is a coroutine that never runs; a top-level main() gets the run(...) fix', () => {
+  const { findings, text } = check(`import { sleep } from 'coroscope';
+async function main() { sleep(1); }
+main();
+`);
+  assert.deepEqual(findings.map((f) => [f.check, at(text, f)]), [['unawaited-coroutine', 'sleep(1)'], ['unawaited-coroutine', 'main()']]);
+  const top = findings[1]!;
+  assert.equal(top.fixes.length, 1);
+  assert.match(applyFix(text, top.fixes[0]!.edits), /^import \{ sleep, run \} from 'coroscope';[^]*\nrun\(main\(\)\);\n$/);
+});
+
+test('awaited, scheduled, explicitly discarded coroutines and native promises are not reported', () => {
+  const { findings } = check(`import { createTask, gather, run, sleep } from 'coroscope';
+import { writeFile } from 'node:fs/promises';
+async function work() { await sleep(0); }
+async function main() {
+  await work();
+  createTask(work());
+  const t = createTask(work(), { name: 'w' });
+  void work();
+  gather(work(), work());
+  writeFile('/dev/null', 'x');
+  Promise.resolve(1);
+  await t;
+}
+run(main());
+`);
+  assert.deepEqual(findings, []);
+});
+
+test('blocking calls inside async functions are reported; the same calls outside are not', () => {
+  const { findings, text } = check(`import * as fs from 'node:fs';
+import { execSync } from 'child_process';
+const cp = require('child_process');
+function setup() { return fs.readFileSync('/etc/hostname', 'utf8'); }
+async function handler(buf: Int32Array) {
+  const cfg = fs.readFileSync('/etc/hostname', 'utf8');
+  execSync('true');
+  cp.spawnSync('true');
+  Atomics.wait(buf, 0, 0);
+  await fs.promises.readFile('/etc/hostname');
+  return cfg;
+}
+`);
+  assert.deepEqual(findings.map((f) => [f.check, at(text, f)]), [
+    ['blocking-call', "fs.readFileSync('/etc/hostname', 'utf8')"],
+    ['blocking-call', "execSync('true')"],
+    ['blocking-call', "cp.spawnSync('true')"],
+    ['blocking-call', 'Atomics.wait(buf, 0, 0)'],
+  ]);
+  assert.match(findings[0]!.message, /fs\.readFileSync\(\) blocks the thread: while it runs, every task and the event loop stand still\. Use the promise form/);
+  assert.match(findings[3]!.message, /Await a Future or an Event instead/);
+});
+
+test('a while(true) that never awaits is a warning, one with an exit a hint; awaiting loops are fine', () => {
+  const { findings, text } = check(`import { sleep } from 'coroscope';
+let n = 0;
+async function spin() {
+  while (true) { n++; }
+}
+async function busyWait(deadline: number) {
+  for (;;) { if (performance.now() > deadline) break; for (;;) { break; } }
+}
+async function ticker() {
+  while (true) { await sleep(0.25); n++; }
+}
+async function drain(items: number[]) {
+  while (items.length > 0) items.pop();
+  do { n++; } while (n < 3);
+}
+function notAsync() { while (true) { if (n++ > 3) return; } }
+`);
+  assert.deepEqual(findings.map((f) => [f.check, f.severity, at(text, f)]), [
+    ['busy-loop', 'warning', 'while'],
+    ['busy-loop', 'information', 'for'],
+  ]);
+  assert.match(findings[0]!.message, /never awaits and never exits: it freezes every task/);
+});
+
+test("awaiting something that is not awaitable is an error; unknown types are given the benefit of the doubt", () => {
+  const { findings, text } = check(`import { sleep, Future } from 'coroscope';
+declare function ready(): void;
+async function main(x: any, p: Promise<number> | undefined, f: Future<string>, g: Generator<unknown, number, unknown>) {
+  await 5;
+  await ready;
+  await sleep;
+  await x;
+  await p;
+  await f;
+  await g;
+  await sleep(1);
+}
+`);
+  assert.deepEqual(findings.map((f) => [f.check, f.severity, at(text, f)]), [
+    ['not-awaitable', 'error', '5'],
+    ['not-awaitable', 'error', 'ready'],
+    ['not-awaitable', 'error', 'sleep'],
+  ]);
+  assert.match(findings[0]!.message, /'await' on a number: a task can only await a coroutine, a Task, a Future or a promise, so this raises TypeError/);
+  assert.match(findings[1]!.message, /Did you mean to call it: ready\(\.\.\.\)\?/);
+  assert.equal(applyFix(text, findings[1]!.fixes[0]!.edits).includes('await ready();'), true);
+  assert.equal(findings[2]!.fixes.length, 0);
+});
+
+test('the static hover on await says what is awaited, its type and what the task does there', () => {
+  const text = `import { createTask, gather, sleep, Event, Queue } from 'coroscope';
+async function fetchOne(id: number): Promise<number> { await sleep(0.5); return id; }
+async function main(ev: Event, q: Queue<string>) {
+  const t = createTask(fetchOne(1));
+  const n = await fetchOne(2);
+  const all = await gather(fetchOne(3), fetchOne(4));
+  await ev.wait();
+  const item = await q.get();
+  return (await t) + n + all.length + item.length;
+}
+`;
+  const path = join(root, 'test', 'extension', '__hover.ts');
+  project.set(path, text);
+  const program = project.program();
+  const file = project.sourceFile(path)!;
+  const hover = (needle: string) => describeAwaitAt(program, file, text.indexOf(needle) + 2);
+
+  const s = hover('await sleep(0.5)')!;
+  assert.equal(s.awaited, 'sleep(0.5)');
+  assert.equal(s.type, 'Coroutine<void>');
+  assert.equal(s.resultType, 'void');
+  assert.equal(s.explanation, 'The task suspends until a timer fires 0.5 s from now; other tasks run meanwhile.');
+
+  const c = hover('await fetchOne(2)')!;
+  assert.equal(c.type, 'Promise<number>');
+  assert.equal(c.resultType, 'number');
+  assert.match(c.explanation, /^fetchOne\(\) runs on this same task/);
+
+  assert.match(hover('await gather')!.explanation, /until all 2 awaitables finish/);
+  assert.equal(hover('await ev.wait()')!.explanation, 'The task suspends until another task sets the event.');
+  assert.equal(hover('await q.get()')!.explanation, 'The task suspends until another task puts an item in the queue.');
+  assert.equal(hover('await t)')!.explanation, 'The task suspends until that task finishes, then takes its result (or its exception).');
+  assert.equal(hover('await t)')!.resultType, 'number');
+  assert.equal(describeAwaitAt(program, file, text.indexOf('fetchOne(2)')), undefined, 'not on an await keyword');
+  project.close(path);
+});
