@@ -14,16 +14,20 @@ CS_DIR=$CACHE/code-server-$CODE_SERVER_VERSION
 mkdir -p "$CACHE"
 log() { echo "[e2e-setup] $*" >&2; }
 
-# 1. Debian packages: only what is missing, so a warm machine never touches apt.
+# 1. Debian packages: only what is missing, so a warm machine never touches apt. fonts-symbola
+#    draws the ⏸/▶ in thread names in the screenshots.
 need=()
-for pkg in chromium fonts-liberation build-essential python3 pkg-config libkrb5-dev; do
+for pkg in chromium fonts-liberation fonts-symbola build-essential python3 pkg-config libkrb5-dev; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if ((${#need[@]})); then
   log "apt-get install ${need[*]}"
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >&2
+  # Quiet unless it fails: the full log is in .cache/apt.log.
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"; } > "$CACHE/apt.log" 2>&1; then
+    tail -30 "$CACHE/apt.log" >&2
+    exit 1
+  fi
 fi
 
 # 2. Node 24 (code-server 4.139.1 requires it); the npm package ships bin/node and the headers.
@@ -41,7 +45,8 @@ if [ ! -f "$CS_DIR/.complete" ]; then
   rm -rf "$CS_DIR" && mkdir -p "$CS_DIR"
   (cd "$CS_DIR" && echo '{"name":"code-server-cache","private":true}' > package.json &&
     PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
-      npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION" >&2)
+      npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION" > "$CACHE/code-server-install.log" 2>&1) ||
+    { tail -30 "$CACHE/code-server-install.log" >&2; exit 1; }
   touch "$CS_DIR/.complete"
 fi
 

@@ -1,0 +1,51 @@
+// The non-standard parts of the conversation with the coroscope debug adapter (documented for the
+// adapter's side in notes/HELPERS.md, "Extension <-> adapter conventions").
+
+/** The `evaluate` expression that asks for the future a frame awaits at `line` (1-based). */
+export function awaitExpression(line: number): string {
+  return `$await@${line}`;
+}
+
+export const TASKS_REQUEST = 'coroscope/tasks';
+
+export type WaitKind = 'fd' | 'timer' | 'task' | 'gather' | 'wait' | 'primitive' | 'promise' | 'other' | 'nothing' | 'none';
+
+export interface TaskInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly state: 'running' | 'ready' | 'suspended' | 'done' | 'cancelled';
+  readonly wait: { readonly kind: WaitKind; readonly text: string; readonly events?: 'read' | 'write' };
+  readonly threadId?: number;
+  readonly location?: { readonly path: string; readonly line: number; readonly column?: number };
+}
+
+export interface LoopInfo {
+  readonly iteration: number;
+  readonly time: number;
+  readonly selector: string;
+  readonly ready: number;
+  readonly readers: ReadonlyArray<{ readonly fd: number; readonly waiter: string }>;
+  readonly writers: ReadonlyArray<{ readonly fd: number; readonly waiter: string }>;
+  readonly timers: ReadonlyArray<{ readonly dueIn: number; readonly what: string }>;
+}
+
+export interface TasksResponse {
+  readonly tasks: readonly TaskInfo[];
+  readonly total: number;
+  readonly loop?: LoopInfo;
+}
+
+/** The plain expression for "the future the frame `frameId` awaits" (its own await line). */
+export const FRAME_AWAIT = 'await';
+
+/**
+ * The inline value for an awaited future: the adapter's evaluate result, shortened to one phrase.
+ * `<Future pending cb=[…]> — completed by: timer due in 2.5 s (at loop time 30.3)` reads as
+ * `pending · timer due in 2.5 s`; anything else is kept, on one line, at most `max` characters.
+ */
+export function inlinePhrase(result: string, max = 100): string {
+  const flat = result.replace(/\s+/g, ' ').trim();
+  const m = /^<(?:\w+ )?(pending|finished|cancelled|done)\b.*?>(?: — completed by: (.*))?$/i.exec(flat);
+  const phrase = m ? [m[1]!.toLowerCase(), m[2]?.replace(/\s*\(at loop time [^)]*\)\s*$/, '')].filter(Boolean).join(' · ') : flat;
+  return phrase.length > max ? phrase.slice(0, max - 1) + '…' : phrase;
+}

@@ -1,0 +1,106 @@
+// A TypeScript language service over the editor's open documents (falling back to the disk), with
+// `coroscope` resolved to the runtime's typings so programs type-check with nothing installed.
+import ts from 'typescript';
+import { dirname, join } from 'node:path';
+import { resolveCoroscope } from '../typings';
+
+export interface ProjectOptions {
+  /** The file `import ... from 'coroscope'` resolves to (index.d.ts of the typings, or runtime/index.ts). */
+  readonly coroscopeEntry: string;
+  /** Compiler options to start from; the defaults suit a coroscope program. */
+  readonly compilerOptions?: ts.CompilerOptions;
+}
+
+export const DEFAULT_COMPILER_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.CommonJS,
+  moduleResolution: ts.ModuleResolutionKind.Node10,
+  lib: ['lib.es2023.d.ts'],
+  strict: true,
+  allowJs: true,
+  checkJs: false,
+  esModuleInterop: true,
+  skipLibCheck: true,
+  noEmit: true,
+};
+
+/**
+ * The set of files the editor has open, as one program.
+ * Invariant: `#texts` holds exactly the open documents (every other file is read from the disk);
+ * `#versions` bumps only when a text changes and keeps counting across close and reopen, so the
+ * language service re-reads exactly the files that changed.
+ */
+export class Project {
+  readonly #texts = new Map<string, string>();
+  readonly #versions = new Map<string, number>();
+  readonly #service: ts.LanguageService;
+  readonly #options: ts.CompilerOptions;
+  readonly #entry: string;
+
+  constructor(options: ProjectOptions) {
+    this.#entry = options.coroscopeEntry;
+    this.#options = { ...DEFAULT_COMPILER_OPTIONS, ...options.compilerOptions };
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => this.#options,
+      getScriptFileNames: () => [...this.#texts.keys()],
+      getScriptVersion: (f) => String(this.#versions.get(f) ?? 0),
+      getScriptSnapshot: (f) => {
+        const text = this.#texts.get(f) ?? ts.sys.readFile(f);
+        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+      },
+      getCurrentDirectory: () => (this.#texts.size ? dirname([...this.#texts.keys()][0]!) : process.cwd()),
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (f) => this.#texts.has(f) || ts.sys.fileExists(f),
+      readFile: (f) => this.#texts.get(f) ?? ts.sys.readFile(f),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+      resolveModuleNameLiterals: (literals, containingFile, redirected, options) =>
+        literals.map((lit) => {
+          const own = resolveCoroscope(lit.text, this.#entry);
+          if (own) return { resolvedModule: own };
+          return ts.resolveModuleName(lit.text, containingFile, options, host, undefined, redirected);
+        }),
+    };
+    this.#service = ts.createLanguageService(host, ts.createDocumentRegistry());
+  }
+
+  /** Sets the text of an open document (a path on disk, even if unsaved). */
+  set(path: string, text: string): void {
+    if (this.#texts.get(path) === text) return;
+    this.#texts.set(path, text);
+    this.#versions.set(path, (this.#versions.get(path) ?? 0) + 1);
+  }
+
+  close(path: string): void {
+    this.#texts.delete(path);
+  }
+
+  has(path: string): boolean {
+    return this.#texts.has(path);
+  }
+
+  program(): ts.Program {
+    const program = this.#service.getProgram();
+    if (!program) throw new Error('the language service has no program');
+    return program;
+  }
+
+  /** The folder of the runtime's typings (or sources). */
+  get runtimeDir(): string {
+    return dirname(this.#entry);
+  }
+
+  sourceFile(path: string): ts.SourceFile | undefined {
+    return this.program().getSourceFile(path);
+  }
+
+  dispose(): void {
+    this.#service.dispose();
+  }
+}
+
+/** The entry a source checkout resolves 'coroscope' to (runtime/index.ts), for tests. */
+export function sourceCheckoutEntry(root: string): string {
+  return join(root, 'runtime', 'index.ts');
+}

@@ -1,0 +1,239 @@
+// The "Tasks" view in Run and Debug: every task of the paused program grouped by what it waits on,
+// with counts, searchable, each one a link to its `await` line; then the loop's readiness sets and
+// timers. It is where tasks beyond the adapter's thread cap live. Fed by the `coroscope/tasks`
+// custom request (shape in protocol.ts), refreshed whenever the session stops or continues.
+import * as vscode from 'vscode';
+import { DEBUG_TYPE } from './debug-config';
+import { TASKS_REQUEST, type LoopInfo, type TaskInfo, type TasksResponse } from './protocol';
+import { countLabel, groupTasks, type TaskGroup } from './task-groups';
+import { taskFromThread } from './thread-tasks';
+import type { SessionTracker } from './session-tracker';
+
+const MAX_CHILDREN = 500;
+
+type Node =
+  | { kind: 'message'; text: string }
+  | { kind: 'group'; group: TaskGroup }
+  | { kind: 'task'; task: TaskInfo }
+  | { kind: 'more'; hidden: number }
+  | { kind: 'loop'; loop: LoopInfo }
+  | { kind: 'loopSet'; label: string; items: string[] };
+
+/**
+ * Invariant: `#snapshot` is the answer to the last `coroscope/tasks` request of the active coroscope
+ * session while it is stopped (or, for an adapter without that request, the list rebuilt from its
+ * threads, with `#fromThreads` set), and undefined otherwise (running, no session, or the request
+ * failed, in which case `#message` says why).
+ */
+export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  readonly #changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.#changed.event;
+  readonly #view: vscode.TreeView<Node>;
+  readonly #disposables: vscode.Disposable[] = [];
+  #snapshot: TasksResponse | undefined;
+  /** True when the snapshot was rebuilt from threads (the adapter has no `coroscope/tasks`). */
+  #fromThreads = false;
+  #message = 'Tasks appear here while a Coroscope debug session is paused.';
+  #query = '';
+  /** Bumped by every refresh and clear: a reply to an older refresh is dropped. */
+  #generation = 0;
+  readonly #tracker: SessionTracker;
+
+  constructor(tracker: SessionTracker) {
+    this.#tracker = tracker;
+    this.#view = vscode.window.createTreeView('coroscope.tasks', { treeDataProvider: this, showCollapseAll: true });
+    this.#disposables.push(
+      this.#view,
+      tracker.onDidStop((session) => session === vscode.debug.activeDebugSession && void this.refresh()),
+      tracker.onDidContinue((session) => session === vscode.debug.activeDebugSession && this.#clear('Running… (pause to see the tasks)')),
+      vscode.debug.onDidChangeActiveDebugSession(() => void this.refresh()),
+      vscode.debug.onDidTerminateDebugSession(() => this.#clear('The debug session ended.')),
+    );
+  }
+
+  async refresh(): Promise<void> {
+    const session = vscode.debug.activeDebugSession;
+    const generation = ++this.#generation;
+    if (session?.type !== DEBUG_TYPE) return this.#clear('Tasks appear here while a Coroscope debug session is paused.');
+    if (!this.#tracker.isStopped(session)) return this.#clear('Running… (pause to see the tasks)');
+    const limit = vscode.workspace.getConfiguration('coroscope').get<number>('tasks.pageSize', 2000);
+    try {
+      let reply: TasksResponse;
+      try {
+        reply = (await session.customRequest(TASKS_REQUEST, { limit })) as TasksResponse;
+        this.#fromThreads = false;
+      } catch (err) {
+        if (!/unrecognized|not supported|unknown request/i.test((err as Error).message)) throw err;
+        reply = await tasksFromThreads(session);
+        this.#fromThreads = true;
+      }
+      if (generation !== this.#generation) return;
+      this.#snapshot = reply;
+      this.#message = '';
+    } catch (err) {
+      if (generation !== this.#generation) return;
+      this.#snapshot = undefined;
+      this.#message = `No task list: ${(err as Error).message}`;
+    }
+    this.#update();
+  }
+
+  async search(): Promise<void> {
+    const query = await vscode.window.showInputBox({
+      title: 'Search tasks',
+      prompt: 'Words that must all appear in a task’s name, wait or location (e.g. "recv handle")',
+      value: this.#query,
+    });
+    if (query === undefined) return;
+    this.#query = query.trim();
+    this.#update();
+  }
+
+  clearSearch(): void {
+    this.#query = '';
+    this.#update();
+  }
+
+  /** The current snapshot, for tests and commands. */
+  get snapshot(): TasksResponse | undefined {
+    return this.#snapshot;
+  }
+
+  #clear(message: string): void {
+    this.#generation++;
+    this.#snapshot = undefined;
+    this.#message = message;
+    this.#update();
+  }
+
+  #update(): void {
+    void vscode.commands.executeCommand('setContext', 'coroscope.tasksFiltered', this.#query !== '');
+    const s = this.#snapshot;
+    if (s) {
+      const shown = this.#query ? groupTasks(s.tasks, this.#query).reduce((n, g) => n + g.tasks.length, 0) : s.tasks.length;
+      this.#view.description = this.#query ? `${shown} of ${countLabel(s.total)} match “${this.#query}”` : countLabel(s.total);
+      this.#view.message = this.#fromThreads
+        ? 'Tasks shown as threads only: this debug adapter does not answer coroscope/tasks.'
+        : s.total > s.tasks.length ? `Showing ${s.tasks.length} of ${s.total} tasks (setting coroscope.tasks.pageSize).` : undefined;
+    } else {
+      this.#view.description = undefined;
+      this.#view.message = undefined;
+    }
+    this.#changed.fire(undefined);
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) {
+      const s = this.#snapshot;
+      if (!s) return [{ kind: 'message', text: this.#message }];
+      const groups: Node[] = groupTasks(s.tasks, this.#query).map((group) => ({ kind: 'group', group }));
+      if (groups.length === 0) groups.push({ kind: 'message', text: this.#query ? `No task matches “${this.#query}”.` : 'No tasks.' });
+      if (s.loop) groups.push({ kind: 'loop', loop: s.loop });
+      return groups;
+    }
+    switch (node.kind) {
+      case 'group': {
+        const tasks: Node[] = node.group.tasks.slice(0, MAX_CHILDREN).map((task) => ({ kind: 'task', task }));
+        if (node.group.tasks.length > MAX_CHILDREN) tasks.push({ kind: 'more', hidden: node.group.tasks.length - MAX_CHILDREN });
+        return tasks;
+      }
+      case 'loop': {
+        const l = node.loop;
+        return [
+          { kind: 'loopSet', label: `readers (${l.readers.length})`, items: l.readers.map((r) => `fd ${r.fd} → ${r.waiter}`) },
+          { kind: 'loopSet', label: `writers (${l.writers.length})`, items: l.writers.map((w) => `fd ${w.fd} → ${w.waiter}`) },
+          { kind: 'loopSet', label: `timers (${l.timers.length})`, items: l.timers.map((t) => `in ${formatSeconds(t.dueIn)}: ${t.what}`) },
+        ];
+      }
+      case 'loopSet':
+        return node.items.slice(0, MAX_CHILDREN).map((text) => ({ kind: 'message', text }));
+      default:
+        return [];
+    }
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.kind) {
+      case 'message':
+        return new vscode.TreeItem(node.text);
+      case 'more':
+        return Object.assign(new vscode.TreeItem(`… ${countLabel(node.hidden)} more: search to narrow the list`), { command: { command: 'coroscope.tasks.search', title: 'Search' } });
+      case 'group': {
+        const n = node.group.tasks.length;
+        const item = new vscode.TreeItem(`${countLabel(n)} ⏸ ${node.group.label}`, n <= 20 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `group:${node.group.key}`;
+        item.contextValue = 'group';
+        return item;
+      }
+      case 'task': {
+        const t = node.task;
+        const item = new vscode.TreeItem(t.name);
+        item.id = `task:${t.id}`;
+        item.description = t.wait.text + (t.location ? ` · ${basename(t.location.path)}:${t.location.line}` : '');
+        item.tooltip = new vscode.MarkdownString(
+          `**${t.name}** (${t.state})\n\nwaits on: ${t.wait.text || 'nothing'}` + (t.location ? `\n\nat ${t.location.path}:${t.location.line}` : ''),
+        );
+        item.iconPath = new vscode.ThemeIcon(t.state === 'running' ? 'debug-stackframe' : t.state === 'ready' ? 'debug-continue' : 'debug-pause');
+        if (t.location) item.command = { command: 'coroscope.tasks.reveal', title: 'Go to Await', arguments: [t.location] };
+        item.contextValue = 'task';
+        return item;
+      }
+      case 'loop': {
+        const l = node.loop;
+        const item = new vscode.TreeItem('Event loop', vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = `iteration ${l.iteration} · ${l.selector} · ready ${l.ready} · time ${formatSeconds(l.time)}`;
+        item.id = 'loop';
+        return item;
+      }
+      case 'loopSet': {
+        const item = new vscode.TreeItem(node.label, node.items.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = `loop:${node.label.split(' ')[0]}`;
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.#disposables) d.dispose();
+    this.#changed.dispose();
+  }
+}
+
+/** The fallback snapshot: tasks read from the threads' names, located by their top frames. */
+async function tasksFromThreads(session: vscode.DebugSession): Promise<TasksResponse> {
+  const { threads } = (await session.customRequest('threads')) as { threads: Array<{ id: number; name: string }> };
+  const tasks = await Promise.all(
+    threads.map(async (thread) => {
+      let location: TaskInfo['location'];
+      try {
+        const { stackFrames } = (await session.customRequest('stackTrace', { threadId: thread.id, startFrame: 0, levels: 1 })) as {
+          stackFrames: Array<{ line: number; column: number; source?: { path?: string } }>;
+        };
+        const top = stackFrames[0];
+        if (top?.source?.path) location = { path: top.source.path, line: top.line, column: top.column };
+      } catch {
+        // no frames for this thread
+      }
+      return taskFromThread(thread, location);
+    }),
+  );
+  const found = tasks.filter((t): t is TaskInfo => t !== undefined);
+  return { tasks: found, total: found.length };
+}
+
+/** Opens a task's await line. */
+export async function revealLocation(location: { path: string; line: number; column?: number }): Promise<void> {
+  const pos = new vscode.Position(Math.max(0, location.line - 1), Math.max(0, (location.column ?? 1) - 1));
+  // A path that came back through VS Code's own DAP handling (e.g. stackTrace in a remote window) is
+  // already a URI ("vscode-remote://..."); the adapter's own requests give plain file paths.
+  const uri = /^[a-z][\w+.-]+:\/\//i.test(location.path) ? vscode.Uri.parse(location.path) : vscode.Uri.file(location.path);
+  await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), preserveFocus: false });
+}
+
+function basename(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+}
+
+function formatSeconds(s: number): string {
+  return s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(2)} s`;
+}
