@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 NODE_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
-CACHE=$ROOT/.cache
+# Outside the checkout, so CI's fresh clones on the same machine reuse the install.
+CACHE=${COROSCOPE_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/coroscope-e2e}
 NODE_DIR=$CACHE/node-$NODE_VERSION
 CS_DIR=$CACHE/code-server-$CODE_SERVER_VERSION
 mkdir -p "$CACHE"
