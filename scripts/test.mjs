@@ -28,7 +28,9 @@ function findTests(dir) {
 const files = process.argv.slice(2).length > 0 ? process.argv.slice(2) : findTests(join(root, 'test'));
 const result = spawnSync(
   process.execPath,
-  ['--require', register, '--test', '--test-reporter=spec', ...files],
+  // A test that hangs fails after two minutes, and a test file whose tests are done exits even if
+  // something (a debuggee, a socket) was left open: the suite never hangs CI.
+  ['--require', register, '--test', '--test-reporter=spec', '--test-timeout=120000', '--test-force-exit', ...files],
   { stdio: 'inherit', cwd: root, env: { ...process.env, COROSCOPE_TEST: '1' } },
 );
 process.exit(result.status ?? 1);

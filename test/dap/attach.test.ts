@@ -10,16 +10,26 @@ import { ROOT, Session, drive, example, type Stop } from './harness';
 
 function startInspected(program: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'coroscope.js'), 'run', '--inspect=127.0.0.1:0', program], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Ready when the inspector listens and the program's main task has started (printing
+  // 'main: started'): a cold compile cache can make loading take a while on a busy machine.
   return new Promise((resolve, reject) => {
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`no inspector banner: ${err}`)), 10_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d;
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the program did not start: ${err} ${out}`)), 20_000);
+    const check = () => {
       const m = /ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
-      if (m) {
+      if (m && out.includes('main: started')) {
         clearTimeout(timer);
         resolve({ child, port: Number(m[1]) });
       }
+    };
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d;
+      check();
+    });
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      check();
     });
   });
 }
@@ -33,6 +43,8 @@ test('attach by port, pause, see the tasks, detach, attach again and terminate',
     const { child, port } = yield startInspected(example('stuck-future.ts'));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code: number | null) => resolve(code)));
     const s = new Session();
+    let again: Session | undefined;
+    const live = new Set<Session>([s]);
     try {
       yield s.start();
       yield s.dc.initializeRequest();
@@ -44,18 +56,23 @@ test('attach by port, pause, see the tasks, detach, attach again and terminate',
       assert.ok(threads.some((t) => t.name === 'Task-1 main() ⏸ gather(2)'), threads.map((t) => t.name).join(' | '));
       yield s.dc.disconnectRequest({});
       yield s.dc.stop();
+      live.delete(s);
       assert.equal(child.exitCode, null, 'detaching leaves the program running');
 
-      const again = new Session();
+      again = new Session();
+      live.add(again);
       yield again.start();
       yield again.dc.initializeRequest();
       yield attach(again, port);
       yield again.dc.disconnectRequest({ terminateDebuggee: true });
       yield again.dc.stop();
+      live.delete(again);
       yield exited;
       assert.equal(child.signalCode, 'SIGKILL');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+      // A failed assertion must not leave an adapter process behind (it would keep this file alive).
+      yield Promise.allSettled([...live].map((x) => x.dc.stop()));
     }
   }));
 
