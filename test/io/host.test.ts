@@ -40,7 +40,9 @@ for (const kind of SELECTORS) {
         const waited = loop.time() - t0;
         const used = process.cpuUsage(cpu);
         assert.ok(waited >= 0.195 && waited < 0.4, `waited ${waited}s`);
-        assert.ok(loop.iteration - iterations < 20, `${loop.iteration - iterations} iterations for one wait`);
+        // Spinning would be thousands of iterations; a few dozen happen when the test runner's own
+        // I/O (its reports to the parent process) wakes libuv meanwhile. CPU is the real measure.
+        assert.ok(loop.iteration - iterations < 200, `${loop.iteration - iterations} iterations for one wait`);
         assert.ok(used.user + used.system < 60_000, `used ${(used.user + used.system) / 1000} ms of CPU`);
       }));
 
