@@ -2,9 +2,9 @@
 // methods through Runtime.callFunctionOn, by value for the JSON snapshot and by handle for objects
 // the inspector must read itself (generators, futures).
 import type { CdpConnection } from './cdp-connection';
-import type { FutureInfo, LoopInfo, TaskInfo, ThreadList } from '../runtime/introspection';
+import type { FutureInfo, LoopInfo, TaskInfo, TaskSummary, ThreadList } from '../runtime/introspection';
 
-export type { FutureInfo, LoopInfo, TaskInfo, ThreadList, TaskSummary, FrameInfo, HandleInfo } from '../runtime/introspection';
+export type { FutureInfo, LoopInfo, TaskInfo, ThreadList, TaskSummary, FrameInfo, HandleInfo, WaitKind } from '../runtime/introspection';
 
 /** What the inspector gives for a JavaScript value (the part of Runtime.RemoteObject we use). */
 export interface RemoteObject {
@@ -68,6 +68,11 @@ export class ProbeClient {
 
   threads(limit: number): Promise<ThreadList> {
     return this.call<ThreadList>('threads', limit);
+  }
+
+  /** A page of every task's summary, in creation order (count may be Infinity). */
+  tasks(offset = 0, count = 100): Promise<{ total: number; tasks: TaskSummary[] }> {
+    return this.call<{ total: number; tasks: TaskSummary[] }>('tasks', offset, count);
   }
 
   task(id: number): Promise<TaskInfo | null> {

@@ -16,6 +16,7 @@ import { ProbeClient } from './probe-client';
 import { ScriptRegistry, type ScriptParsed } from './scripts';
 import { ExecutionControl, OBJECT_GROUP } from './execution-control';
 import { EVENT_LOOP_THREAD, UserError, type StopView } from './stop-view';
+import { TASKS_REQUEST, taskList, taskListLimit, type TaskListArguments, type TaskListBody } from './task-list';
 import { StaleReferenceError, type IdCounters } from './variables';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -92,6 +93,7 @@ export class CoroscopeSession extends DebugSession {
       scopes: async (a) => ({ scopes: await this.#stopped('scopes').scopes(requireNumber(a, 'frameId')) }),
       variables: async (a) => ({ variables: await this.#stopped('variables').variables.variables({ ...a, variablesReference: requireNumber(a, 'variablesReference') }) }),
       evaluate: (a) => this.#evaluate(a),
+      [TASKS_REQUEST]: (a) => this.#tasks(a),
       continue: async () => (await this.#running('continue').resume(), { allThreadsContinued: true }),
       next: (a) => this.#running('next').step('next', requireNumber(a, 'threadId')),
       stepIn: (a) => this.#running('stepIn').step('in', requireNumber(a, 'threadId')),
@@ -383,6 +385,12 @@ export class CoroscopeSession extends DebugSession {
       throw new UserError('evaluate: the program is running; pause it first');
     }
     return view.evaluate(args.expression, args.frameId);
+  }
+
+  /** The Tasks view's list (a custom request: this dispatcher answers every command, custom or not). */
+  async #tasks(args: TaskListArguments): Promise<TaskListBody> {
+    const limit = taskListLimit(args);
+    return taskList(this.#stopped(TASKS_REQUEST), limit);
   }
 
   #log(message: string): void {

@@ -5,7 +5,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { basename } from 'node:path';
 import type { CdpConnection } from './cdp-connection';
-import type { HandleInfo, ProbeClient, RemoteObject, TaskInfo, TaskSummary } from './probe-client';
+import type { HandleInfo, ProbeClient, RemoteObject, TaskInfo } from './probe-client';
 import type { ScriptRegistry, SourceLocation } from './scripts';
 import { parameterNames } from './signatures';
 import { HIDDEN_NAME, VariableStore, type IdCounters } from './variables';
@@ -14,6 +14,8 @@ import { HIDDEN_NAME, VariableStore, type IdCounters } from './variables';
 export const EVENT_LOOP_THREAD = 1;
 export const threadOfTask = (taskId: number): number => taskId + 1;
 export const taskOfThread = (threadId: number): number | null => (threadId > EVENT_LOOP_THREAD ? threadId - 1 : null);
+/** The `evaluate` expression for what the frame suspended at a line awaits: `$await@<line>` (1-based). */
+export const AWAIT_AT = '$await@';
 
 export interface CdpCallFrame {
   callFrameId: string;
@@ -25,7 +27,7 @@ export interface CdpCallFrame {
 
 type FrameRef =
   | { kind: 'v8'; threadId: number; taskId: number | null; callFrame: CdpCallFrame; coroutineDepth: number | null }
-  | { kind: 'suspended'; threadId: number; taskId: number; depth: number; innermost: boolean; scopes: string | null; name: string }
+  | { kind: 'suspended'; threadId: number; taskId: number; depth: number; innermost: boolean; scopes: string | null; name: string; location: SourceLocation | null }
   | { kind: 'label'; threadId: number };
 
 export interface ViewOptions {
@@ -143,7 +145,7 @@ export class StopView {
       hiddenBelow = false;
       const loc = location ?? (info.file && info.line ? { path: info.file, line: info.line, column: info.column ?? 1 } : null);
       const id = this.counters.frame++;
-      this.#frames.set(id, { kind: 'suspended', threadId, taskId: task.id, depth, innermost, scopes, name: info.name });
+      this.#frames.set(id, { kind: 'suspended', threadId, taskId: task.id, depth, innermost, scopes, name: info.name, location: loc });
       frames.push(stackFrame(id, info.name, loc, runtime ? 'subtle' : undefined));
     });
     if (frames.length === 0 && labelIfEmpty) frames.push(this.#label(threadId, task.waitingFor));
@@ -259,8 +261,8 @@ export class StopView {
   async #loopVars(): Promise<DebugProtocol.Variable[]> {
     const loop = await this.probe.loop(0, 1000);
     if (!loop) return [{ name: 'loop', value: 'no event loop is running', variablesReference: 0 }];
-    const page = await this.probe.call<{ total: number; tasks: TaskSummary[] }>('tasks', 0, 1000);
-    const names = new Map(page.tasks.map((t) => [t.id, threadName(t).replace(/ [⏸▶(].*$/, '')]));
+    const page = await this.probe.tasks(0, 1000);
+    const names = new Map(page.tasks.map((t) => [t.id, taskLabel(t)]));
     const owner = (h: HandleInfo | null): string => (h?.task !== undefined ? ` → ${names.get(h.task) ?? `task #${h.task}`}` : '');
     const v = this.variables;
     const vars: DebugProtocol.Variable[] = [
@@ -293,6 +295,7 @@ export class StopView {
     const text = expression.trim();
     const f = frameId === undefined ? this.#topFrame() : this.#frame(frameId);
     if (text === 'await') return this.#evaluateAwait(f);
+    if (text.startsWith(AWAIT_AT)) return this.#evaluateAwaitAt(f, text.slice(AWAIT_AT.length));
     if (f?.kind === 'v8') {
       const r = await this.cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Debugger.evaluateOnCallFrame', {
         callFrameId: f.callFrame.callFrameId,
@@ -335,6 +338,28 @@ export class StopView {
     return { result: summary, variablesReference: this.variables.lazy(async () => vars) };
   }
 
+  /**
+   * `$await@<line>` (a hover on an await of another line): what the frame suspended at that line
+   * awaits, the given frame first, else the innermost frame of its thread at that line of its source.
+   */
+  async #evaluateAwaitAt(f: FrameRef | undefined, lineText: string): Promise<{ result: string; variablesReference: number }> {
+    if (!/^[1-9]\d*$/.test(lineText)) throw new UserError(`\`${AWAIT_AT}<line>\`: the line must be a positive integer (got '${lineText}')`);
+    const line = Number(lineText);
+    if (f?.kind === 'suspended' && f.location?.line === line) return this.#evaluateAwait(f);
+    const path = f?.kind === 'suspended' ? f.location?.path : f?.kind === 'v8' ? this.scripts.toOriginal(f.callFrame.location)?.path : undefined;
+    if (!f || path === undefined) throw new UserError(`not suspended at line ${line}`);
+    const find = (): FrameRef | undefined =>
+      [...this.#frames.values()].find((g) => g.kind === 'suspended' && g.threadId === f.threadId && g.location?.line === line && g.location.path === path);
+    // The thread's frames are listed by a stackTrace request; list them here when none was made in this stop.
+    let found = find();
+    if (!found) {
+      await this.stackTrace(f.threadId);
+      found = find();
+    }
+    if (!found) throw new UserError(`not suspended at line ${line}`);
+    return this.#evaluateAwait(found);
+  }
+
   async #evaluateSuspended(f: Extract<FrameRef, { kind: 'suspended' }>, text: string): Promise<{ result: string; variablesReference: number; type?: string }> {
     const m = /^([A-Za-z_$][\w$]*)((?:\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*(?:\d+|'[^']*'|"[^"]*")\s*\])*)$/.exec(text);
     if (!m) throw new UserError(`a suspended frame can evaluate names and member chains only (like \`conn.buffer.length\`), not \`${text}\``);
@@ -363,11 +388,16 @@ export class StopView {
   }
 }
 
-/** `Task-3 handle(conn) ⏸ recv fd 9`, `Task-1 main() ▶ running` (asyncio's names, with what the task waits on). */
-export function threadName(t: { name: string; coroutine: string; state: string; waitingFor: string; definedAt?: string }): string {
+/** `Task-3 handle(conn)`: the task's name and its coroutine with its parameters (just one of them when they are the same). */
+export function taskLabel(t: { name: string; coroutine: string; definedAt?: string }): string {
   const params = t.definedAt ? parameterNames(t.definedAt) : null;
   const coroutine = params === null ? t.coroutine : `${t.coroutine}(${params})`;
-  const who = t.name === t.coroutine ? coroutine : `${t.name} ${coroutine}`;
+  return t.name === t.coroutine ? coroutine : `${t.name} ${coroutine}`;
+}
+
+/** `Task-3 handle(conn) ⏸ recv fd 9`, `Task-1 main() ▶ running` (asyncio's names, with what the task waits on). */
+export function threadName(t: { name: string; coroutine: string; state: string; waitingFor: string; definedAt?: string }): string {
+  const who = taskLabel(t);
   if (t.state === 'waiting') return `${who} ⏸ ${t.waitingFor}`;
   if (t.state === 'running') return `${who} ▶ running`;
   if (t.state === 'ready') return `${who} ▶ ready`;

@@ -6,7 +6,7 @@ import type { EventLoop, FdHandles } from './event-loop';
 import { Future, type WaitReason } from './future';
 import type { Handle, TimerHandle } from './handles';
 import { EVENT_READ, EVENT_WRITE } from './selector';
-import { formatSite, siteOf } from './sites';
+import { formatSite, siteOf, type Site } from './sites';
 import { Task } from './task';
 
 /** How many items a list in the snapshot carries at most (the rest is paged by the caller). */
@@ -36,7 +36,20 @@ export interface TaskSummary {
   readonly waitingFor: string;
   /** Where the task's coroutine function is defined (file:line:column), when the loader recorded it. */
   readonly definedAt?: string;
+  /** The kind of what it waits on (see WaitKind). */
+  readonly waitKind: WaitKind;
+  /** Which readiness it waits for, when waitKind is 'fd'. */
+  readonly waitEvents?: 'read' | 'write';
+  /** The await it is suspended at: the innermost suspended coroutine of its chain with a recorded site. */
+  readonly awaitSite?: { readonly file: string; readonly line: number; readonly column: number };
 }
+
+/**
+ * What a task waits on, for grouping: a wait reason's kind, 'task' for another task, 'nothing' for a
+ * future nobody will complete (no reason recorded, awaited by the user's own code), 'none' when the
+ * task is not waiting (running, ready or done).
+ */
+export type WaitKind = WaitReason['kind'] | 'nothing' | 'none';
 
 export interface TaskInfo extends TaskSummary {
   readonly futureState: string;
@@ -152,7 +165,36 @@ export function summarize(t: Task<unknown>, ctx: Context): TaskSummary {
   const state = t.done() ? t.state : running ? 'running' : w ? 'waiting' : 'ready';
   const waitingFor = running ? 'running' : w ? (w.waitReason || w instanceof Task ? renderWait(w, ctx, true) : unexplainedWait(t, w)) : t.done() ? t.state.toLowerCase() : 'ready';
   const def = siteOf(t.coro.defSite);
-  return { id: t.id, name: t.getName(), coroutine: t.coro.name, state, waitingFor, ...(def ? { definedAt: formatSite(def) } : {}) };
+  const site = awaitSiteOf(t);
+  const reason = running ? undefined : w?.waitReason;
+  return {
+    id: t.id,
+    name: t.getName(),
+    coroutine: t.coro.name,
+    state,
+    waitingFor,
+    ...(def ? { definedAt: formatSite(def) } : {}),
+    waitKind: running || !w || t.done() ? 'none' : waitKindOf(t, w),
+    ...(reason?.kind === 'fd' ? { waitEvents: reason.events } : {}),
+    ...(site ? { awaitSite: { file: site.file, line: site.line, column: site.column } } : {}),
+  };
+}
+
+function waitKindOf(t: Task<unknown>, w: Future<unknown>): WaitKind {
+  if (w instanceof Task) return 'task';
+  if (w.waitReason) return w.waitReason.kind;
+  // No reason recorded: a runtime coroutine's own future (TaskGroup.exit) is completed by that code.
+  return runtimeAwaiter(t) === null ? 'nothing' : 'other';
+}
+
+/** The site of the innermost suspended coroutine of the chain that has one (a running one has left its await). */
+function awaitSiteOf(t: Task<unknown>): Site | undefined {
+  const stack = t.getStack();
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const entry = stack[i]!;
+    if (entry.site && entry.coroutine.state === 'SUSPENDED') return entry.site;
+  }
+  return undefined;
 }
 
 /** A task with its await chain, what it awaits, who awaits it, parent and children. */
@@ -264,9 +306,15 @@ function seconds(x: number): string {
  * there is one (`TaskGroup.exit`, a library call), else by its id.
  */
 function unexplainedWait(t: Task<unknown>, f: Future<unknown>): string {
+  const awaiter = runtimeAwaiter(t);
+  return awaiter ? `${awaiter} (Future #${f.id})` : `Future #${f.id}`;
+}
+
+/** The name of the runtime (library) coroutine at the top of a task's chain, or null when the top is the user's. */
+function runtimeAwaiter(t: Task<unknown>): string | null {
   const stack = t.getStack();
   const top = stack[stack.length - 1]?.coroutine;
-  return top && stack.length > 1 && top.defSite < 0 ? `${top.name} (Future #${f.id})` : `Future #${f.id}`;
+  return top && stack.length > 1 && top.defSite < 0 ? top.name : null;
 }
 
 function renderWait(f: Future<unknown>, ctx: Context, short: boolean): string {

@@ -25,10 +25,7 @@ const BREAKPOINT_LINE = lineOf('// BREAKPOINT');
 
 // Assertions whose feature the debug adapter does not provide yet: they still run, and a failure is
 // reported as TODO with the reason instead of failing the suite. Empty when the adapter is complete.
-const ADAPTER_GAPS = {
-  awaitAtLine: 'the adapter does not answer `$await@<line>` yet (a hover on an await the focused frame is not suspended at)',
-  tasksRequest: 'the adapter does not answer the coroscope/tasks request yet (the view falls back to the threads)',
-};
+const ADAPTER_GAPS = {};
 
 /** `test` options for a check that depends on an adapter feature. */
 const needs = (feature) => (ADAPTER_GAPS[feature] ? { todo: ADAPTER_GAPS[feature] } : {});

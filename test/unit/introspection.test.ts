@@ -57,6 +57,11 @@ test('snapshot: tasks, what each waits on, the await chain, futures and the loop
   const stuck_ = byName.get('stuck')!;
   assert.deepEqual(stuck_.stack.map((f) => f.name), ['stuck', 'inner']);
   assert.match(stuck_.waitingFor, /^Future #\d+$/);
+  // For the Tasks view: the kind of wait and the innermost await with a site (the user's, not sleep's).
+  assert.equal(ticker_.waitKind, 'timer');
+  assert.deepEqual(ticker_.awaitSite, { file: __filename, line: 27, column: 5 });
+  assert.equal(stuck_.waitKind, 'nothing');
+  assert.equal(stuck_.awaitSite?.line, 30);
   const awaited = seen.futures.find((f) => f.id === stuck_.awaiting)!;
   assert.equal(awaited.state, 'PENDING');
   assert.match(awaited.completedBy, /^nobody/);
@@ -64,6 +69,7 @@ test('snapshot: tasks, what each waits on, the await chain, futures and the loop
   assert.deepEqual(awaited.awaitedBy, [stuck_.id]);
   const main_ = seen.tasks.find((t) => t.coroutine === 'main')!;
   assert.equal(main_.state, 'running');
+  assert.equal(main_.waitKind, 'none');
   assert.equal(seen.currentTask, main_.id);
   assert.equal(ticker_.parent, main_.id);
   assert.ok(main_.children.includes(ticker_.id));
