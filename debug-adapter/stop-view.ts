@@ -6,6 +6,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { basename } from 'node:path';
 import type { CdpConnection } from './cdp-connection';
 import type { HandleInfo, ProbeClient, RemoteObject, TaskInfo } from './probe-client';
+import type { FdInfo } from '../runtime/snapshot';
 import type { ScriptRegistry, SourceLocation } from './scripts';
 import { parameterNames } from './signatures';
 import { HIDDEN_NAME, VariableStore, type IdCounters } from './variables';
@@ -279,8 +280,10 @@ export class StopView {
     };
     vars.push(list('ready', loop.readyCount, loop.ready.map((h, i) => [`[${i}]`, `${h.description}${owner(h)}`, h])));
     vars.push(list('timers', loop.timerCount, loop.timers.map((h, i) => [`[${i}]`, `due in ${(h.dueIn ?? 0).toFixed(3)} s: ${h.description}${owner(h)}`, h])));
-    vars.push(list('readers', loop.fds.filter((f) => f.reader).length, loop.fds.filter((f) => f.reader).map((f) => [`fd ${f.fd}`, `${f.reader!.description}${owner(f.reader)}`, f])));
-    vars.push(list('writers', loop.fds.filter((f) => f.writer).length, loop.fds.filter((f) => f.writer).map((f) => [`fd ${f.fd}`, `${f.writer!.description}${owner(f.writer)}`, f])));
+    // A socket's addresses lead the value: `127.0.0.1:8080 ↔ 127.0.0.1:51234 · Handle ... → Task-2 ...`.
+    const sock = (f: FdInfo) => (f.peername ? `${f.sockname ?? '?'} ↔ ${f.peername} · ` : f.sockname ? `${f.sockname} · ` : '');
+    vars.push(list('readers', loop.fds.filter((f) => f.reader).length, loop.fds.filter((f) => f.reader).map((f) => [`fd ${f.fd}`, `${sock(f)}${f.reader!.description}${owner(f.reader)}`, f])));
+    vars.push(list('writers', loop.fds.filter((f) => f.writer).length, loop.fds.filter((f) => f.writer).map((f) => [`fd ${f.fd}`, `${sock(f)}${f.writer!.description}${owner(f.writer)}`, f])));
     vars.push(list('tasks', page.total, page.tasks.map((t) => [`${t.name}`, threadName(t), t])));
     return vars;
   }

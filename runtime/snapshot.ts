@@ -1,6 +1,8 @@
 // The snapshot's shape and how runtime objects become it: frozen-in-time, JSON-ready descriptions
 // of tasks, futures and the loop, with what each future waits for rendered for a person
 // (`sleep 0.25 s`, `fd 9 readable`, `gather of 3`). The probe (introspection.ts) serves them.
+import { getpeername, getsockname } from './sys/calls';
+import type { SockAddress } from './sys/sockaddr';
 import type { Coroutine } from './coroutine';
 import type { EventLoop, FdHandles } from './event-loop';
 import { Future, type WaitReason } from './future';
@@ -114,6 +116,9 @@ export interface HandleInfo {
 export interface FdInfo {
   readonly fd: number;
   readonly events: string;
+  /** For a socket: its local and peer addresses (`127.0.0.1:8080`); null when not a socket or not connected. */
+  readonly sockname: string | null;
+  readonly peername: string | null;
   readonly reader: HandleInfo | null;
   readonly writer: HandleInfo | null;
 }
@@ -246,6 +251,8 @@ export function loopInfo(loop: EventLoop, ctx: Context, offset = 0, count = LIST
     fds.push({
       fd,
       events,
+      sockname: addressOf(getsockname, fd),
+      peername: addressOf(getpeername, fd),
       reader: data.reader ? handleInfo(data.reader, ctx, { fd, events: 'read' }) : null,
       writer: data.writer ? handleInfo(data.writer, ctx, { fd, events: 'write' }) : null,
     });
@@ -290,6 +297,18 @@ export function childrenOf(reason: WaitReason | undefined): readonly Future<unkn
   if (reason.kind === 'gather' || reason.kind === 'wait') return reason.children;
   if (reason.kind === 'task') return [reason.task];
   return [];
+}
+
+/** A socket address as people write it, or null where the fd has none (not a socket, not connected). */
+function addressOf(get: (fd: number) => SockAddress, fd: number): string | null {
+  try {
+    const a = get(fd);
+    if (typeof a === 'string') return a || null;
+    const [host, port] = a as unknown as [string, number];
+    return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  } catch {
+    return null;
+  }
 }
 
 function taskName(f: Future<unknown>): string {

@@ -45,6 +45,8 @@ test('connection tasks wait on their fds; readers name the task they wake', () =
       for (const h of handlers) {
         const [, task, fd] = /^(Task-\d+) handleEcho\(reader, writer\) ⏸ (?:read|recv) fd (\d+)$/.exec(h.name)!;
         assert.match(readers[`fd ${fd}`]!, new RegExp(`→ ${task} handleEcho\\(reader, writer\\)$`), JSON.stringify(readers));
+        // The connection's addresses: the server's port on one side, the client's on the other.
+        assert.match(readers[`fd ${fd}`]!, /^127\.0\.0\.1:\d+ ↔ 127\.0\.0\.1:\d+ · /, JSON.stringify(readers));
       }
     } finally {
       for (const sock of sockets) sock.destroy();
