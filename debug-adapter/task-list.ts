@@ -1,4 +1,4 @@
-// The custom request `coroscope/tasks` (the extension's Tasks view; shape in notes/HELPERS.md):
+// The custom request `coroscope/tasks` (the extension's Tasks view; shape in extension/ADAPTER-CONVENTIONS.md):
 // every task of the stopped program with what it waits on and the await line it is suspended at,
 // the DAP thread showing it when it is one (tasks beyond the thread cap are listed too), and the
 // loop's readiness sets and timers. A map over the probe's task summaries and loop snapshot.

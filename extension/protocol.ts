@@ -1,5 +1,5 @@
 // The non-standard parts of the conversation with the coroscope debug adapter (documented for the
-// adapter's side in notes/HELPERS.md, "Extension <-> adapter conventions").
+// adapter's side in extension/ADAPTER-CONVENTIONS.md).
 
 /** The `evaluate` expression that asks for the future a frame awaits at `line` (1-based). */
 export function awaitExpression(line: number): string {

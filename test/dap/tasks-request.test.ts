@@ -1,4 +1,4 @@
-// The extension's two non-standard requests (notes/HELPERS.md, "Extension <-> adapter conventions"),
+// The extension's two non-standard requests (extension/ADAPTER-CONVENTIONS.md),
 // on the producer/consumer program: `coroscope/tasks` lists every task with what it waits on, its
 // await line and the thread showing it (also the tasks beyond the thread cap), and `evaluate
 // $await@<line>` answers for the frame of the focused thread suspended at that line.
