@@ -23,7 +23,8 @@ const USER_SCRIPT_URL = '^file://(?!.*(?:/node_modules/|/dist/runtime/|/bin/coro
 
 export interface StepState {
   readonly kind: 'next' | 'in' | 'out';
-  readonly taskId: number | null;
+  /** The task the step follows (a step-in moves to a task created by the stepped call). */
+  taskId: number | null;
   /** The armed task resumed: the next pause is inside its coroutine. */
   entering: boolean;
 }
@@ -179,6 +180,14 @@ export class ExecutionControl {
     if (step) {
       const topUser = p.callFrames[0] ? this.scripts.get(p.callFrames[0].location.scriptId)?.isUser ?? false : false;
       if (step.entering) return this.#stop(p, 'step');
+      if (step.kind === 'in') {
+        // The stepped call created a task: follow it into its coroutine when it first runs.
+        const spawned = await this.probe.call<number | null>('spawnedDuringStep').catch(() => null);
+        if (spawned !== null && spawned !== step.taskId) {
+          step.taskId = spawned;
+          return this.#continue(true);
+        }
+      }
       const current = await this.probe.current().catch(() => null);
       if (topUser && (step.taskId === null || current === step.taskId)) return this.#stop(p, 'step');
       // Another task's code, or the runtime: the armed task will come back through the resume hook.
@@ -194,6 +203,7 @@ export class ExecutionControl {
     await this.#setBlackbox(false);
     const probe = this.probe;
     await probe.call('cancelBreakOnResume').catch(() => undefined);
+    await probe.call('followSpawned', false).catch(() => undefined);
     const current = await probe.current().catch(() => null);
     this.#view = new StopView(this.cdp, probe, this.scripts, p.callFrames, current, this.options, this.counters);
     const event = new StoppedEvent(reason, this.#view.stoppedThread, description) as DebugProtocol.StoppedEvent;
@@ -209,6 +219,9 @@ export class ExecutionControl {
     this.probe.reset();
     await this.cdp.send('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
     await this.cdp.send('Debugger.resume').catch(() => undefined);
+    // A Pause that arrived while the debuggee was paused for the adapter's own reasons (binding a
+    // file's breakpoints, a hook) was absorbed by that pause: ask again, or it would be lost.
+    if (this.#pauseRequested) await this.cdp.send('Debugger.pause').catch(() => undefined);
   }
 
   /** Continue: the debuggee runs on until something stops it. */
@@ -275,6 +288,7 @@ export class ExecutionControl {
       }
     }
     if (taskId !== null && maxDepth >= 0) await probe.call('breakOnResume', taskId, maxDepth);
+    if (kind === 'in' && threadId === view.stoppedThread) await probe.call('followSpawned', true);
     this.#step = { kind, taskId, entering: false };
     this.dropView();
     await this.#setBlackbox(true);

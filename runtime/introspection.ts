@@ -45,6 +45,9 @@ class Probe {
   #loops: WeakRef<EventLoop>[] = [];
   #recent: Task<unknown>[] = [];
   #armed: { gen: Generator<unknown, unknown, unknown>; taskId: number; depth: number }[] = [];
+  /** While a step-in runs: the first task it spawns is armed, so the step can follow it. */
+  #followSpawn = false;
+  #spawnedDuringStep: number | null = null;
   #exceptionBreaks = false;
   #sighted = new WeakSet<object>();
   #generation = 0;
@@ -58,6 +61,10 @@ class Probe {
         spawned: (task) => {
           this.#generation++;
           this.#seeLoop(task.getLoop());
+          if (this.#followSpawn && this.#spawnedDuringStep === null) {
+            this.#spawnedDuringStep = task.id;
+            this.#arm(task.id, task.getStack(), 0);
+          }
         },
         resuming: (task) => {
           this.#generation++;
@@ -203,6 +210,22 @@ class Probe {
     this.cancelBreakOnResume();
     const stack = this.#findTask(taskId)?.getStack();
     if (!stack) return false;
+    this.#arm(taskId, stack, maxDepth);
+    return this.#armed.length > 0;
+  }
+
+  /** Step-in follows a task created during the step (see spawnedDuringStep); off when the step ends. */
+  followSpawned(on: boolean): void {
+    this.#followSpawn = on;
+    this.#spawnedDuringStep = null;
+  }
+
+  /** The id of the task the current step-in created and armed, or null. */
+  spawnedDuringStep(): number | null {
+    return this.#spawnedDuringStep;
+  }
+
+  #arm(taskId: number, stack: readonly { coroutine: { gen: Generator<unknown, unknown, unknown> } }[], maxDepth: number): void {
     const probe = this;
     stack.forEach((entry, depth) => {
       if (depth > maxDepth) return;
@@ -230,7 +253,6 @@ class Probe {
       });
       this.#armed.push({ gen, taskId, depth });
     });
-    return this.#armed.length > 0;
   }
 
   cancelBreakOnResume(): void {
