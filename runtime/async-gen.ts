@@ -1,9 +1,8 @@
 // Async generators and `for await` on our loop. The loader compiles `async function* g()` into a
 // generator that yields two kinds of values: awaitables (its `await`s, which go to the task) and
 // AsyncYield boxes (its `yield`s, which go to whoever called next()). AsyncGen separates the two.
-import { Coroutine, isCoroutine } from './coroutine';
+import { Coroutine } from './coroutine';
 import { RuntimeError } from './errors';
-import { isFuture } from './future';
 import { describeValue, isThenable } from './task';
 
 /** A value an async generator yields to its consumer (as opposed to an awaitable it awaits). */
@@ -100,8 +99,8 @@ function syncToAsync(it: Iterator<unknown>): AsyncIterator<unknown> {
   function* step(r: IteratorResult<unknown>): Generator<unknown, IteratorResult<unknown>, unknown> {
     if (r.done) return r;
     const v = r.value;
-    const awaitable = isCoroutine(v) || isFuture(v) || isThenable(v);
-    return { value: awaitable ? yield v : v, done: false };
+    // Coroutines and futures are thenables too: every awaitable item is awaited, as the language does.
+    return { value: isThenable(v) ? yield v : v, done: false };
   }
   return {
     next: () => new Coroutine(step(it.next()), -1, 'for-await') as unknown as Promise<IteratorResult<unknown>>,

@@ -14,6 +14,7 @@ import type { SockLike } from './sock-ops';
 import type { Socket } from './socket';
 import type { SockAddress } from './sys/sockaddr';
 import { formatExceptionContext } from './traceback';
+import { ensureFuture } from './gather';
 
 /** The handles waiting on one fd, kept as the selector key's data (as asyncio does). */
 export interface FdHandles {
@@ -285,7 +286,7 @@ export class EventLoop {
   /** Runs until the future (or coroutine, wrapped in a task) is done; returns its result. */
   async runUntilComplete<T>(future: Future<T> | Coroutine<T> | PromiseLike<T>): Promise<T> {
     this.#checkRunnable();
-    const fut = this.ensureFuture(future);
+    const fut = ensureFuture(future, this);
     const stop = () => this.stop();
     fut.addDoneCallback(stop);
     try {
@@ -323,17 +324,6 @@ export class EventLoop {
     for (const h of this.#timers.items()) h.cancel();
     this.#timers = new TimerHeap();
     this.selector.close();
-  }
-
-  /** Wraps a coroutine or thenable in a task on this loop; a future is returned as it is. */
-  ensureFuture<T>(value: Future<T> | Coroutine<T> | PromiseLike<T>): Future<T> {
-    if (value instanceof Future) {
-      if (value.getLoop() !== this) throw new RuntimeError('The future belongs to a different loop than the one specified as the loop argument');
-      return value;
-    }
-    if (value instanceof Coroutine) return this.createTask(value);
-    if (value && typeof (value as PromiseLike<T>).then === 'function') return this._wrapThenable(value as PromiseLike<T>);
-    throw new TypeError(`An asyncio.Future, a coroutine or an awaitable is required, got ${String(value)}`);
   }
 
   // ---- I/O readiness ------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import { CancelledError, ValueError } from './errors';
 import type { EventLoop } from './event-loop';
 import { Future, setWaitReason } from './future';
 import { getRunningLoop } from './running';
-import { isThenable, YIELD } from './task';
+import { describeValue, isThenable, YIELD } from './task';
 
 /** Anything a task can await and gather/shield/waitFor accept. */
 export type Awaitable<T> = Future<T> | Coroutine<T> | PromiseLike<T>;
@@ -146,9 +146,10 @@ export function ensureFuture(value: unknown, loop: EventLoop | null = null): Fut
     return value;
   }
   if (isGenerator(value)) value = new Coroutine(value as Generator<unknown, unknown, unknown>);
-  if (value === YIELD) return (loop ?? getRunningLoop()).createTask(value as unknown as Coroutine<unknown>); // sleep(0)
-  if (value instanceof Coroutine || isThenable(value)) return (loop ?? getRunningLoop()).ensureFuture(value as PromiseLike<unknown>);
-  throw new TypeError(`An asyncio.Future, a coroutine or an awaitable is required, got ${describe(value)}`);
+  // A coroutine, or sleep(0)'s YIELD sentinel, becomes a task (Task wraps the sentinel itself).
+  if (value instanceof Coroutine || value === YIELD) return (loop ?? getRunningLoop()).createTask(value as Coroutine<unknown>);
+  if (isThenable(value)) return (loop ?? getRunningLoop())._wrapThenable(value);
+  throw new TypeError(`An asyncio.Future, a coroutine or an awaitable is required, got ${describeValue(value)}`);
 }
 
 /** The CancelledError a cancelled future raises (asyncio's fut._make_cancelled_error()). */
@@ -168,10 +169,4 @@ function isOptionsObject(value: unknown): value is GatherOptions {
   if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value);
   return (proto === Object.prototype || proto === null) && !isThenable(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'object') return value.constructor?.name ?? 'object';
-  return `${typeof value} ${String(value)}`;
 }

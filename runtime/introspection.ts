@@ -231,26 +231,19 @@ class Probe {
       if (depth > maxDepth) return;
       const gen = entry.coroutine.gen;
       const proto = Object.getPrototypeOf(gen) as Generator<unknown, unknown, unknown>;
-      const next = proto.next;
-      const thr = proto.throw;
-      Object.defineProperty(gen, 'next', {
-        configurable: true,
-        writable: true,
-        value(this: Generator<unknown, unknown, unknown>, value?: unknown) {
-          probe.cancelBreakOnResume();
-          taskResumed(taskId, depth);
-          return next.call(this, value);
-        },
-      });
-      Object.defineProperty(gen, 'throw', {
-        configurable: true,
-        writable: true,
-        value(this: Generator<unknown, unknown, unknown>, err?: unknown) {
-          probe.cancelBreakOnResume();
-          taskResumed(taskId, depth);
-          return thr.call(this, err);
-        },
-      });
+      // An own next/throw shadows the prototype's until cancelBreakOnResume deletes it.
+      for (const method of ['next', 'throw'] as const) {
+        const original = proto[method] as (this: Generator<unknown, unknown, unknown>, arg?: unknown) => IteratorResult<unknown, unknown>;
+        Object.defineProperty(gen, method, {
+          configurable: true,
+          writable: true,
+          value(this: Generator<unknown, unknown, unknown>, arg?: unknown) {
+            probe.cancelBreakOnResume();
+            taskResumed(taskId, depth);
+            return original.call(this, arg);
+          },
+        });
+      }
       this.#armed.push({ gen, taskId, depth });
     });
   }

@@ -1,7 +1,7 @@
 // The snapshot's shape and how runtime objects become it: frozen-in-time, JSON-ready descriptions
 // of tasks, futures and the loop, with what each future waits for rendered for a person
 // (`sleep 0.25 s`, `fd 9 readable`, `gather of 3`). The probe (introspection.ts) serves them.
-import { getpeername, getsockname } from './sys/calls';
+import { describeAddress, getpeername, getsockname } from './sys/calls';
 import type { SockAddress } from './sys/sockaddr';
 import type { Coroutine } from './coroutine';
 import type { EventLoop, FdHandles } from './event-loop';
@@ -299,13 +299,11 @@ export function childrenOf(reason: WaitReason | undefined): readonly Future<unkn
   return [];
 }
 
-/** A socket address as people write it, or null where the fd has none (not a socket, not connected). */
+/** A socket's address, or null where the fd has none (not a socket, not connected, unnamed). */
 function addressOf(get: (fd: number) => SockAddress, fd: number): string | null {
   try {
-    const a = get(fd);
-    if (typeof a === 'string') return a || null;
-    const [host, port] = a as unknown as [string, number];
-    return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    const address = get(fd);
+    return address === '' ? null : describeAddress(address);
   } catch {
     return null;
   }
