@@ -41,6 +41,21 @@ export interface IterationStats {
   selectTimeout: number | null;
 }
 
+/**
+ * Why the loop's iterations ended their wait, counted since the loop was made: the question "is my
+ * loop spinning, and what wakes it?" (the debugger shows it under Event loop).
+ */
+export interface WakeupCounts {
+  /** Iterations that did not wait at all: callbacks were ready, or the host had work due. */
+  noWait: number;
+  /** Waits ended by a ready fd (a socket, libuv's backend fd, the self-pipe). */
+  byFd: number;
+  /** Waits that ran to their timeout (a timer of ours or the host's came due). */
+  byTimeout: number;
+  /** Turns given to the host (Node's loop) between iterations. */
+  hostTurns: number;
+}
+
 type SelectorFactory = () => { selector: Selector<FdHandles>; host: Host | null };
 let defaultSelectorFactory: SelectorFactory | null = null;
 
@@ -75,6 +90,7 @@ export class EventLoop {
   #debug = false;
   #iteration = 0;
   #lastStats: IterationStats = { iteration: 0, fdsReady: 0, timersFired: 0, callbacksRun: 0, selectTimeout: 0 };
+  readonly #wakeups: WakeupCounts = { noWait: 0, byFd: 0, byTimeout: 0, hostTurns: 0 };
   #exceptionHandler: ExceptionHandler | null = null;
   #pendingBridges = 0;
   #turnRequested = false;
@@ -200,6 +216,9 @@ export class EventLoop {
     if (this.#host && timeout !== 0) timeout = this.#host.clampTimeout(timeout);
 
     const events = this.selector.select(timeout);
+    if (timeout === 0) this.#wakeups.noWait += 1;
+    else if (events.length > 0) this.#wakeups.byFd += 1;
+    else this.#wakeups.byTimeout += 1;
     const ready = this.#ready;
     for (const [key, mask] of events) {
       const handles = key.data;
@@ -270,6 +289,7 @@ export class EventLoop {
         if (this.#stopping) break;
         if (this.#turnRequested || (this.#pendingBridges > 0 && this.#ready.length === 0) || this.time() - this.#lastTurn > HOST_FAIRNESS) {
           this.#turnRequested = false;
+          this.#wakeups.hostTurns += 1;
           // The loop stays "running" during the turn: Node callbacks may use getRunningLoop().
           await (this.#host?.turn ? this.#host.turn() : hostTurn());
           this.#lastTurn = this.time();
@@ -464,6 +484,11 @@ export class EventLoop {
 
   get lastIteration(): IterationStats {
     return this.#lastStats;
+  }
+
+  /** What ended each iteration's wait, since the loop was made (a copy). */
+  get wakeups(): WakeupCounts {
+    return { ...this.#wakeups };
   }
 
   /** Handles queued for the next iteration (not a copy: do not modify). */

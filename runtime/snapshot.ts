@@ -4,7 +4,7 @@
 import { describeAddress, getpeername, getsockname } from './sys/calls';
 import type { SockAddress } from './sys/sockaddr';
 import type { Coroutine } from './coroutine';
-import type { EventLoop, FdHandles } from './event-loop';
+import type { EventLoop, FdHandles, WakeupCounts } from './event-loop';
 import { Future, type WaitReason } from './future';
 import type { Handle, TimerHandle } from './handles';
 import { EVENT_READ, EVENT_WRITE } from './selector';
@@ -131,6 +131,7 @@ export interface LoopInfo {
   readonly debug: boolean;
   readonly selector: string;
   readonly lastIteration: { fdsReady: number; timersFired: number; callbacksRun: number; selectTimeout: number | null };
+  readonly wakeups: WakeupCounts;
   readonly readyCount: number;
   readonly ready: readonly HandleInfo[];
   readonly timerCount: number;
@@ -266,6 +267,7 @@ export function loopInfo(loop: EventLoop, ctx: Context, offset = 0, count = LIST
     debug: loop.getDebug(),
     selector: loop.selector.kind,
     lastIteration: { fdsReady: stats.fdsReady, timersFired: stats.timersFired, callbacksRun: stats.callbacksRun, selectTimeout: stats.selectTimeout },
+    wakeups: loop.wakeups,
     readyCount: ready.length,
     ready: ready.slice(offset, offset + count).map((h) => handleInfo(h, ctx)),
     timerCount: timers.length,

@@ -39,6 +39,8 @@ test('connection tasks wait on their fds; readers name the task they wake', () =
       assert.match(locals.peer!, /^"127\.0\.0\.1:\d+"$/);
       const loop: Record<string, string> = yield s.scope(frames[0]!.id, 'Event loop');
       assert.equal(loop.selector, 'epoll');
+      // The clients' connections and data woke the loop through fds; each wake gave Node a turn.
+      assert.match(loop.wakeups!, /^\d+ waits: [1-9]\d* ended by fds, \d+ by timeouts · \d+ iterations did not wait · [1-9]\d* host turns$/);
       const scopes: DebugProtocol.Scope[] = (yield s.dc.scopesRequest({ frameId: frames[0]!.id })).body.scopes;
       const loopVars: DebugProtocol.Variable[] = (yield s.dc.variablesRequest({ variablesReference: scopes.find((x) => x.name === 'Event loop')!.variablesReference })).body.variables;
       const readers: Record<string, string> = yield s.variables(loopVars.find((v) => v.name === 'readers')!.variablesReference);

@@ -50,6 +50,26 @@ test('callLater runs by deadline, equal deadlines in scheduling order, after rea
   l.close();
 });
 
+test('wakeups count what ended each wait: ready callbacks, a timeout, an fd', () => {
+  const { loop: l, selector } = loop();
+  const seen: string[] = [];
+  l.callSoon(() => seen.push('soon'));
+  l.runOnce(); // a callback was ready: no wait
+  l.callLater(0.5, () => seen.push('timer'));
+  l.runOnce(); // waits 0.5 s, ended by the timeout
+  l.addReader(7, () => {
+    seen.push('fd 7');
+    selector.setReady(7, 0);
+  });
+  selector.setReady(7, 1);
+  l.callLater(10, () => seen.push('late'));
+  l.runOnce(); // fd 7 ends the wait before the timer
+  assert.deepEqual(seen, ['soon', 'timer', 'fd 7']);
+  assert.deepEqual(l.wakeups, { noWait: 1, byTimeout: 1, byFd: 1, hostTurns: 0 });
+  l.removeReader(7);
+  l.close();
+});
+
 test('cancelled handles and timers do not run', () => {
   const { loop: l } = loop();
   const log: string[] = [];
