@@ -9,7 +9,8 @@ import type { BreakpointManager } from './breakpoints';
 import type { CdpConnection } from './cdp-connection';
 import type { ProbeClient } from './probe-client';
 import type { ScriptRegistry } from './scripts';
-import { StopView, UserError, taskOfThread, type CdpCallFrame, type ViewOptions } from './stop-view';
+import { CatchPredictor } from './catch-prediction';
+import { StopView, UserError, generatorInternals, taskOfThread, type CdpCallFrame, type ExceptionStop, type ViewOptions } from './stop-view';
 import type { IdCounters } from './variables';
 
 /** The inspector's handles of one stop live in this group, released when the debuggee resumes. */
@@ -32,7 +33,8 @@ export interface StepState {
 interface PausedEvent {
   callFrames: CdpCallFrame[];
   reason: string;
-  data?: { description?: string; scriptId?: string; uncaught?: boolean };
+  /** For an exception: the thrown value (a RemoteObject) and V8's own catch prediction. */
+  data?: { description?: string; className?: string; objectId?: string; scriptId?: string; uncaught?: boolean };
   hitBreakpoints?: string[];
 }
 
@@ -56,6 +58,7 @@ export class ExecutionControl {
   #pauseRequested = false;
   #blackboxed = false;
   #enteredProgram = false;
+  readonly #predictor: CatchPredictor;
 
   constructor(
     readonly cdp: CdpConnection,
@@ -65,7 +68,9 @@ export class ExecutionControl {
     readonly options: ViewOptions & { stopOnEntry: boolean },
     readonly counters: IdCounters,
     readonly host: ControlHost,
-  ) {}
+  ) {
+    this.#predictor = new CatchPredictor(cdp);
+  }
 
   /** Listens to the debuggee's pauses and sets the breakpoint that binds each user file's breakpoints. */
   async start(): Promise<void> {
@@ -92,7 +97,9 @@ export class ExecutionControl {
 
   async #applyExceptionFilters(): Promise<void> {
     const cdp = this.cdp;
-    const state = this.#filters.has('all') ? 'all' : this.#filters.has('uncaught') ? 'uncaught' : 'none';
+    // 'uncaught' needs every throw too: to V8 the task's step catches everything, so the adapter
+    // predicts over the await chain itself (see #endsItsTask).
+    const state = this.#filters.has('all') || this.#filters.has('uncaught') ? 'all' : 'none';
     await cdp.send('Debugger.setPauseOnExceptions', { state });
     const wantHooks = this.#filters.has('uncaught') || this.#filters.has('neverRetrieved');
     await this.probe.call('setExceptionBreaks', wantHooks).catch(() => undefined);
@@ -151,12 +158,14 @@ export class ExecutionControl {
     if (hooks.failed && hit.includes(hooks.failed)) {
       if (!this.#filters.has('uncaught')) return this.#continue();
       const repr = await this.#frameValue(p, 'repr');
-      return this.#stop(p, 'exception', `a task ended with an exception: ${repr}`);
+      const description = `a task ended with an exception: ${repr}`;
+      return this.#stop(p, 'exception', description, undefined, { description, className: await this.#exceptionClass(p), breakMode: 'unhandled', evaluateName: 'exception' });
     }
     if (hooks.reported && hit.includes(hooks.reported)) {
       if (!this.#filters.has('neverRetrieved')) return this.#continue();
       const message = await this.#frameValue(p, 'message');
-      return this.#stop(p, 'exception', message);
+      const className = await this.#exceptionClass(p);
+      return this.#stop(p, 'exception', message, undefined, { description: message, className, breakMode: 'unhandled', evaluateName: 'exception' });
     }
     const user = hit.filter((id) => this.breakpoints.isUserBreakpoint(id));
     if (user.length > 0) {
@@ -167,13 +176,21 @@ export class ExecutionControl {
     if (p.reason === 'exception' || p.reason === 'promiseRejection') {
       const top = p.callFrames[0] && this.scripts.get(p.callFrames[0].location.scriptId);
       if (!top?.isUser) return this.#continue();
-      // An exception propagating through the await chain is thrown again at each await: stop once.
-      const exception = (p.data as { objectId?: string } | undefined)?.objectId;
-      if (exception) {
-        const first = await this.probe.callFunction('function (e) { return this.firstSighting(e); }', [{ objectId: exception }]).catch(() => null);
-        if (first?.result.value === false) return this.#continue();
+      const exception = p.data?.objectId;
+      const description = p.data?.description?.split('\n')[0] ?? 'exception';
+      // An exception propagating through the await chain is thrown again at each await.
+      const once = (method: string) =>
+        exception ? this.probe.callFunction(`function (e) { return this.${method}(e); }`, [{ objectId: exception }]).then((r) => r.result.value !== false, () => true) : Promise.resolve(true);
+      const first = await once('firstSighting');
+      // 'uncaught': at the throw when no frame of the task catches it, while its frames and locals
+      // are still there, once (it may be caught nowhere, yet only become clear further out).
+      const className = p.data?.className;
+      if (this.#filters.has('uncaught') && (await this.#endsItsTask(p)) && (await once('stoppedAtThrow'))) {
+        return this.#stop(p, 'exception', `Uncaught ${description}`, undefined, { description: `Uncaught ${description}`, className, breakMode: 'unhandled' });
       }
-      return this.#stop(p, 'exception', p.data?.description?.split('\n')[0]);
+      // 'all': at the throw, once.
+      if (!this.#filters.has('all') || !first) return this.#continue();
+      return this.#stop(p, 'exception', description, undefined, { description, className, breakMode: 'always' });
     }
     if (this.#pauseRequested) return this.#stop(p, 'pause');
     const step = this.#step;
@@ -196,8 +213,34 @@ export class ExecutionControl {
     return this.#stop(p, p.reason === 'other' ? 'breakpoint' : p.reason);
   }
 
+  /**
+   * Whether the exception of this pause will end its task: neither the frames on the stack above
+   * the task's step nor the task's suspended coroutines (each at its await) are in a try…catch.
+   * A cancellation is how a task is stopped, not a failure. Outside any task, V8's own prediction.
+   */
+  async #endsItsTask(p: PausedEvent): Promise<boolean> {
+    const taskId = await this.probe.current().catch(() => null);
+    if (taskId === null) return p.data?.uncaught === true;
+    if (p.data?.className === 'CancelledError') return false;
+    const frames = p.callFrames;
+    let userTop = 0;
+    for (; userTop < frames.length && this.scripts.get(frames[userTop]!.location.scriptId)?.isUser; userTop++) {
+      if (await this.#predictor.insideTryCatch(frames[userTop]!.location)) return false;
+    }
+    const task = await this.probe.task(taskId).catch(() => null);
+    if (!task) return true;
+    // The task's innermost coroutine is the last user frame above the runtime when it is running.
+    const innermost = task.stack.length - 1;
+    const onStack = userTop > 0 && frames[userTop - 1]!.functionName === task.stack[innermost]?.name;
+    for (let depth = onStack ? innermost - 1 : innermost; depth >= 0; depth--) {
+      const { where } = await generatorInternals(this.cdp, this.probe, taskId, depth);
+      if (where && this.scripts.get(where.scriptId)?.isUser && (await this.#predictor.insideTryCatch(where))) return false;
+    }
+    return true;
+  }
+
   /** Reports a stop: the step (if any) ends, the probe disarms, a new StopView models the stop. */
-  async #stop(p: PausedEvent, reason: string, description?: string, hitBreakpointIds?: number[]): Promise<void> {
+  async #stop(p: PausedEvent, reason: string, description?: string, hitBreakpointIds?: number[], exception: ExceptionStop | null = null): Promise<void> {
     this.#step = null;
     this.#pauseRequested = false;
     await this.#setBlackbox(false);
@@ -205,7 +248,7 @@ export class ExecutionControl {
     await probe.call('cancelBreakOnResume').catch(() => undefined);
     await probe.call('followSpawned', false).catch(() => undefined);
     const current = await probe.current().catch(() => null);
-    this.#view = new StopView(this.cdp, probe, this.scripts, p.callFrames, current, this.options, this.counters);
+    this.#view = new StopView(this.cdp, probe, this.scripts, p.callFrames, current, this.options, this.counters, exception);
     const event = new StoppedEvent(reason, this.#view.stoppedThread, description) as DebugProtocol.StoppedEvent;
     event.body.allThreadsStopped = true;
     if (description) event.body.description = description;
@@ -252,6 +295,12 @@ export class ExecutionControl {
       .send<{ result: { value?: unknown; description?: string } }>('Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, expression: `String(${name})`, silent: true, returnByValue: true })
       .catch(() => null);
     return String(r?.result.value ?? '');
+  }
+
+  /** The class name of the `exception` argument of the paused hook function, if it is an object. */
+  async #exceptionClass(p: PausedEvent): Promise<string | undefined> {
+    const name = await this.#frameValue(p, "typeof exception === 'object' && exception !== null ? exception.constructor?.name ?? '' : ''");
+    return name || undefined;
   }
 
   /** Pause: the loop may be asleep in its selector; the I/O layer wakes it when the inspector has a message. */

@@ -46,9 +46,14 @@ export interface AttachArguments extends DebugProtocol.AttachRequestArguments {
 type Handler = (args: any, request: DebugProtocol.Request) => Promise<object | undefined>;
 
 const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
-  { filter: 'all', label: 'All Exceptions', default: false },
-  { filter: 'uncaught', label: 'Uncaught Exceptions (ending a task or the program)', default: false },
-  { filter: 'neverRetrieved', label: 'Task exception was never retrieved', default: false },
+  { filter: 'all', label: 'All Exceptions', description: 'Stops at every throw in your code, once per exception', default: false },
+  {
+    filter: 'uncaught',
+    label: 'Uncaught Exceptions (ending a task or the program)',
+    description: 'Stops at the throw when no frame of the task catches it, before the task unwinds: its frames and locals are still there',
+    default: false,
+  },
+  { filter: 'neverRetrieved', label: 'Task exception was never retrieved', description: 'Stops when the loop reports a task exception nobody retrieved', default: false },
 ];
 
 /**
@@ -93,6 +98,7 @@ export class CoroscopeSession extends DebugSession {
       scopes: async (a) => ({ scopes: await this.#stopped('scopes').scopes(requireNumber(a, 'frameId')) }),
       variables: async (a) => ({ variables: await this.#stopped('variables').variables.variables({ ...a, variablesReference: requireNumber(a, 'variablesReference') }) }),
       evaluate: (a) => this.#evaluate(a),
+      exceptionInfo: (a) => this.#stopped('exceptionInfo').exceptionInfo(requireNumber(a, 'threadId')),
       [TASKS_REQUEST]: (a) => this.#tasks(a),
       continue: async () => (await this.#running('continue').resume(), { allThreadsContinued: true }),
       next: (a) => this.#running('next').step('next', requireNumber(a, 'threadId')),
@@ -125,7 +131,8 @@ export class CoroscopeSession extends DebugSession {
       this.sendErrorResponse(response, { id: 1002, format: `malformed '${request.command}' request: arguments must be an object`, showUser: false }, undefined, {});
       return;
     }
-    handler(args, request).then(
+    // A handler that throws before its first await still gets its error response.
+    new Promise<object | undefined>((resolve) => resolve(handler(args, request))).then(
       (body) => {
         if (body) (response as DebugProtocol.Response).body = body;
         this.sendResponse(response);
@@ -153,6 +160,7 @@ export class CoroscopeSession extends DebugSession {
       supportsEvaluateForHovers: true,
       supportsTerminateRequest: true,
       supportsDelayedStackTraceLoading: true,
+      supportsExceptionInfoRequest: true,
       exceptionBreakpointFilters: EXCEPTION_FILTERS,
     };
   }

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { CdpConnection } from './cdp-connection';
 import type { HandleInfo, LoopInfo, ProbeClient, RemoteObject, TaskInfo } from './probe-client';
 import type { FdInfo } from '../runtime/snapshot';
-import type { ScriptRegistry, SourceLocation } from './scripts';
+import type { ScriptLocation, ScriptRegistry, SourceLocation } from './scripts';
 import { parameterNames } from './signatures';
 import { HIDDEN_NAME, VariableStore, type IdCounters } from './variables';
 
@@ -60,8 +60,29 @@ export class StopView {
     readonly currentTask: number | null,
     readonly options: ViewOptions,
     readonly counters: IdCounters,
+    /** Set when this is a stop on an exception: what the exception widget shows. */
+    readonly exception: ExceptionStop | null = null,
   ) {
     this.variables = new VariableStore(cdp, probe.objectGroup, counters);
+  }
+
+  /** The exception this stop is about, for the editor's exception widget. */
+  async exceptionInfo(threadId: number): Promise<DebugProtocol.ExceptionInfoResponse['body']> {
+    const e = this.exception;
+    if (!e || threadId !== this.stoppedThread) throw new UserError(`exceptionInfo: thread ${threadId} did not stop on an exception`);
+    // The stack the user sees: the live frames, then the task's suspended await chain.
+    const { stackFrames } = await this.stackTrace(threadId);
+    const stackTrace = stackFrames
+      .filter((f) => f.source?.path)
+      .map((f) => `    at ${f.name} (${f.source!.path}:${f.line}:${f.column})`)
+      .join('\n');
+    const message = e.description.replace(/^Uncaught /, '');
+    return {
+      exceptionId: e.className ?? 'exception',
+      description: message,
+      breakMode: e.breakMode,
+      details: { message, typeName: e.className, ...(stackTrace ? { stackTrace } : {}), ...(e.evaluateName ? { evaluateName: e.evaluateName } : {}) },
+    };
   }
 
   get stoppedThread(): number {
@@ -154,24 +175,9 @@ export class StopView {
   }
 
   async #generatorState(taskId: number, depth: number): Promise<{ location: SourceLocation | null; scopes: string | null; runtime: boolean }> {
-    try {
-      const gen = await this.probe.handle('generatorOf', taskId, depth);
-      if (!gen.objectId) return { location: null, scopes: null, runtime: false };
-      const props = await this.cdp.send<{ internalProperties?: { name: string; value?: RemoteObject }[] }>('Runtime.getProperties', {
-        objectId: gen.objectId,
-        ownProperties: true,
-      });
-      const internal = new Map((props.internalProperties ?? []).map((p) => [p.name, p.value]));
-      const where = internal.get('[[GeneratorLocation]]')?.value as { scriptId: string; lineNumber: number; columnNumber: number } | undefined;
-      const script = where ? this.scripts.get(where.scriptId) : undefined;
-      return {
-        location: where ? this.scripts.toOriginal(where) : null,
-        scopes: internal.get('[[Scopes]]')?.objectId ?? null,
-        runtime: script ? !script.isUser : false,
-      };
-    } catch {
-      return { location: null, scopes: null, runtime: false };
-    }
+    const { where, scopes } = await generatorInternals(this.cdp, this.probe, taskId, depth);
+    const script = where ? this.scripts.get(where.scriptId) : undefined;
+    return { location: where ? this.scripts.toOriginal(where) : null, scopes, runtime: script ? !script.isUser : false };
   }
 
   /** The await-chain depth of the top frame when it is the task's innermost coroutine itself, else null. */
@@ -419,4 +425,27 @@ function stackFrame(id: number, name: string, loc: SourceLocation | null, hint: 
 function wakeupSummary(w: LoopInfo['wakeups']): string {
   const waits = w.byFd + w.byTimeout;
   return `${waits} waits: ${w.byFd} ended by fds, ${w.byTimeout} by timeouts · ${w.noWait} iterations did not wait · ${w.hostTurns} host turns`;
+}
+
+/** An exception stop: its description (the stopped event's), the thrown value's class, the break mode. */
+export interface ExceptionStop {
+  readonly description: string;
+  readonly className?: string;
+  readonly breakMode: DebugProtocol.ExceptionBreakMode;
+  /** An expression that evaluates to the exception in the stopped frame, where there is one. */
+  readonly evaluateName?: string;
+}
+
+/** Where the generator of a task's coroutine at `depth` is suspended (compiled position), and its scopes. */
+export async function generatorInternals(cdp: CdpConnection, probe: ProbeClient, taskId: number, depth: number): Promise<{ where: ScriptLocation | null; scopes: string | null }> {
+  try {
+    const gen = await probe.handle('generatorOf', taskId, depth);
+    if (!gen.objectId) return { where: null, scopes: null };
+    const props = await cdp.send<{ internalProperties?: { name: string; value?: RemoteObject }[] }>('Runtime.getProperties', { objectId: gen.objectId, ownProperties: true });
+    const internal = new Map((props.internalProperties ?? []).map((p) => [p.name, p.value]));
+    const where = (internal.get('[[GeneratorLocation]]')?.value as ScriptLocation | undefined) ?? null;
+    return { where, scopes: internal.get('[[Scopes]]')?.objectId ?? null };
+  } catch {
+    return { where: null, scopes: null };
+  }
 }

@@ -112,6 +112,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return this.#hasException ? this.#exception : null;
   }
 
+  /** @internal The stored exception (or undefined) without marking it retrieved: for introspection. */
+  _peekException(): unknown {
+    return this.#hasException ? this.#exception : undefined;
+  }
+
   setResult(result: T): void {
     if (this.#state !== 'PENDING') throw new InvalidStateError(`${this.#state}: ${this.toString()}`);
     this.#result = result;

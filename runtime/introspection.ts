@@ -50,6 +50,7 @@ class Probe {
   #spawnedDuringStep: number | null = null;
   #exceptionBreaks = false;
   #sighted = new WeakSet<object>();
+  #stoppedAtThrow = new WeakSet<object>();
   #generation = 0;
   #cache: Index | null = null;
 
@@ -267,6 +268,18 @@ class Probe {
     return true;
   }
 
+  /**
+   * The adapter stopped at this exception's throw because no frame of its task catches it: the
+   * task's end with it is not reported again (the 'uncaught' exception breakpoint stops once).
+   * True the first time for an exception object.
+   */
+  stoppedAtThrow(err: unknown): boolean {
+    if ((typeof err !== 'object' && typeof err !== 'function') || err === null) return true;
+    if (this.#stoppedAtThrow.has(err)) return false;
+    this.#stoppedAtThrow.add(err);
+    return true;
+  }
+
   /** The functions the adapter sets breakpoints on (by handle, for their [[FunctionLocation]]). */
   hooks(): { taskResumed: typeof taskResumed; taskFailed: typeof taskFailed; exceptionReported: typeof exceptionReported } {
     return { taskResumed, taskFailed, exceptionReported };
@@ -302,8 +315,8 @@ class Probe {
   #exited(task: Task<unknown>): void {
     const at = this.#recent.indexOf(task);
     if (at >= 0) this.#recent.splice(at, 1);
-    if (this.#exceptionBreaks && task.state === 'FINISHED' && /^<\w+ finished .*exception=/.test(task.toString())) {
-      taskFailed(task.id, task.getName(), task.toString());
+    if (this.#exceptionBreaks && task.state === 'FINISHED' && /^<\w+ finished .*exception=/.test(task.toString()) && !this.#stoppedAtThrow.has(task._peekException() as object)) {
+      taskFailed(task.id, task.getName(), task.toString(), task._peekException());
     }
   }
 
@@ -374,10 +387,11 @@ export function taskResumed(taskId: number, depth: number): void {
 }
 
 /** Called when a task ends with an exception (the 'uncaught in a task' exception breakpoint). */
-export function taskFailed(taskId: number, name: string, repr: string): void {
+export function taskFailed(taskId: number, name: string, repr: string, exception: unknown): void {
   void taskId;
   void name;
   void repr;
+  void exception;
 }
 
 /** Called when the loop reports an error (e.g. 'Task exception was never retrieved'). */

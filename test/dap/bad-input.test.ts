@@ -30,6 +30,9 @@ test('malformed and out-of-order requests get error responses while the session 
       assert.match(yield failure(s.dc.stackTraceRequest({ threadId: 1 })), /not stopped/);
       assert.match(yield failure(s.dc.variablesRequest({ variablesReference: 4242 })), /not stopped/);
       assert.match(yield failure(s.dc.send('stackTrace', {})), /not stopped/);
+      assert.match(yield failure(s.dc.exceptionInfoRequest({ threadId: 1 })), /not stopped/);
+      assert.match(yield failure(s.dc.nextRequest({ threadId: 1 })), /next: there is no debuggee/);
+      assert.match(yield failure(s.dc.pauseRequest({ threadId: 1 })), /pause: there is no debuggee/);
       assert.match(yield failure(s.dc.evaluateRequest({ expression: '1 + 1' })), /no debuggee/);
       assert.match(yield failure(s.dc.setBreakpointsRequest({ source: {}, breakpoints: [] } as never)), /source\.path/);
       assert.match(yield failure(s.dc.setBreakpointsRequest({ source: { path: '/x.ts' }, breakpoints: [{ line: -3 }] })), /line number/);
@@ -58,6 +61,8 @@ test('malformed and out-of-order requests get error responses while the session 
       assert.match(yield failure(s.dc.evaluateRequest({ expression: 'item +* 2', frameId: stop.frames[0]!.id })), /SyntaxError/);
       assert.match(yield failure(s.dc.scopesRequest({ frameId: 987654 })), /frameId 987654 is not valid now/);
       assert.match(yield failure(s.dc.launchRequest({ program } as never)), /already has a debuggee/);
+      assert.match(yield failure(s.dc.exceptionInfoRequest({ threadId: stop.threadId })), new RegExp(`thread ${stop.threadId} did not stop on an exception`));
+      assert.match(yield failure(s.dc.send('exceptionInfo', {})), /threadId/);
       yield s.dc.continueRequest({ threadId: stop.threadId });
       const next: Stop = yield s.stopped();
       assert.equal(next.frames[0]!.line, 17);

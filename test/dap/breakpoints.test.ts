@@ -1,12 +1,14 @@
 // Breakpoint kinds on real programs: conditional, hit count, logpoints, and the three exception
-// filters (all exceptions at the throw, a task ending with an exception, an exception never retrieved).
+// filters (all exceptions at the throw, an exception that will end its task, one never retrieved).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { join } from 'node:path';
 import { Session, drive, example, type Stop } from './harness';
 
 const pc = example('producer-consumer.ts');
 const errors = example('task-errors.ts');
+const caught = join(__dirname, 'fixtures', 'caught-and-uncaught.ts');
 
 test('a conditional breakpoint stops only when its condition holds', () =>
   drive(function* () {
@@ -40,41 +42,71 @@ test('a hit count skips the first hits; a logpoint logs without stopping', () =>
     }
   }));
 
-test('exception filters: at the throw, when a task ends with it, and when it was never retrieved', () =>
+test('exception filters: an uncaught exception stops at its throw, once; never retrieved at loop close', () =>
   drive(function* () {
     const s = new Session();
     yield s.start();
     try {
-      yield Promise.all([
-        s.dc.waitForEvent('initialized').then(() =>
-          drive(function* () {
-            yield s.dc.setExceptionBreakpointsRequest({ filters: ['all', 'uncaught', 'neverRetrieved'] });
-            yield s.dc.configurationDoneRequest();
-          }),
-        ),
-        s.dc.launch({ program: errors }),
-      ]);
-      // 1. All exceptions: at the throw, in parse(), awaited by worker() in the task 'forgotten'.
+      yield s.launch(errors, {}, {}, ['all', 'uncaught', 'neverRetrieved']);
+      // 1. At the throw in parse(), awaited by worker() in the task 'forgotten': nothing in that
+      //    task catches it, so it is reported as uncaught there, with the frames still in place.
       const thrown: Stop = yield s.stopped();
       assert.equal(thrown.reason, 'exception');
-      assert.equal(thrown.description, 'RangeError: not a number: forty-two');
+      assert.equal(thrown.description, 'Uncaught RangeError: not a number: forty-two');
       assert.deepEqual(thrown.frames.map((f) => [f.name, f.line]), [['parse', 7], ['worker', 13]]);
       const threads: DebugProtocol.Thread[] = yield s.threads();
       assert.equal(threads.find((t) => t.id === thrown.threadId)!.name, 'forgotten worker(text) ▶ running');
-      // 2. The task ends with the exception.
+      // The editor's exception widget: class, message, break mode, and the stack through the await chain.
+      const info: DebugProtocol.ExceptionInfoResponse = yield s.dc.exceptionInfoRequest({ threadId: thrown.threadId });
+      assert.equal(info.body.exceptionId, 'RangeError');
+      assert.equal(info.body.description, 'RangeError: not a number: forty-two');
+      assert.equal(info.body.breakMode, 'unhandled');
+      assert.match(info.body.details!.stackTrace!, /^ {4}at parse \(.*task-errors\.ts:7:\d+\)\n {4}at worker \(.*task-errors\.ts:13:\d+\)$/);
+      const other = threads.find((t) => t.id !== thrown.threadId)!.id;
+      yield assert.rejects(s.dc.exceptionInfoRequest({ threadId: other }), new RegExp(`thread ${other} did not stop on an exception`));
+      // 2. Not again at each await on its way out, nor when the task ends with it. Nobody retrieved
+      //    it: reported when the loop closes.
       yield s.dc.continueRequest({ threadId: thrown.threadId });
-      const ended: Stop = yield s.stopped();
-      assert.equal(ended.reason, 'exception');
-      assert.match(ended.description!, /a task ended with an exception: <Task finished name='forgotten' exception=RangeError\('not a number: forty-two'\)/);
-      // 3. Nobody retrieved it: reported when the loop closes.
-      yield s.dc.continueRequest({ threadId: ended.threadId });
       const lost: Stop = yield s.stopped();
       assert.equal(lost.reason, 'exception');
       assert.equal(lost.description, 'Task exception was never retrieved');
       assert.equal(lost.threadId, 1, 'reported by the loop itself, outside any task');
+      const lostInfo: DebugProtocol.ExceptionInfoResponse = yield s.dc.exceptionInfoRequest({ threadId: 1 });
+      assert.deepEqual([lostInfo.body.exceptionId, lostInfo.body.breakMode, lostInfo.body.details?.evaluateName], ['RangeError', 'unhandled', 'exception']);
+      const lostValue: DebugProtocol.EvaluateResponse = yield s.dc.evaluateRequest({ expression: 'exception', context: 'watch', ...(lost.frames[0] ? { frameId: lost.frames[0].id } : {}) });
+      assert.match(lostValue.body.result, /RangeError: not a number: forty-two/);
       const [exited] = yield Promise.all([s.waitFor('exited'), s.waitFor('terminated'), s.dc.continueRequest({ threadId: lost.threadId })]);
       assert.equal((exited as DebugProtocol.ExitedEvent).body.exitCode, 0);
       assert.match(s.output, /Task exception was never retrieved/);
+    } finally {
+      yield s.stop();
+    }
+  }));
+
+test('uncaught exceptions: caught ones pass (in the coroutine, up the await chain, in a plain function, cancellations); one that ends its task stops at the throw', () =>
+  drive(function* () {
+    const s = new Session();
+    yield s.start();
+    try {
+      yield s.launch(caught, {}, {}, ['uncaught']);
+      const stop: Stop = yield s.stopped();
+      assert.equal(stop.reason, 'exception');
+      assert.equal(stop.description, 'Uncaught RangeError: not a number: z');
+      assert.deepEqual(stop.frames.map((f) => [f.name, f.line]), [['parseStrict', 6], ['parse', 12], ['strict', 37]]);
+      assert.match(s.output, /tolerant 0/);
+      assert.match(s.output, /safe -1/);
+      assert.match(s.output, /cancelled/);
+      // The frames and their locals are still there: the task has not unwound.
+      const strictLocals: Record<string, string> = yield s.scope(stop.frames[2]!.id, 'Locals');
+      assert.equal(strictLocals.attempt, '1');
+      assert.equal(strictLocals.text, '"z"');
+      const threads: DebugProtocol.Thread[] = yield s.threads();
+      assert.match(threads.find((t) => t.id === stop.threadId)!.name, /^strict\(text\) ▶ running$/);
+      // Once: not again where it is rethrown at strict()'s await, nor when the task ends with it.
+      const [exited] = yield Promise.all([s.waitFor('exited'), s.waitFor('terminated'), s.dc.continueRequest({ threadId: stop.threadId })]);
+      assert.equal((exited as DebugProtocol.ExitedEvent).body.exitCode, 0);
+      assert.equal(s.queued('stopped'), 0, 'no other stop');
+      assert.match(s.output, /strict failed: not a number: z/);
     } finally {
       yield s.stop();
     }

@@ -125,13 +125,22 @@ export class Session {
     });
   }
 
-  /** Launches a program with breakpoints set before it runs; resolves when launch is answered. */
-  launch(program: string, breakpoints: Record<string, DebugProtocol.SourceBreakpoint[]> = {}, extra: Record<string, unknown> = {}): Promise<unknown> {
+  /** How many events of this type arrived that no test has taken yet. */
+  queued(event: string): number {
+    return this.#events.get(event)?.length ?? 0;
+  }
+
+  /**
+   * Launches a program with breakpoints (and exception filters, when given) set before it runs;
+   * resolves when launch is answered.
+   */
+  launch(program: string, breakpoints: Record<string, DebugProtocol.SourceBreakpoint[]> = {}, extra: Record<string, unknown> = {}, exceptionFilters?: string[]): Promise<unknown> {
     const dc = this.dc;
     return Promise.all([
       dc.waitForEvent('initialized').then(() =>
         drive(function* () {
           for (const [path, bps] of Object.entries(breakpoints)) yield dc.setBreakpointsRequest({ source: { path }, breakpoints: bps });
+          if (exceptionFilters) yield dc.setExceptionBreakpointsRequest({ filters: exceptionFilters });
           yield dc.configurationDoneRequest();
         }),
       ),
