@@ -98,6 +98,8 @@ export class CoroscopeSession extends DebugSession {
       scopes: async (a) => ({ scopes: await this.#stopped('scopes').scopes(requireNumber(a, 'frameId')) }),
       variables: async (a) => ({ variables: await this.#stopped('variables').variables.variables({ ...a, variablesReference: requireNumber(a, 'variablesReference') }) }),
       evaluate: (a) => this.#evaluate(a),
+      setVariable: async (a) =>
+        this.#stopped('setVariable').setVariable({ variablesReference: requireNumber(a, 'variablesReference'), name: requireString(a, 'name'), value: requireString(a, 'value') }),
       exceptionInfo: (a) => this.#stopped('exceptionInfo').exceptionInfo(requireNumber(a, 'threadId')),
       [TASKS_REQUEST]: (a) => this.#tasks(a),
       continue: async () => (await this.#running('continue').resume(), { allThreadsContinued: true }),
@@ -161,6 +163,7 @@ export class CoroscopeSession extends DebugSession {
       supportsTerminateRequest: true,
       supportsDelayedStackTraceLoading: true,
       supportsExceptionInfoRequest: true,
+      supportsSetVariable: true,
       exceptionBreakpointFilters: EXCEPTION_FILTERS,
     };
   }
@@ -404,6 +407,12 @@ export class CoroscopeSession extends DebugSession {
   #log(message: string): void {
     this.sendEvent(new OutputEvent(`[coroscope debugger] ${message}\n`, 'console'));
   }
+}
+
+function requireString(args: object, name: string): string {
+  const v = (args as Record<string, unknown> | undefined)?.[name];
+  if (typeof v !== 'string') throw new UserError(`"${name}" must be a string (got ${JSON.stringify(v) ?? 'nothing'})`);
+  return v;
 }
 
 function requireNumber(args: object, name: string): number {

@@ -206,7 +206,8 @@ export class StopView {
     const f = this.#frame(frameId);
     const out: DebugProtocol.Scope[] = [];
     if (f.kind === 'v8') {
-      out.push(...this.#jsScopes(f.callFrame.scopeChain.map((s) => ({ type: s.type, name: s.name ?? '', objectId: s.object.objectId! }))));
+      const chain = f.callFrame.scopeChain.map((s, scopeNumber) => ({ type: s.type, name: s.name ?? '', objectId: s.object.objectId!, scopeNumber }));
+      out.push(...this.#jsScopes(chain, f.callFrame.callFrameId));
     } else if (f.kind === 'suspended' && f.scopes) {
       const list = await this.cdp.send<{ result: { name: string; value?: RemoteObject }[] }>('Runtime.getProperties', { objectId: f.scopes, ownProperties: true });
       const chain = list.result
@@ -229,7 +230,10 @@ export class StopView {
   }
 
   /** Locals (the frame's own scope, its blocks, and the coroutine wrapper's parameters), then closures. */
-  #jsScopes(chain: { type: string; name: string; objectId: string }[]): DebugProtocol.Scope[] {
+  #jsScopes(chain: { type: string; name: string; objectId: string; scopeNumber?: number }[], callFrameId?: string): DebugProtocol.Scope[] {
+    // A live frame's scopes can be written (setVariable); a suspended generator's cannot.
+    const live = (scopes: typeof chain) => (callFrameId ? { callFrameId, scopeNumbers: scopes.map((s) => s.scopeNumber!) } : undefined);
+    const localScopes: typeof chain = [];
     const locals: string[] = [];
     const out: DebugProtocol.Scope[] = [];
     const localName = chain.find((s) => s.type === 'local')?.name;
@@ -239,16 +243,18 @@ export class StopView {
       if (s.type === 'global' || s.type === 'script' || s.type === 'wasm-expression-stack') continue;
       if (s.type === 'local' || s.type === 'block' || s.type === 'catch' || s.type === 'with') {
         locals.push(s.objectId);
+        localScopes.push(s);
         sawLocal = true;
       } else if (s.type === 'closure' && sawLocal && !paramsTaken && localName && s.name === localName) {
         // The loader's coroutine wrapper `function f(a) { return coro({ *f() {...} }.f, ...) }` holds the parameters.
         locals.push(s.objectId);
+        localScopes.push(s);
         paramsTaken = true;
       } else {
-        out.push({ name: s.name ? `Closure (${s.name})` : 'Module', variablesReference: this.variables.scopes([s.objectId]), expensive: !s.name });
+        out.push({ name: s.name ? `Closure (${s.name})` : 'Module', variablesReference: this.variables.scopes([s.objectId], live([s])), expensive: !s.name });
       }
     }
-    if (locals.length > 0) out.unshift({ name: 'Locals', variablesReference: this.variables.scopes(locals), presentationHint: 'locals', expensive: false });
+    if (locals.length > 0) out.unshift({ name: 'Locals', variablesReference: this.variables.scopes(locals, live(localScopes)), presentationHint: 'locals', expensive: false });
     return out;
   }
 
@@ -322,6 +328,26 @@ export class StopView {
       objectGroup: this.probe.objectGroup,
     });
     return this.#result(r);
+  }
+
+  /** Sets a variable to the value of an expression evaluated in the stopped frame. */
+  async setVariable(args: DebugProtocol.SetVariableArguments): Promise<DebugProtocol.SetVariableResponse['body']> {
+    const f = this.#topFrame();
+    const r =
+      f?.kind === 'v8'
+        ? await this.cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Debugger.evaluateOnCallFrame', {
+            callFrameId: f.callFrame.callFrameId,
+            expression: args.value,
+            silent: true,
+            objectGroup: this.probe.objectGroup,
+          })
+        : await this.cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Runtime.evaluate', {
+            expression: args.value,
+            silent: true,
+            objectGroup: this.probe.objectGroup,
+          });
+    if (r.exceptionDetails) throw new UserError(`setVariable: ${args.value}: ${r.exceptionDetails.exception?.description?.split('\n')[0] ?? r.exceptionDetails.text}`);
+    return this.variables.setVariable(args, r.result);
   }
 
   #topFrame(): FrameRef | undefined {

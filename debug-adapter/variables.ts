@@ -11,9 +11,16 @@ const PAGE_THRESHOLD = 100;
 /** Names the loader introduces; never shown to the user. */
 export const HIDDEN_NAME = /^__cs/;
 
+/** A live frame's scopes: Debugger.setVariableValue writes them by scope number. */
+interface LiveScopes {
+  readonly callFrameId: string;
+  /** The scope-chain index of each object of the container, in the same order. */
+  readonly scopeNumbers: readonly number[];
+}
+
 type Container =
   | { kind: 'object'; objectId: string; length?: number }
-  | { kind: 'scopes'; objectIds: string[] }
+  | { kind: 'scopes'; objectIds: string[]; live?: LiveScopes }
   | { kind: 'json'; value: unknown }
   | { kind: 'lazy'; load: () => Promise<DebugProtocol.Variable[]> };
 
@@ -57,8 +64,51 @@ export class VariableStore {
     return ref;
   }
 
-  scopes(objectIds: string[]): number {
-    return this.add({ kind: 'scopes', objectIds });
+  /** Scope objects shown as one list (the first scope that has a name wins); `live` when they can be written. */
+  scopes(objectIds: string[], live?: LiveScopes): number {
+    return this.add({ kind: 'scopes', objectIds, live });
+  }
+
+  /**
+   * Sets a variable of a container to a value the caller evaluated (in the stopped frame): a local
+   * of a live frame, or a property of an object. Locals of suspended coroutines and the runtime's
+   * state cannot be written, and say so.
+   */
+  async setVariable(args: DebugProtocol.SetVariableArguments, value: RemoteObject): Promise<DebugProtocol.SetVariableResponse['body']> {
+    const c = this.#containers.get(args.variablesReference);
+    if (!c) throw new StaleReferenceError(`variablesReference ${args.variablesReference} is not valid now (it is from an earlier stop, or was never given out)`);
+    const arg = callArgument(value);
+    switch (c.kind) {
+      case 'object': {
+        const r = await this.cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Runtime.callFunctionOn', {
+          objectId: c.objectId,
+          functionDeclaration: 'function (name, value) { this[name] = value; return this[name]; }',
+          arguments: [{ value: args.name }, arg],
+          silent: true,
+          objectGroup: this.objectGroup,
+        });
+        if (r.exceptionDetails) throw new Error(`cannot set ${args.name}: ${r.exceptionDetails.exception?.description?.split('\n')[0] ?? r.exceptionDetails.text}`);
+        return this.#setResult(this.remote(args.name, r.result));
+      }
+      case 'scopes': {
+        if (!c.live) throw new Error(`cannot set ${args.name}: it is a local of a suspended coroutine, and V8 cannot write into a suspended generator (set it when its task runs)`);
+        for (let i = 0; i < c.objectIds.length; i++) {
+          const props = await this.#properties(c.objectIds[i]!);
+          if (!props.result.some((p) => p.name === args.name)) continue;
+          await this.cdp.send('Debugger.setVariableValue', { scopeNumber: c.live.scopeNumbers[i], variableName: args.name, newValue: arg, callFrameId: c.live.callFrameId });
+          // The scope object is V8's copy of the scope made at the pause: keep it in step for later reads.
+          await this.cdp.send('Runtime.callFunctionOn', { objectId: c.objectIds[i], functionDeclaration: 'function (name, value) { this[name] = value; }', arguments: [{ value: args.name }, arg], silent: true }).catch(() => undefined);
+          return this.#setResult(this.remote(args.name, value));
+        }
+        throw new Error(`cannot set ${args.name}: no such variable in this scope`);
+      }
+      default:
+        throw new Error(`cannot set ${args.name}: the runtime's state is shown read-only`);
+    }
+  }
+
+  #setResult(v: DebugProtocol.Variable): DebugProtocol.SetVariableResponse['body'] {
+    return { value: v.value, type: v.type, variablesReference: v.variablesReference, ...(v.indexedVariables ? { indexedVariables: v.indexedVariables } : {}) };
   }
 
   json(value: unknown): number {
@@ -163,6 +213,14 @@ export class VariableStore {
     }
     return [];
   }
+}
+
+/** A value the inspector holds, as an argument to pass back to it. */
+function callArgument(obj: RemoteObject): { objectId?: string; value?: unknown; unserializableValue?: string } {
+  if (obj.objectId) return { objectId: obj.objectId };
+  if (obj.unserializableValue !== undefined) return { unserializableValue: obj.unserializableValue };
+  if (obj.type === 'undefined') return {};
+  return { value: obj.value };
 }
 
 export function renderRemote(obj: RemoteObject): string {
