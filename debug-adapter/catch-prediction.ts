@@ -74,11 +74,17 @@ function buildIndex(source: string): TryIndex | null {
     if (t.isFunctionLike(node)) {
       functions.push([node.getStart(file), node.end]);
       fn = functions.length - 1;
-    } else if (t.isTryStatement(node) && node.catchClause) {
+    } else if (t.isTryStatement(node) && node.catchClause && !isLoaderCatch(t, node.catchClause)) {
       tries.push({ start: node.tryBlock.getStart(file), end: node.tryBlock.end, fn });
     }
     t.forEachChild(node, (child) => visit(child, fn));
   };
   visit(file, -1);
   return { lineStarts: file.getLineStarts(), functions, tries };
+}
+
+/** The loader's own catch of an `await using` block (`catch (__cs_eN)`): it rethrows after disposal. */
+function isLoaderCatch(t: typeof TS, clause: TS.CatchClause): boolean {
+  const name = clause.variableDeclaration?.name;
+  return name !== undefined && t.isIdentifier(name) && name.text.startsWith('__cs');
 }

@@ -12,8 +12,8 @@
 //      raise instead (TimeoutError from a Timeout, an ExceptionGroup from a TaskGroup); asyncio's
 //      context managers never swallow the body's error, so after exit(err) returns, rethrow err.
 //   3. [Symbol.asyncDispose] (for TypeScript 5.2's `await using`) only where exit needs no error:
-//      Lock, Semaphore and Condition (`await using held = await lock.enter()`, where the compiler
-//      lowers `await using`; the loader does not yet). Timeout and TaskGroup do not offer it:
+//      Lock, Semaphore and Condition (`await using held = await lock.enter()`; the loader lowers
+//      `await using` with runtime/using.ts). Timeout and TaskGroup do not offer it:
 //      [Symbol.asyncDispose]() is not told whether the block threw, and both decide what to raise
 //      from exactly that.
 import { Coroutine, isGenerator } from './coroutine';
@@ -51,6 +51,7 @@ function* scopedBody<S, R>(scope: Scoped<S>, body: ScopedBody<S, R>): Generator<
   return result;
 }
 
-function isAwaitable(value: unknown): boolean {
+/** What a coroutine may await: a coroutine, a future, a generator coroutine, a thenable. */
+export function isAwaitable(value: unknown): boolean {
   return value instanceof Coroutine || value instanceof Future || isGenerator(value) || isThenable(value);
 }

@@ -4,6 +4,7 @@
 import { aclose, agen, aiter, asyncYield, asyncYieldStar } from '../async-gen';
 import { coro, discarded } from '../coroutine';
 import { awaitAt, registerSites } from '../sites';
+import { usingScope } from '../using';
 
 export const loaderHelpers = Object.freeze({
   coro,
@@ -15,4 +16,5 @@ export const loaderHelpers = Object.freeze({
   aclose,
   ay: asyncYield,
   ayStar: asyncYieldStar,
+  using: usingScope,
 });

@@ -12,7 +12,7 @@ import { CompileError, transformSource } from './transform';
 const runtimeDir = resolve(__dirname, '..');
 /** The runtime bundle programs load; compiled code reaches the loader's helpers as its `__cs` export. */
 const runtimeBundle = join(runtimeDir, 'coroscope.js');
-const LOADER_VERSION = '3';
+const LOADER_VERSION = '4';
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, ...rest: unknown[]): string;

@@ -136,8 +136,9 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
         }
         if (ts.isForOfStatement(n) && n.awaitModifier) return lowerForAwait(n, inner, name, undefined);
         if (ts.isExpressionStatement(n)) return discardWrap(n, inner);
+        if (ts.isBlock(n) && n.statements.some((st) => isUsingStatement(ts, st, true))) return lowerUsingBlock(n, inner, name);
         if (ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) {
-          report(n, "'await using' is not supported yet: use the scoped form instead, e.g. `await lock.run(async () => { ... })` or `await x.enter(); try { ... } finally { await x.exit() }`");
+          report(n, "'await using' is supported as a statement of a block: put this one in `{ ... }` of its own (e.g. `{ await using x = ...; for (...) { ... } }`)");
         }
         if (n.kind === ts.SyntaxKind.SuperKeyword) {
           report(n, `'super' inside async function '${name}' is not supported yet: read the super method into a local outside it (const base = super.m.bind(this))`);
@@ -171,6 +172,45 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
       else if (ts.isMethodDeclaration(node)) out = f.updateMethodDeclaration(node, modifiers, undefined, node.name, node.questionToken, node.typeParameters, params, node.type, body);
       else out = f.updateArrowFunction(node, modifiers, node.typeParameters, params, node.type, node.equalsGreaterThanToken, call);
       return ts.setTextRange(out, node);
+    }
+
+    /**
+     * A block with `await using` declarations (see runtime/using.ts):
+     *   { const __cs_uN = __cs.using();
+     *     try { ...statements, each `[await] using x = e` as `const x = __cs_uN.use(e, isAsync)`... }
+     *     catch (__cs_eN) { __cs_uN.fail(__cs_eN) }
+     *     finally { yield __cs.aw(__cs_uN.dispose(), site) } }
+     * Plain `using` declarations of the same block join the same scope, so disposal keeps their order.
+     */
+    function lowerUsingBlock(block: TS.Block, visit: (n: TS.Node) => TS.VisitResult<TS.Node>, fnName: string): TS.Block {
+      const n = temps++;
+      const scope = f.createIdentifier(`__cs_u${n}`);
+      const caught = f.createIdentifier(`__cs_e${n}`);
+      const first = block.statements.find((st) => isUsingStatement(ts, st, true)) as TS.VariableStatement;
+      const body = block.statements.map((st): TS.Statement => {
+        if (!isUsingStatement(ts, st, false)) return ts.visitNode(st, visit) as TS.Statement;
+        const list = (st as TS.VariableStatement).declarationList;
+        const isAsync = (list.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing ? f.createTrue() : f.createFalse();
+        const decls = list.declarations.map((d) =>
+          ts.setTextRange(
+            f.createVariableDeclaration(d.name, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(scope, 'use'), undefined, [ts.visitNode(d.initializer!, visit) as TS.Expression, isAsync])),
+            d,
+          ),
+        );
+        return ts.setTextRange(f.createVariableStatement(undefined, f.createVariableDeclarationList(decls, ts.NodeFlags.Const)), st);
+      });
+      const dispose = f.createExpressionStatement(f.createYieldExpression(undefined, helper('aw', [f.createCallExpression(f.createPropertyAccessExpression(scope, 'dispose'), undefined, []), siteRef(first, fnName)])));
+      return ts.setTextRange(
+        f.createBlock([
+          ts.setTextRange(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(scope, undefined, undefined, helper('using', []))], ts.NodeFlags.Const)), first),
+          f.createTryStatement(
+            f.createBlock(body, true),
+            f.createCatchClause(caught, f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(scope, 'fail'), undefined, [caught]))], true)),
+            f.createBlock([ts.setTextRange(dispose, first)], true),
+          ),
+        ], true),
+        block,
+      );
     }
 
     /**
@@ -234,6 +274,14 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
     ], ts.NodeFlags.Const));
     return f.updateSourceFile(visited, [...prologue, requireHelpers, registerSites, ...stmts.slice(i)]);
   };
+}
+
+/** `await using x = ...;` (onlyAwait) or either kind of `using` declaration statement. */
+function isUsingStatement(ts: typeof TS, st: TS.Statement, onlyAwait: boolean): boolean {
+  if (!ts.isVariableStatement(st)) return false;
+  const flags = st.declarationList.flags;
+  if ((flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) return true;
+  return !onlyAwait && (flags & ts.NodeFlags.BlockScoped) === ts.NodeFlags.Using;
 }
 
 function isAsyncFn(ts: typeof TS, node: TS.Node): boolean {

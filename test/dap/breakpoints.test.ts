@@ -92,7 +92,7 @@ test('uncaught exceptions: caught ones pass (in the coroutine, up the await chai
       const stop: Stop = yield s.stopped();
       assert.equal(stop.reason, 'exception');
       assert.equal(stop.description, 'Uncaught RangeError: not a number: z');
-      assert.deepEqual(stop.frames.map((f) => [f.name, f.line]), [['parseStrict', 6], ['parse', 12], ['strict', 37]]);
+      assert.deepEqual(stop.frames.map((f) => [f.name, f.line]), [['parseStrict', 8], ['parse', 14], ['strict', 40]]);
       assert.match(s.output, /tolerant 0/);
       assert.match(s.output, /safe -1/);
       assert.match(s.output, /cancelled/);
@@ -100,13 +100,15 @@ test('uncaught exceptions: caught ones pass (in the coroutine, up the await chai
       const strictLocals: Record<string, string> = yield s.scope(stop.frames[2]!.id, 'Locals');
       assert.equal(strictLocals.attempt, '1');
       assert.equal(strictLocals.text, '"z"');
+      assert.match(strictLocals.held!, /Lock/);
+      assert.ok(!Object.keys(strictLocals).some((k) => k.startsWith('__cs')), Object.keys(strictLocals).join(', '));
       const threads: DebugProtocol.Thread[] = yield s.threads();
       assert.match(threads.find((t) => t.id === stop.threadId)!.name, /^strict\(text\) ▶ running$/);
       // Once: not again where it is rethrown at strict()'s await, nor when the task ends with it.
       const [exited] = yield Promise.all([s.waitFor('exited'), s.waitFor('terminated'), s.dc.continueRequest({ threadId: stop.threadId })]);
       assert.equal((exited as DebugProtocol.ExitedEvent).body.exitCode, 0);
       assert.equal(s.queued('stopped'), 0, 'no other stop');
-      assert.match(s.output, /strict failed: not a number: z/);
+      assert.match(s.output, /strict failed: not a number: z - lock released: true/);
     } finally {
       yield s.stop();
     }

@@ -195,8 +195,11 @@ test('run() inside a running loop is a RuntimeError', () =>
     await assert.rejects(run(inner()), /run\(\) cannot be called from a running event loop/);
   }));
 
-test("CLI: 'await using' is reported as unsupported with the scoped alternative", () => {
-  const r = runProgram(`import { run, Lock } from 'coroscope';\nasync function main() {\n  const lock = new Lock();\n  await using held = await lock.enter();\n}\nrun(main());\n`);
+test("CLI: 'await using' in a block disposes at its end; outside a block statement it is a clear compile error", () => {
+  const ok = runProgram(`import { run, Lock } from 'coroscope';\nasync function main() {\n  const lock = new Lock();\n  {\n    await using held = await lock.enter();\n    console.log('inside', held.locked());\n  }\n  console.log('after', lock.locked());\n}\nrun(main());\n`);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(ok.stdout, 'inside true\nafter false\n');
+  const r = runProgram(`import { run } from 'coroscope';\nasync function main(items: AsyncDisposable[]) {\n  for (await using item of items) console.log(item);\n}\nrun(main([]));\n`);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /prog\.ts:4:3 - error: 'await using' is not supported yet/);
+  assert.match(r.stderr, /prog\.ts:3:8 - error: 'await using' is supported as a statement of a block/);
 });
