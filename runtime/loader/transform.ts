@@ -89,7 +89,7 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
 
     /** Outside any async function body (or inside a nested plain function). */
     const outer = (node: TS.Node): TS.VisitResult<TS.Node> => {
-      if (isAsyncFn(ts, node)) return transformAsync(node as FnLike);
+      if (isAsyncFn(ts, node)) return transformAsync(node as FnLike, null);
       if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
         report(node, "'await' is only allowed inside an async function here: put the code in `async function main()` and call `run(main())`");
         return ts.visitEachChild(node, outer, context);
@@ -115,13 +115,43 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
       return '<module>';
     }
 
-    function transformAsync(node: FnLike): TS.Node {
+    /**
+     * `super` in the generator method would be the throwaway object's: the wrapper, a real method,
+     * holds `const __cs_superN = (k) => super[k]` and the body reads through it. Arrows (async or
+     * not) inside the body share their enclosing function's.
+     */
+    interface SuperAccess {
+      readonly id: TS.Identifier;
+      used: boolean;
+    }
+
+    function transformAsync(node: FnLike, enclosingSuper: SuperAccess | null): TS.Node {
       const name = functionName(ts, node);
       const isGen = !!node.asteriskToken;
       const defSite = siteRef(node, name);
+      const superAccess: SuperAccess = enclosingSuper ?? { id: f.createIdentifier(`__cs_super${temps++}`), used: false };
+      const readSuper = (key: TS.Expression) => {
+        superAccess.used = true;
+        return f.createCallExpression(superAccess.id, undefined, [key]);
+      };
+      const superKey = (n: TS.PropertyAccessExpression | TS.ElementAccessExpression) =>
+        ts.isPropertyAccessExpression(n) ? f.createStringLiteral(n.name.text) : (ts.visitNode(n.argumentExpression, inner) as TS.Expression);
+      const isSuperAccess = (n: TS.Node): n is TS.PropertyAccessExpression | TS.ElementAccessExpression =>
+        (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && n.expression.kind === ts.SyntaxKind.SuperKeyword;
       const inner = (n: TS.Node): TS.VisitResult<TS.Node> => {
-        if (isAsyncFn(ts, n)) return transformAsync(n as FnLike);
+        if (isAsyncFn(ts, n)) return transformAsync(n as FnLike, ts.isArrowFunction(n) ? superAccess : null);
         if (ts.isFunctionLike(n) && !ts.isArrowFunction(n)) return ts.visitEachChild(n, outer, context);
+        // super.m(a) -> __cs_superN('m').call(this, a); super.x -> __cs_superN('x')
+        if (ts.isCallExpression(n) && isSuperAccess(n.expression)) {
+          const method = readSuper(superKey(n.expression));
+          const args = n.arguments.map((a) => ts.visitNode(a, inner) as TS.Expression);
+          return ts.setTextRange(f.createCallExpression(f.createPropertyAccessExpression(method, 'call'), undefined, [f.createThis(), ...args]), n);
+        }
+        if (ts.isBinaryExpression(n) && isSuperAccess(n.left) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+          report(n, `assigning to a super property inside async function '${name}' is not supported: assign this.${ts.isPropertyAccessExpression(n.left) ? n.left.name.text : '[key]'} instead, or do it outside the async function`);
+          return ts.visitEachChild(n, inner, context);
+        }
+        if (isSuperAccess(n)) return ts.setTextRange(readSuper(superKey(n)), n);
         if (ts.isAwaitExpression(n)) {
           const operand = ts.visitNode(n.expression, inner) as TS.Expression;
           return ts.setTextRange(f.createParenthesizedExpression(f.createYieldExpression(undefined, helper('aw', [operand, siteRef(n, name)]))), n);
@@ -139,9 +169,6 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
         if (ts.isBlock(n) && n.statements.some((st) => isUsingStatement(ts, st, true))) return lowerUsingBlock(n, inner, name);
         if (ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) {
           report(n, "'await using' is supported as a statement of a block: put this one in `{ ... }` of its own (e.g. `{ await using x = ...; for (...) { ... } }`)");
-        }
-        if (n.kind === ts.SyntaxKind.SuperKeyword) {
-          report(n, `'super' inside async function '${name}' is not supported yet: read the super method into a local outside it (const base = super.m.bind(this))`);
         }
         return ts.visitEachChild(n, inner, context);
       };
@@ -165,12 +192,19 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
         : helper('coro', [genFn, f.createThis(), args, defSite]);
       const modifiers = node.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword) as TS.Modifier[] | undefined;
       const params = ts.visitNodes(node.parameters, outer) as TS.NodeArray<TS.ParameterDeclaration>;
-      const body = f.createBlock([ts.setTextRange(f.createReturnStatement(call), node)], true);
+      // This wrapper is where `super` means what the user wrote: define the accessor here.
+      const superDecl =
+        !enclosingSuper && superAccess.used
+          ? [ts.setTextRange(f.createVariableStatement(undefined, f.createVariableDeclarationList([
+              f.createVariableDeclaration(superAccess.id, undefined, undefined, f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, 'k')], undefined, undefined, f.createElementAccessExpression(f.createSuper(), f.createIdentifier('k')))),
+            ], ts.NodeFlags.Const)), node)]
+          : [];
+      const body = f.createBlock([...superDecl, ts.setTextRange(f.createReturnStatement(call), node)], true);
       let out: TS.Node;
       if (ts.isFunctionDeclaration(node)) out = f.updateFunctionDeclaration(node, modifiers, undefined, node.name, node.typeParameters, params, node.type, body);
       else if (ts.isFunctionExpression(node)) out = f.updateFunctionExpression(node, modifiers, undefined, node.name, node.typeParameters, params, node.type, body);
       else if (ts.isMethodDeclaration(node)) out = f.updateMethodDeclaration(node, modifiers, undefined, node.name, node.questionToken, node.typeParameters, params, node.type, body);
-      else out = f.updateArrowFunction(node, modifiers, node.typeParameters, params, node.type, node.equalsGreaterThanToken, call);
+      else out = f.updateArrowFunction(node, modifiers, node.typeParameters, params, node.type, node.equalsGreaterThanToken, superDecl.length > 0 ? body : call);
       return ts.setTextRange(out, node);
     }
 

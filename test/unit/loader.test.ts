@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Coroutine, getRunningLoop, sleep, currentTask } from 'coroscope';
+import { Coroutine, gather, getRunningLoop, sleep, currentTask } from 'coroscope';
 import { runFake } from '../helpers';
 
 const cli = join(__dirname, '..', '..', 'bin', 'coroscope.js');
@@ -202,4 +202,39 @@ test("CLI: 'await using' in a block disposes at its end; outside a block stateme
   const r = runProgram(`import { run } from 'coroscope';\nasync function main(items: AsyncDisposable[]) {\n  for (await using item of items) console.log(item);\n}\nrun(main([]));\n`);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /prog\.ts:3:8 - error: 'await using' is supported as a statement of a block/);
+});
+
+test('super inside async methods, static methods and the async arrows within them calls the base class', () =>
+  runFake(async () => {
+    class Base {
+      greeting = 'hello';
+      async greet(who: string): Promise<string> {
+        await sleep(1);
+        return `${this.greeting} ${who}`;
+      }
+      static async make(): Promise<string> {
+        return 'Base.make';
+      }
+    }
+    class Derived extends Base {
+      override async greet(who: string): Promise<string> {
+        const own = await super.greet(who);
+        const many = await gather(...['a', 'b'].map(async (x) => await super.greet(x)));
+        const key = 'greet';
+        return `${own}; ${many.join(', ')}; ${await super[key]('by key')}`;
+      }
+      static override async make(): Promise<string> {
+        return `${await super.make()} via Derived`;
+      }
+    }
+    const d = new Derived();
+    d.greeting = 'hi';
+    assert.equal(await d.greet('you'), 'hi you; hi a, hi b; hi by key');
+    assert.equal(await Derived.make(), 'Base.make via Derived');
+  }));
+
+test('CLI: assigning to a super property inside an async method is a clear compile error', () => {
+  const r = runProgram(`class A { x = 1 }\nclass B extends A {\n  async set() {\n    super.x = 2;\n  }\n}\n`);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /prog\.ts:4:5 - error: assigning to a super property inside async function 'set' is not supported/);
 });
