@@ -213,12 +213,22 @@ export class EventLoop {
     if (this.#ready.length > 0 || this.#stopping) timeout = 0;
     else if (timers.size > 0) timeout = Math.min(Math.max(0, timers.peek()!.when - this.time()), 24 * 3600);
     if (this.#pendingBridges > 0 && this.#host === null) timeout = 0; // nothing else would wake us
-    if (this.#host && timeout !== 0) timeout = this.#host.clampTimeout(timeout);
+    // When the host's deadline (a Node timer) is the nearer one, a wait that runs out means the
+    // host has work due: it gets its turn right after this iteration, not one iteration later.
+    let hostDeadline = false;
+    if (this.#host && timeout !== 0) {
+      const clamped = this.#host.clampTimeout(timeout);
+      hostDeadline = clamped !== null && clamped > 0 && (timeout === null || clamped < timeout);
+      timeout = clamped;
+    }
 
     const events = this.selector.select(timeout);
     if (timeout === 0) this.#wakeups.noWait += 1;
     else if (events.length > 0) this.#wakeups.byFd += 1;
-    else this.#wakeups.byTimeout += 1;
+    else {
+      this.#wakeups.byTimeout += 1;
+      if (hostDeadline) this.#turnRequested = true;
+    }
     const ready = this.#ready;
     for (const [key, mask] of events) {
       const handles = key.data;
