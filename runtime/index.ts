@@ -94,7 +94,9 @@ export type { SockLike } from './sock-ops';
 // ---- streams: openConnection / startServer, StreamReader / StreamWriter over a socket transport ----
 export {
   openConnection,
+  openUnixConnection,
   startServer,
+  startUnixServer,
   Server,
   StreamReader,
   StreamWriter,
@@ -104,6 +106,7 @@ export {
   DEFAULT_HIGH_WATER,
   type OpenConnectionOptions,
   type StartServerOptions,
+  type StartUnixServerOptions,
   type StreamReaderOptions,
   type ClientConnected,
   type Protocol,

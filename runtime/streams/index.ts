@@ -4,5 +4,5 @@ export { StreamWriter } from './stream-writer';
 export { StreamReaderProtocol, type ClientConnected } from './stream-protocol';
 export { SocketTransport, DEFAULT_HIGH_WATER, type TransportExtra } from './socket-transport';
 export { type Protocol } from './protocol';
-export { openConnection, type OpenConnectionOptions } from './open-connection';
-export { startServer, Server, type StartServerOptions } from './server';
+export { openConnection, openUnixConnection, type OpenConnectionOptions } from './open-connection';
+export { startServer, startUnixServer, Server, type StartServerOptions, type StartUnixServerOptions } from './server';

@@ -51,6 +51,26 @@ function* openConnectionBody(host: string, port: number, options: OpenConnection
   throw new OSError(0, `Multiple exceptions: ${errors.map((e) => (e as Error).message).join(', ')}`);
 }
 
+/** Connects to a Unix-domain stream socket at path and returns [reader, writer] (asyncio.open_unix_connection). */
+export function openUnixConnection(path: string, options: OpenConnectionOptions = {}): Coroutine<[StreamReader, StreamWriter]> {
+  if (typeof path !== 'string' || path === '') throw new TypeError(`openUnixConnection(): path must be a non-empty string, got ${JSON.stringify(path)}`);
+  return new Coroutine(openUnixConnectionBody(path, options), -1, 'openUnixConnection');
+}
+
+function* openUnixConnectionBody(path: string, options: OpenConnectionOptions): Generator<unknown, [StreamReader, StreamWriter], unknown> {
+  const loop = getRunningLoop();
+  const fd = socket(C.AF_UNIX, C.SOCK_STREAM);
+  let connected = false;
+  try {
+    yield sockConnect(loop, fd, path);
+    connected = true;
+  } finally {
+    forgetFd(fd);
+    if (!connected) libc.close(fd);
+  }
+  return yield* wrapSocket(loop, fd, C.AF_UNIX, options.limit);
+}
+
 /** The extra info of a connected socket, read once (after close the kernel no longer knows it). */
 export function socketExtra(fd: number, family: number, peername?: SockAddress): TransportExtra {
   const extra: TransportExtra = { fd };
@@ -72,7 +92,7 @@ export function socketExtra(fd: number, family: number, peername?: SockAddress):
 
 /** Wraps a connected fd in a transport with a stream reader and writer; waits for connectionMade. */
 export function* wrapSocket(loop: EventLoop, fd: number, family: number, limit?: number): Generator<unknown, [StreamReader, StreamWriter], unknown> {
-  setNoDelay(fd);
+  setNoDelay(fd, family);
   const reader = new StreamReader({ limit, loop });
   const made = new Future<void>({ loop });
   const protocol = new StreamReaderProtocol(reader, loop, { onConnectionMade: () => made.setResult() });
@@ -87,7 +107,8 @@ export function* wrapSocket(loop: EventLoop, fd: number, family: number, limit?:
 }
 
 /** TCP_NODELAY, as asyncio sets on every TCP transport: small writes go out at once. */
-export function setNoDelay(fd: number): void {
+export function setNoDelay(fd: number, family?: number): void {
+  if (family === C.AF_UNIX) return;
   try {
     setSockOptInt(fd, C.IPPROTO_TCP, C.TCP_NODELAY, 1);
   } catch {

@@ -1,5 +1,6 @@
 // startServer and Server (asyncio.start_server, asyncio.Server): listening sockets that stay
 // registered for reading while serving; each readiness event accepts up to `backlog` connections.
+import { rmSync, statSync } from 'node:fs';
 import { Coroutine } from '../coroutine';
 import { CancelledError, RuntimeError } from '../errors';
 import type { EventLoop } from '../event-loop';
@@ -35,8 +36,10 @@ export interface StartServerOptions {
 
 /**
  * Invariant: #fds are the listening sockets until close() (then empty); they are registered for
- * reading exactly while #serving; #active counts connections whose connection-lost has not run;
- * #waiters (waitClosed) complete once the server is closed and #active is 0, then stay null.
+ * reading exactly while #serving; #clients are the transports of the accepted connections whose
+ * connection-lost has not run; #waiters (waitClosed) complete once the server is closed and
+ * #clients is empty, then stay null. A Unix server's socket file is removed at close() when it is
+ * still the one the server bound.
  */
 export class Server {
   readonly #loop: EventLoop;
@@ -48,8 +51,9 @@ export class Server {
   readonly #backlog: number;
   #serving = false;
   #servingForever: Future<void> | null = null;
-  #active = 0;
+  readonly #clients = new Set<SocketTransport>();
   #waiters: Future<void>[] | null = [];
+  #unixPath: { path: string; dev: number; ino: number } | null = null;
 
   constructor(loop: EventLoop, fds: number[], families: number[], clientConnected: ClientConnected, limit: number | undefined, backlog: number) {
     this.#loop = loop;
@@ -128,18 +132,34 @@ export class Server {
   }
 
   #connection(fd: number, family: number, peername: SockAddress): void {
-    setNoDelay(fd);
+    setNoDelay(fd, family);
     const loop = this.#loop;
     const reader = new StreamReader({ limit: this.#limit, loop });
     const protocol = new StreamReaderProtocol(reader, loop, { clientConnected: this.#clientConnected });
-    this.#active += 1;
-    protocol._closedFuture().addDoneCallback(() => this.#detach());
-    new SocketTransport(loop, fd, protocol, socketExtra(fd, family, peername));
+    const transport = new SocketTransport(loop, fd, protocol, socketExtra(fd, family, peername));
+    this.#clients.add(transport);
+    protocol._closedFuture().addDoneCallback(() => this.#detach(transport));
   }
 
-  #detach(): void {
-    this.#active -= 1;
-    if (this.#active === 0 && this.#fds.length === 0) this.#wakeup();
+  #detach(transport: SocketTransport): void {
+    this.#clients.delete(transport);
+    if (this.#clients.size === 0 && this.#fds.length === 0) this.#wakeup();
+  }
+
+  /** Closes every accepted connection once its buffered data is sent (asyncio 3.13's close_clients). */
+  closeClients(): void {
+    for (const transport of [...this.#clients]) transport.close();
+  }
+
+  /** Closes every accepted connection at once, dropping buffered data (asyncio 3.13's abort_clients). */
+  abortClients(): void {
+    for (const transport of [...this.#clients]) transport.abort();
+  }
+
+  /** @internal startUnixServer: remove this socket file at close() if it is still ours. */
+  _unlinkOnClose(path: string): void {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st) this.#unixPath = { path, dev: st.dev, ino: st.ino };
   }
 
   #wakeup(): void {
@@ -156,7 +176,13 @@ export class Server {
     this.#fds = [];
     if (this.#servingForever !== null && !this.#servingForever.done()) this.#servingForever.cancel();
     this.#servingForever = null;
-    if (this.#active === 0) this.#wakeup();
+    const unix = this.#unixPath;
+    this.#unixPath = null;
+    if (unix) {
+      const st = statSync(unix.path, { throwIfNoEntry: false });
+      if (st?.isSocket() && st.dev === unix.dev && st.ino === unix.ino) rmSync(unix.path, { force: true });
+    }
+    if (this.#clients.size === 0) this.#wakeup();
   }
 
   /** Completes once the server is closed and every connection it accepted is closed. */
@@ -164,7 +190,8 @@ export class Server {
     const fut = new Future<void>({ loop: this.#loop });
     if (this.#waiters === null) fut.setResult();
     else {
-      setWaitReason(fut, { kind: 'other', what: `server close (${this.#active} connection${this.#active === 1 ? '' : 's'} open)` });
+      const open = this.#clients.size;
+      setWaitReason(fut, { kind: 'other', what: `server close (${open} connection${open === 1 ? '' : 's'} open)` });
       this.#waiters.push(fut);
     }
     return fut;
@@ -236,6 +263,51 @@ export function startServer(
   options: StartServerOptions = {},
 ): Coroutine<Server> {
   return new Coroutine(startServerBody(clientConnected, host, port, options), -1, 'startServer');
+}
+
+export interface StartUnixServerOptions {
+  /** Each connection's reader buffer limit (default 64 KiB). */
+  limit?: number;
+  /** listen(2)'s backlog, and how many connections one readiness event accepts (default 100). */
+  backlog?: number;
+  /** Accept at once (default true); else call startServing() or serveForever(). */
+  startServing?: boolean;
+  /** Remove the socket file when the server closes (default true, as asyncio 3.13). */
+  cleanupSocket?: boolean;
+}
+
+/**
+ * Listens on a Unix-domain stream socket at path (asyncio.start_unix_server). A stale socket file
+ * left at path by an earlier server is replaced; any other file there makes bind fail (EADDRINUSE).
+ */
+export function startUnixServer(clientConnected: ClientConnected, path: string, options: StartUnixServerOptions = {}): Coroutine<Server> {
+  if (typeof path !== 'string' || path === '') throw new TypeError(`startUnixServer(): path must be a non-empty string, got ${JSON.stringify(path)}`);
+  return new Coroutine(startUnixServerBody(clientConnected, path, options), -1, 'startUnixServer');
+}
+
+function* startUnixServerBody(clientConnected: ClientConnected, path: string, options: StartUnixServerOptions): Generator<unknown, Server, unknown> {
+  const loop = getRunningLoop();
+  const abstract = path.startsWith('\0');
+  if (!abstract) {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st?.isSocket()) rmSync(path, { force: true });
+  }
+  const backlog = options.backlog ?? 100;
+  const fd = socket(C.AF_UNIX, C.SOCK_STREAM);
+  try {
+    bind(fd, C.AF_UNIX, path);
+    listen(fd, backlog);
+  } catch (err) {
+    libc.close(fd);
+    throw err;
+  }
+  const server = new Server(loop, [fd], [C.AF_UNIX], clientConnected, options.limit, backlog);
+  if (!abstract && (options.cleanupSocket ?? true)) server._unlinkOnClose(path);
+  if (options.startServing ?? true) {
+    server.startServing();
+    yield YIELD;
+  }
+  return server;
 }
 
 function* startServerBody(clientConnected: ClientConnected, host: string | null | undefined, port: number, options: StartServerOptions): Generator<unknown, Server, unknown> {
