@@ -6,6 +6,8 @@
 import type * as TS from 'typescript';
 import type { CdpConnection } from './cdp-connection';
 import type { ScriptLocation } from './scripts';
+import { loadTypescript } from './typescript';
+import { HIDDEN_NAME } from './variables';
 
 /** Where a compiled script's functions and try…catch blocks are, by offset into its source. */
 interface TryIndex {
@@ -14,19 +16,6 @@ interface TryIndex {
   readonly functions: readonly (readonly [number, number])[];
   /** The try block of every try…catch, with the index of the function it belongs to (-1: top level). */
   readonly tries: readonly { readonly start: number; readonly end: number; readonly fn: number }[];
-}
-
-let ts: typeof TS | null | undefined;
-
-function typescript(): typeof TS | null {
-  if (ts === undefined) {
-    try {
-      ts = require('typescript') as typeof TS;
-    } catch {
-      ts = null;
-    }
-  }
-  return ts;
 }
 
 export class CatchPredictor {
@@ -57,7 +46,10 @@ export class CatchPredictor {
       index = this.cdp
         .send<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId })
         .then(({ scriptSource }) => buildIndex(scriptSource))
-        .catch(() => null);
+        .catch(() => {
+          this.#indexes.delete(scriptId); // asked again next time: the inspector may answer then
+          return null;
+        });
       this.#indexes.set(scriptId, index);
     }
     return index;
@@ -65,7 +57,7 @@ export class CatchPredictor {
 }
 
 function buildIndex(source: string): TryIndex | null {
-  const t = typescript();
+  const t = loadTypescript();
   if (!t) return null;
   const file = t.createSourceFile('compiled.js', source, t.ScriptTarget.Latest, false, t.ScriptKind.JS);
   const functions: [number, number][] = [];
@@ -74,7 +66,7 @@ function buildIndex(source: string): TryIndex | null {
     if (t.isFunctionLike(node)) {
       functions.push([node.getStart(file), node.end]);
       fn = functions.length - 1;
-    } else if (t.isTryStatement(node) && node.catchClause && !isLoaderCatch(t, node.catchClause)) {
+    } else if (t.isTryStatement(node) && node.catchClause && !isLoaderCatch(t, node.catchClause, file)) {
       tries.push({ start: node.tryBlock.getStart(file), end: node.tryBlock.end, fn });
     }
     t.forEachChild(node, (child) => visit(child, fn));
@@ -83,8 +75,21 @@ function buildIndex(source: string): TryIndex | null {
   return { lineStarts: file.getLineStarts(), functions, tries };
 }
 
-/** The loader's own catch of an `await using` block (`catch (__cs_eN)`): it rethrows after disposal. */
-function isLoaderCatch(t: typeof TS, clause: TS.CatchClause): boolean {
+/**
+ * A catch that only records the error for a disposal and rethrows it after: the loader's own for a
+ * `using` block (`catch (__cs_eN)`), and TypeScript's lowering of `using` in plain functions
+ * (`catch (e_N) { env_N.error = e_N; ... }`).
+ */
+function isLoaderCatch(t: typeof TS, clause: TS.CatchClause, file: TS.SourceFile): boolean {
   const name = clause.variableDeclaration?.name;
-  return name !== undefined && t.isIdentifier(name) && name.text.startsWith('__cs');
+  if (name === undefined || !t.isIdentifier(name)) return false;
+  if (HIDDEN_NAME.test(name.text)) return true;
+  const first = clause.block.statements[0];
+  return (
+    /^e_\d+$/.test(name.text) &&
+    first !== undefined &&
+    t.isExpressionStatement(first) &&
+    t.isBinaryExpression(first.expression) &&
+    /^env_\d+\.error$/.test(first.expression.left.getText(file))
+  );
 }

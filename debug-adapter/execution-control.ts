@@ -10,7 +10,8 @@ import type { CdpConnection } from './cdp-connection';
 import type { ProbeClient } from './probe-client';
 import type { ScriptRegistry } from './scripts';
 import { CatchPredictor } from './catch-prediction';
-import { StopView, UserError, generatorInternals, taskOfThread, type CdpCallFrame, type ExceptionStop, type ViewOptions } from './stop-view';
+import { UserError } from './errors';
+import { StopView, generatorInternals, taskOfThread, type CdpCallFrame, type ExceptionStop, type ViewOptions } from './stop-view';
 import type { IdCounters } from './variables';
 
 /** The inspector's handles of one stop live in this group, released when the debuggee resumes. */
@@ -34,7 +35,7 @@ interface PausedEvent {
   callFrames: CdpCallFrame[];
   reason: string;
   /** For an exception: the thrown value (a RemoteObject) and V8's own catch prediction. */
-  data?: { description?: string; className?: string; objectId?: string; scriptId?: string; uncaught?: boolean };
+  data?: { type?: string; value?: unknown; unserializableValue?: string; description?: string; className?: string; objectId?: string; scriptId?: string; uncaught?: boolean };
   hitBreakpoints?: string[];
 }
 
@@ -176,11 +177,11 @@ export class ExecutionControl {
     if (p.reason === 'exception' || p.reason === 'promiseRejection') {
       const top = p.callFrames[0] && this.scripts.get(p.callFrames[0].location.scriptId);
       if (!top?.isUser) return this.#continue();
-      const exception = p.data?.objectId;
-      const description = p.data?.description?.split('\n')[0] ?? 'exception';
+      const thrown = p.data ?? {};
+      const description = thrown.description?.split('\n')[0] ?? (thrown.type === 'string' ? JSON.stringify(thrown.value) : String(thrown.unserializableValue ?? thrown.value));
       // An exception propagating through the await chain is thrown again at each await.
-      const once = (method: string) =>
-        exception ? this.probe.callFunction(`function (e) { return this.${method}(e); }`, [{ objectId: exception }]).then((r) => r.result.value !== false, () => true) : Promise.resolve(true);
+      const argument = thrown.objectId ? { objectId: thrown.objectId } : thrown.unserializableValue ? { unserializableValue: thrown.unserializableValue } : { value: thrown.value };
+      const once = (method: string) => this.probe.callFunction(`function (e) { return this.${method}(e); }`, [argument]).then((r) => r.result.value !== false, () => true);
       const first = await once('firstSighting');
       // 'uncaught': at the throw when no frame of the task catches it, while its frames and locals
       // are still there, once (it may be caught nowhere, yet only become clear further out).
@@ -223,15 +224,15 @@ export class ExecutionControl {
     if (taskId === null) return p.data?.uncaught === true;
     if (p.data?.className === 'CancelledError') return false;
     const frames = p.callFrames;
-    let userTop = 0;
-    for (; userTop < frames.length && this.scripts.get(frames[userTop]!.location.scriptId)?.isUser; userTop++) {
-      if (await this.#predictor.insideTryCatch(frames[userTop]!.location)) return false;
+    const { boundary, lastUser } = this.scripts.taskCode(frames);
+    for (let i = 0; i < boundary; i++) {
+      if (this.scripts.get(frames[i]!.location.scriptId)?.isUser && (await this.#predictor.insideTryCatch(frames[i]!.location))) return false;
     }
     const task = await this.probe.task(taskId).catch(() => null);
     if (!task) return true;
     // The task's innermost coroutine is the last user frame above the runtime when it is running.
     const innermost = task.stack.length - 1;
-    const onStack = userTop > 0 && frames[userTop - 1]!.functionName === task.stack[innermost]?.name;
+    const onStack = lastUser >= 0 && frames[lastUser]!.functionName === task.stack[innermost]?.name;
     for (let depth = onStack ? innermost - 1 : innermost; depth >= 0; depth--) {
       const { where } = await generatorInternals(this.cdp, this.probe, taskId, depth);
       if (where && this.scripts.get(where.scriptId)?.isUser && (await this.#predictor.insideTryCatch(where))) return false;

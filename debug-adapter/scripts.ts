@@ -149,6 +149,22 @@ export class ScriptRegistry {
     return this.#byId.get(loc.scriptId)?.toOriginal(loc.lineNumber, loc.columnNumber) ?? null;
   }
 
+  /**
+   * Where a stack (top first) leaves the code a task runs: `boundary` is the first frame of the
+   * runtime (the Task's step, or the loop), `lastUser` the last user frame above it (-1: none).
+   * Node's own frames may sit between user frames (a listener called by an EventEmitter's emit).
+   */
+  taskCode(frames: readonly { location: ScriptLocation }[]): { boundary: number; lastUser: number } {
+    let lastUser = -1;
+    let boundary = 0;
+    for (; boundary < frames.length; boundary++) {
+      const script = this.get(frames[boundary]!.location.scriptId);
+      if (script?.isRuntime) break;
+      if (script?.isUser) lastUser = boundary;
+    }
+    return { boundary, lastUser };
+  }
+
   clear(): void {
     this.#byId.clear();
     this.#bySource.clear();

@@ -15,9 +15,10 @@ import { checkProgram } from './program-check';
 import { ProbeClient } from './probe-client';
 import { ScriptRegistry, type ScriptParsed } from './scripts';
 import { ExecutionControl, OBJECT_GROUP } from './execution-control';
-import { EVENT_LOOP_THREAD, UserError, type StopView } from './stop-view';
+import { StaleReferenceError, UserError } from './errors';
+import { EVENT_LOOP_THREAD, type StopView } from './stop-view';
 import { TASKS_REQUEST, taskList, taskListLimit, type TaskListArguments, type TaskListBody } from './task-list';
-import { StaleReferenceError, type IdCounters } from './variables';
+import type { IdCounters } from './variables';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   /** The program to run (a .ts or .js file). */

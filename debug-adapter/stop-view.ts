@@ -9,6 +9,7 @@ import type { HandleInfo, LoopInfo, ProbeClient, RemoteObject, TaskInfo } from '
 import type { FdInfo } from '../runtime/snapshot';
 import type { ScriptLocation, ScriptRegistry, SourceLocation } from './scripts';
 import { parameterNames } from './signatures';
+import { UserError } from './errors';
 import { HIDDEN_NAME, VariableStore, type IdCounters } from './variables';
 
 /** The thread of code that runs outside any task (module top level, plain loop callbacks). */
@@ -37,9 +38,6 @@ export interface ViewOptions {
   /** At most this many tasks are sent as threads (the stopped task and recently resumed ones first). */
   maxThreads: number;
 }
-
-/** A user-facing error (bad expression, unknown frame): answered as an error response. */
-export class UserError extends Error {}
 
 /**
  * The model of one stop.
@@ -130,11 +128,9 @@ export class StopView {
     const showAll = this.options.showRuntimeFrames || !isUser.includes(true);
     const task = taskId === null ? null : await this.#task(taskId);
     const innermost = task ? task.stack.length - 1 : -1;
-    // The task's innermost coroutine is the last frame of the user code on top of the stack (the
-    // runtime's Task step is below it); the rest of its await chain is suspended generators.
-    let top = 0;
-    while (top < isUser.length && isUser[top]) top++;
-    const candidate = top - 1;
+    // The task's innermost coroutine is the last user frame above the runtime's Task step; the
+    // rest of its await chain is suspended generators.
+    const candidate = this.scripts.taskCode(this.callFrames).lastUser;
     const coroutineOnStack = task !== null && candidate >= 0 && this.callFrames[candidate]!.functionName === task.stack[innermost]?.name;
     const chain = task ? await this.#suspendedFrames(threadId, task, coroutineOnStack ? innermost - 1 : innermost, false) : [];
     this.callFrames.forEach((cf, i) => {
@@ -312,40 +308,25 @@ export class StopView {
     const f = frameId === undefined ? this.#topFrame() : this.#frame(frameId);
     if (text === 'await') return this.#evaluateAwait(f);
     if (text.startsWith(AWAIT_AT)) return this.#evaluateAwaitAt(f, text.slice(AWAIT_AT.length));
-    if (f?.kind === 'v8') {
-      const r = await this.cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Debugger.evaluateOnCallFrame', {
-        callFrameId: f.callFrame.callFrameId,
-        expression: text,
-        silent: true,
-        objectGroup: this.probe.objectGroup,
-      });
-      return this.#result(r);
-    }
     if (f?.kind === 'suspended') return this.#evaluateSuspended(f, text);
-    const r = await this.cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Runtime.evaluate', {
-      expression: text,
-      silent: true,
-      objectGroup: this.probe.objectGroup,
-    });
-    return this.#result(r);
+    return this.#result(await this.#evaluateRaw(text, f?.kind === 'v8' ? f.callFrame.callFrameId : undefined));
   }
 
-  /** Sets a variable to the value of an expression evaluated in the stopped frame. */
+  /** An expression's value as the inspector holds it: in a live frame, or globally without one. */
+  #evaluateRaw(expression: string, callFrameId: string | undefined): Promise<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }> {
+    return callFrameId
+      ? this.cdp.send('Debugger.evaluateOnCallFrame', { callFrameId, expression, silent: true, objectGroup: this.probe.objectGroup })
+      : this.cdp.send('Runtime.evaluate', { expression, silent: true, objectGroup: this.probe.objectGroup });
+  }
+
+  /**
+   * Sets a variable to the value of an expression, evaluated in the frame whose scope holds the
+   * variable (for an object's property: in the stopped frame).
+   */
   async setVariable(args: DebugProtocol.SetVariableArguments): Promise<DebugProtocol.SetVariableResponse['body']> {
-    const f = this.#topFrame();
-    const r =
-      f?.kind === 'v8'
-        ? await this.cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Debugger.evaluateOnCallFrame', {
-            callFrameId: f.callFrame.callFrameId,
-            expression: args.value,
-            silent: true,
-            objectGroup: this.probe.objectGroup,
-          })
-        : await this.cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Runtime.evaluate', {
-            expression: args.value,
-            silent: true,
-            objectGroup: this.probe.objectGroup,
-          });
+    const top = this.#topFrame();
+    const callFrameId = this.variables.frameOf(args.variablesReference) ?? (top?.kind === 'v8' ? top.callFrame.callFrameId : undefined);
+    const r = await this.#evaluateRaw(args.value, callFrameId);
     if (r.exceptionDetails) throw new UserError(`setVariable: ${args.value}: ${r.exceptionDetails.exception?.description?.split('\n')[0] ?? r.exceptionDetails.text}`);
     return this.variables.setVariable(args, r.result);
   }

@@ -4,7 +4,8 @@
 // loop's readiness sets and timers. A map over the probe's task summaries and loop snapshot.
 import type { HandleInfo, LoopInfo, TaskSummary, WaitKind } from './probe-client';
 import { NoProbeError } from './probe-client';
-import { taskLabel, threadOfTask, UserError, type StopView } from './stop-view';
+import { UserError } from './errors';
+import { taskLabel, threadOfTask, type StopView } from './stop-view';
 
 export const TASKS_REQUEST = 'coroscope/tasks';
 

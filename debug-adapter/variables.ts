@@ -3,6 +3,7 @@
 // valid until the debuggee resumes; a reference from an earlier stop is answered with a clear error.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { CdpConnection } from './cdp-connection';
+import { StaleReferenceError, UserError } from './errors';
 import type { RemoteObject } from './probe-client';
 
 /** Arrays and JSON lists longer than this are paged (indexedVariables). */
@@ -31,7 +32,6 @@ interface PropertyDescriptor {
   isOwn?: boolean;
 }
 
-export class StaleReferenceError extends Error {}
 
 /** Counters that outlive a stop, so an id from an earlier stop is never reused. */
 export interface IdCounters {
@@ -69,6 +69,12 @@ export class VariableStore {
     return this.add({ kind: 'scopes', objectIds, live });
   }
 
+  /** The live frame whose scopes a reference shows, if it shows one (values for it are evaluated there). */
+  frameOf(variablesReference: number): string | undefined {
+    const c = this.#containers.get(variablesReference);
+    return c?.kind === 'scopes' ? c.live?.callFrameId : undefined;
+  }
+
   /**
    * Sets a variable of a container to a value the caller evaluated (in the stopped frame): a local
    * of a live frame, or a property of an object. Locals of suspended coroutines and the runtime's
@@ -87,11 +93,11 @@ export class VariableStore {
           silent: true,
           objectGroup: this.objectGroup,
         });
-        if (r.exceptionDetails) throw new Error(`cannot set ${args.name}: ${r.exceptionDetails.exception?.description?.split('\n')[0] ?? r.exceptionDetails.text}`);
+        if (r.exceptionDetails) throw new UserError(`cannot set ${args.name}: ${r.exceptionDetails.exception?.description?.split('\n')[0] ?? r.exceptionDetails.text}`);
         return this.#setResult(this.remote(args.name, r.result));
       }
       case 'scopes': {
-        if (!c.live) throw new Error(`cannot set ${args.name}: it is a local of a suspended coroutine, and V8 cannot write into a suspended generator (set it when its task runs)`);
+        if (!c.live) throw new UserError(`cannot set ${args.name}: it is a local of a suspended coroutine, and V8 cannot write into a suspended generator (set it when its task runs)`);
         for (let i = 0; i < c.objectIds.length; i++) {
           const props = await this.#properties(c.objectIds[i]!);
           if (!props.result.some((p) => p.name === args.name)) continue;
@@ -100,10 +106,10 @@ export class VariableStore {
           await this.cdp.send('Runtime.callFunctionOn', { objectId: c.objectIds[i], functionDeclaration: 'function (name, value) { this[name] = value; }', arguments: [{ value: args.name }, arg], silent: true }).catch(() => undefined);
           return this.#setResult(this.remote(args.name, value));
         }
-        throw new Error(`cannot set ${args.name}: no such variable in this scope`);
+        throw new UserError(`cannot set ${args.name}: no such variable in this scope`);
       }
       default:
-        throw new Error(`cannot set ${args.name}: the runtime's state is shown read-only`);
+        throw new UserError(`cannot set ${args.name}: the runtime's state is shown read-only`);
     }
   }
 

@@ -50,7 +50,7 @@ export interface WakeupCounts {
   noWait: number;
   /** Waits ended by a ready fd (a socket, libuv's backend fd, the self-pipe). */
   byFd: number;
-  /** Waits that ran to their timeout (a timer of ours or the host's came due). */
+  /** Waits that ended without a ready fd: their timeout (a timer of ours or the host's came due), or a signal. */
   byTimeout: number;
   /** Turns given to the host (Node's loop) between iterations. */
   hostTurns: number;
@@ -222,12 +222,14 @@ export class EventLoop {
       timeout = clamped;
     }
 
+    const waitStart = hostDeadline ? this.time() : 0;
     const events = this.selector.select(timeout);
     if (timeout === 0) this.#wakeups.noWait += 1;
     else if (events.length > 0) this.#wakeups.byFd += 1;
     else {
       this.#wakeups.byTimeout += 1;
-      if (hostDeadline) this.#turnRequested = true;
+      // (A wait cut short by a signal is no reason for a turn.)
+      if (hostDeadline && this.time() - waitStart >= timeout! - 5e-4) this.#turnRequested = true;
     }
     const ready = this.#ready;
     for (const [key, mask] of events) {

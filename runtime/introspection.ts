@@ -51,6 +51,8 @@ class Probe {
   #exceptionBreaks = false;
   #sighted = new WeakSet<object>();
   #stoppedAtThrow = new WeakSet<object>();
+  readonly #sightedPrimitive: { memo: PrimitiveSighting | null } = { memo: null };
+  readonly #stoppedPrimitive: { memo: PrimitiveSighting | null } = { memo: null };
   #generation = 0;
   #cache: Index | null = null;
 
@@ -262,10 +264,7 @@ class Probe {
    * the throw, not again at each await the exception propagates through.
    */
   firstSighting(err: unknown): boolean {
-    if ((typeof err !== 'object' && typeof err !== 'function') || err === null) return true;
-    if (this.#sighted.has(err)) return false;
-    this.#sighted.add(err);
-    return true;
+    return this.#firstTime(this.#sighted, this.#sightedPrimitive, err);
   }
 
   /**
@@ -274,10 +273,28 @@ class Probe {
    * True the first time for an exception object.
    */
   stoppedAtThrow(err: unknown): boolean {
-    if ((typeof err !== 'object' && typeof err !== 'function') || err === null) return true;
-    if (this.#stoppedAtThrow.has(err)) return false;
-    this.#stoppedAtThrow.add(err);
-    return true;
+    return this.#firstTime(this.#stoppedAtThrow, this.#stoppedPrimitive, err);
+  }
+
+  /**
+   * An object is the same exception wherever it is seen. A thrown primitive has no identity: it is
+   * the same one while it propagates through its task's await chain, which happens within one step
+   * of that task (one loop iteration).
+   */
+  #firstTime(objects: WeakSet<object>, primitive: { memo: PrimitiveSighting | null }, err: unknown): boolean {
+    if ((typeof err === 'object' || typeof err === 'function') && err !== null) {
+      if (objects.has(err)) return false;
+      objects.add(err);
+      return true;
+    }
+    const seen = this.#primitiveSighting(err);
+    const last = primitive.memo;
+    primitive.memo = seen;
+    return !(last && last.task === seen.task && last.iteration === seen.iteration && Object.is(last.value, err));
+  }
+
+  #primitiveSighting(value: unknown): PrimitiveSighting {
+    return { task: this.current(), iteration: this.loopObject()?.iteration ?? -1, value };
   }
 
   /** The functions the adapter sets breakpoints on (by handle, for their [[FunctionLocation]]). */
@@ -315,9 +332,17 @@ class Probe {
   #exited(task: Task<unknown>): void {
     const at = this.#recent.indexOf(task);
     if (at >= 0) this.#recent.splice(at, 1);
-    if (this.#exceptionBreaks && task.state === 'FINISHED' && /^<\w+ finished .*exception=/.test(task.toString()) && !this.#stoppedAtThrow.has(task._peekException() as object)) {
+    if (this.#exceptionBreaks && task.state === 'FINISHED' && /^<\w+ finished .*exception=/.test(task.toString()) && !this.#alreadyStopped(task)) {
       taskFailed(task.id, task.getName(), task.toString(), task._peekException());
     }
+  }
+
+  /** The adapter stopped at the throw of the exception this task ended with. */
+  #alreadyStopped(task: Task<unknown>): boolean {
+    const exception = task._peekException();
+    if ((typeof exception === 'object' || typeof exception === 'function') && exception !== null) return this.#stoppedAtThrow.has(exception);
+    const memo = this.#stoppedPrimitive.memo;
+    return memo !== null && memo.task === task.id && memo.iteration === (this.loopObject()?.iteration ?? -1) && Object.is(memo.value, exception);
   }
 
   #findTask(id: number): Task<unknown> | null {
@@ -376,6 +401,13 @@ interface Index {
   readonly tasks: Map<number, Task<unknown>>;
   readonly futures: Map<number, Future<unknown>>;
   readonly ctx: Context;
+}
+
+/** Where a thrown primitive was last seen: by which task, in which loop iteration. */
+interface PrimitiveSighting {
+  readonly task: number | null;
+  readonly iteration: number;
+  readonly value: unknown;
 }
 
 // The adapter sets breakpoints on these three: each is called only while a debugger asked for it.

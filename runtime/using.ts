@@ -8,8 +8,10 @@
 //
 // Resources are disposed in reverse order of declaration, each awaited when its declaration was
 // `await using`; an error from a disposer while another is on its way out becomes a
-// SuppressedError (error: the new one, suppressed: the earlier one), as ECMAScript specifies.
+// SuppressedError (error: the new one, suppressed: the earlier one), as ECMAScript specifies,
+// except that a CancelledError is never wrapped (asyncio's contract: the task sees it).
 import { Coroutine } from './coroutine';
+import { CancelledError } from './errors';
 import { isAwaitable } from './scoped';
 import { describeValue } from './task';
 
@@ -17,7 +19,8 @@ interface Resource {
   readonly value: unknown;
   /** null for `await using x = null` (nothing to dispose). */
   readonly dispose: ((this: unknown) => unknown) | null;
-  readonly isAsync: boolean;
+  /** Its result is awaited: an `await using` whose value has [Symbol.asyncDispose]. */
+  readonly awaitResult: boolean;
 }
 
 /** The global SuppressedError where the engine has one; else the same shape. */
@@ -47,18 +50,20 @@ export class UsingScope {
   use<T>(value: T, isAsync: boolean): T {
     const what = isAsync ? "'await using'" : "'using'";
     if (value === null || value === undefined) {
-      if (isAsync) this.#resources.push({ value, dispose: null, isAsync });
+      if (isAsync) this.#resources.push({ value, dispose: null, awaitResult: false });
       return value;
     }
     if (typeof value !== 'object' && typeof value !== 'function') {
       throw new TypeError(`${what}: ${describeValue(value)} is not an object with a ${isAsync ? '[Symbol.asyncDispose]() or ' : ''}[Symbol.dispose]() method`);
     }
     const holder = value as { [Symbol.asyncDispose]?: unknown; [Symbol.dispose]?: unknown };
-    const dispose = isAsync ? (holder[Symbol.asyncDispose] ?? holder[Symbol.dispose]) : holder[Symbol.dispose];
+    const asyncDispose = isAsync ? holder[Symbol.asyncDispose] : undefined;
+    // `await using` falls back to [Symbol.dispose], whose result is not awaited (as specified).
+    const dispose = asyncDispose ?? holder[Symbol.dispose];
     if (typeof dispose !== 'function') {
       throw new TypeError(`${what}: ${describeValue(value)} has no ${isAsync ? '[Symbol.asyncDispose]() or ' : ''}[Symbol.dispose]() method`);
     }
-    this.#resources.push({ value, dispose: dispose as (this: unknown) => unknown, isAsync });
+    this.#resources.push({ value, dispose: dispose as (this: unknown) => unknown, awaitResult: asyncDispose !== undefined && asyncDispose !== null });
     return value;
   }
 
@@ -73,6 +78,21 @@ export class UsingScope {
     return new Coroutine(this.#disposeAll(), -1, 'dispose');
   }
 
+  /** For a block with only `using` declarations: disposes synchronously, then rethrows. */
+  disposeSync(): void {
+    const resources = this.#resources;
+    for (let i = resources.length - 1; i >= 0; i--) {
+      const r = resources[i]!;
+      try {
+        r.dispose?.call(r.value);
+      } catch (err) {
+        this.#failDisposal(err);
+      }
+    }
+    resources.length = 0;
+    if (this.#hasError) throw this.#error;
+  }
+
   *#disposeAll(): Generator<unknown, void, unknown> {
     const resources = this.#resources;
     for (let i = resources.length - 1; i >= 0; i--) {
@@ -80,14 +100,28 @@ export class UsingScope {
       if (!r.dispose) continue;
       try {
         const out = r.dispose.call(r.value);
-        if (r.isAsync && isAwaitable(out)) yield out;
+        if (r.awaitResult && isAwaitable(out)) yield out;
       } catch (err) {
-        this.#error = this.#hasError ? new SuppressedErrorClass(err, this.#error) : err;
-        this.#hasError = true;
+        this.#failDisposal(err);
       }
     }
     resources.length = 0;
     if (this.#hasError) throw this.#error;
+  }
+
+  /**
+   * A disposer failed: its error leaves instead, with the earlier one as `suppressed`. A
+   * cancellation is never wrapped, and never replaced: the task must see its CancelledError (the
+   * error it interrupted stays reachable as the cancellation's cause).
+   */
+  #failDisposal(err: unknown): void {
+    if (!this.#hasError) this.#error = err;
+    else if (this.#error instanceof CancelledError) return;
+    else if (err instanceof CancelledError) {
+      if (err.cause === undefined) (err as { cause?: unknown }).cause = this.#error;
+      this.#error = err;
+    } else this.#error = new SuppressedErrorClass(err, this.#error);
+    this.#hasError = true;
   }
 }
 

@@ -140,16 +140,25 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
         (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && n.expression.kind === ts.SyntaxKind.SuperKeyword;
       const inner = (n: TS.Node): TS.VisitResult<TS.Node> => {
         if (isAsyncFn(ts, n)) return transformAsync(n as FnLike, ts.isArrowFunction(n) ? superAccess : null);
-        if (ts.isFunctionLike(n) && !ts.isArrowFunction(n)) return ts.visitEachChild(n, outer, context);
-        // super.m(a) -> __cs_superN('m').call(this, a); super.x -> __cs_superN('x')
+        // A class has its own `super` (and `this`): its members are outside this coroutine.
+        if ((ts.isFunctionLike(n) && !ts.isArrowFunction(n)) || ts.isClassLike(n)) return ts.visitEachChild(n, outer, context);
+        // super.m(a) -> __cs_superN('m').call(this, a); super.m?.(a) -> __cs_superN('m')?.call(this, a);
+        // super.tag`...` -> __cs_superN('tag').bind(this)`...`; super.x -> __cs_superN('x')
         if (ts.isCallExpression(n) && isSuperAccess(n.expression)) {
           const method = readSuper(superKey(n.expression));
-          const args = n.arguments.map((a) => ts.visitNode(a, inner) as TS.Expression);
-          return ts.setTextRange(f.createCallExpression(f.createPropertyAccessExpression(method, 'call'), undefined, [f.createThis(), ...args]), n);
+          const args = [f.createThis(), ...n.arguments.map((a) => ts.visitNode(a, inner) as TS.Expression)];
+          const call = n.questionDotToken
+            ? f.createCallChain(f.createPropertyAccessChain(method, n.questionDotToken, 'call'), undefined, undefined, args)
+            : f.createCallExpression(f.createPropertyAccessExpression(method, 'call'), undefined, args);
+          return ts.setTextRange(call, n);
         }
-        if (ts.isBinaryExpression(n) && isSuperAccess(n.left) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
-          report(n, `assigning to a super property inside async function '${name}' is not supported: assign this.${ts.isPropertyAccessExpression(n.left) ? n.left.name.text : '[key]'} instead, or do it outside the async function`);
-          return ts.visitEachChild(n, inner, context);
+        if (ts.isTaggedTemplateExpression(n) && isSuperAccess(n.tag)) {
+          const tag = f.createCallExpression(f.createPropertyAccessExpression(readSuper(superKey(n.tag)), 'bind'), undefined, [f.createThis()]);
+          return ts.setTextRange(f.createTaggedTemplateExpression(tag, undefined, ts.visitNode(n.template, inner) as TS.TemplateLiteral), n);
+        }
+        if (isSuperAccess(n) && isAssignmentTarget(ts, n)) {
+          report(n, `assigning to a super property inside async function '${name}' is not supported: assign this.${ts.isPropertyAccessExpression(n) ? n.name.text : '[key]'} instead, or do it outside the async function`);
+          return n;
         }
         if (isSuperAccess(n)) return ts.setTextRange(readSuper(superKey(n)), n);
         if (ts.isAwaitExpression(n)) {
@@ -166,7 +175,7 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
         }
         if (ts.isForOfStatement(n) && n.awaitModifier) return lowerForAwait(n, inner, name, undefined);
         if (ts.isExpressionStatement(n)) return discardWrap(n, inner);
-        if (ts.isBlock(n) && n.statements.some((st) => isUsingStatement(ts, st, true))) return lowerUsingBlock(n, inner, name);
+        if (ts.isBlock(n) && n.statements.some((st) => isUsingStatement(ts, st, false))) return lowerUsingBlock(n, inner, name);
         if (ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) {
           report(n, "'await using' is supported as a statement of a block: put this one in `{ ... }` of its own (e.g. `{ await using x = ...; for (...) { ... } }`)");
         }
@@ -209,18 +218,20 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
     }
 
     /**
-     * A block with `await using` declarations (see runtime/using.ts):
+     * A block with `using` or `await using` declarations (see runtime/using.ts; TypeScript's own
+     * lowering of `using` would put its catch in the user's code, where the debugger sees it):
      *   { const __cs_uN = __cs.using();
      *     try { ...statements, each `[await] using x = e` as `const x = __cs_uN.use(e, isAsync)`... }
      *     catch (__cs_eN) { __cs_uN.fail(__cs_eN) }
-     *     finally { yield __cs.aw(__cs_uN.dispose(), site) } }
-     * Plain `using` declarations of the same block join the same scope, so disposal keeps their order.
+     *     finally { yield __cs.aw(__cs_uN.dispose(), site) } }     (or __cs_uN.disposeSync() with no `await using`)
+     * Both kinds of declaration in one block join one scope, so disposal keeps their order.
      */
     function lowerUsingBlock(block: TS.Block, visit: (n: TS.Node) => TS.VisitResult<TS.Node>, fnName: string): TS.Block {
       const n = temps++;
       const scope = f.createIdentifier(`__cs_u${n}`);
       const caught = f.createIdentifier(`__cs_e${n}`);
-      const first = block.statements.find((st) => isUsingStatement(ts, st, true)) as TS.VariableStatement;
+      const first = block.statements.find((st) => isUsingStatement(ts, st, false)) as TS.VariableStatement;
+      const awaits = block.statements.some((st) => isUsingStatement(ts, st, true));
       const body = block.statements.map((st): TS.Statement => {
         if (!isUsingStatement(ts, st, false)) return ts.visitNode(st, visit) as TS.Statement;
         const list = (st as TS.VariableStatement).declarationList;
@@ -233,7 +244,12 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
         );
         return ts.setTextRange(f.createVariableStatement(undefined, f.createVariableDeclarationList(decls, ts.NodeFlags.Const)), st);
       });
-      const dispose = f.createExpressionStatement(f.createYieldExpression(undefined, helper('aw', [f.createCallExpression(f.createPropertyAccessExpression(scope, 'dispose'), undefined, []), siteRef(first, fnName)])));
+      // Only `await using` makes the block's end an await; plain `using` disposes synchronously.
+      const dispose = f.createExpressionStatement(
+        awaits
+          ? f.createYieldExpression(undefined, helper('aw', [f.createCallExpression(f.createPropertyAccessExpression(scope, 'dispose'), undefined, []), siteRef(first, fnName)]))
+          : f.createCallExpression(f.createPropertyAccessExpression(scope, 'disposeSync'), undefined, []),
+      );
       return ts.setTextRange(
         f.createBlock([
           ts.setTextRange(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(scope, undefined, undefined, helper('using', []))], ts.NodeFlags.Const)), first),
@@ -308,6 +324,32 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
     ], ts.NodeFlags.Const));
     return f.updateSourceFile(visited, [...prologue, requireHelpers, registerSites, ...stmts.slice(i)]);
   };
+}
+
+/** Whether an expression is written to: `x = …`, `x += …`, `x++`, `--x`, a destructuring target, a for-in/of variable. */
+function isAssignmentTarget(ts: typeof TS, node: TS.Node): boolean {
+  let child = node;
+  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (ts.isBinaryExpression(parent)) {
+      const op = parent.operatorToken.kind;
+      return parent.left === child && op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment;
+    }
+    if (ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) {
+      return parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken;
+    }
+    if (ts.isForInStatement(parent) || ts.isForOfStatement(parent)) return parent.initializer === child;
+    // Inside a literal that may be a destructuring pattern: the literal's own position decides.
+    const inPattern =
+      ts.isParenthesizedExpression(parent) ||
+      ts.isArrayLiteralExpression(parent) ||
+      ts.isSpreadElement(parent) ||
+      ts.isObjectLiteralExpression(parent) ||
+      ts.isSpreadAssignment(parent) ||
+      ts.isShorthandPropertyAssignment(parent) ||
+      (ts.isPropertyAssignment(parent) && parent.initializer === child);
+    if (!inPattern) return false;
+  }
+  return false;
 }
 
 /** `await using x = ...;` (onlyAwait) or either kind of `using` declaration statement. */

@@ -92,9 +92,10 @@ test('uncaught exceptions: caught ones pass (in the coroutine, up the await chai
       const stop: Stop = yield s.stopped();
       assert.equal(stop.reason, 'exception');
       assert.equal(stop.description, 'Uncaught RangeError: not a number: z');
-      assert.deepEqual(stop.frames.map((f) => [f.name, f.line]), [['parseStrict', 8], ['parse', 14], ['strict', 40]]);
+      assert.deepEqual(stop.frames.map((f) => [f.name, f.line]), [['parseStrict', 9], ['parse', 15], ['strict', 54]]);
       assert.match(s.output, /tolerant 0/);
       assert.match(s.output, /safe -1/);
+      assert.match(s.output, /emitter caught/);
       assert.match(s.output, /cancelled/);
       // The frames and their locals are still there: the task has not unwound.
       const strictLocals: Record<string, string> = yield s.scope(stop.frames[2]!.id, 'Locals');
@@ -109,6 +110,64 @@ test('uncaught exceptions: caught ones pass (in the coroutine, up the await chai
       assert.equal((exited as DebugProtocol.ExitedEvent).body.exitCode, 0);
       assert.equal(s.queued('stopped'), 0, 'no other stop');
       assert.match(s.output, /strict failed: not a number: z - lock released: true/);
+    } finally {
+      yield s.stop();
+    }
+  }));
+
+const kinds = join(__dirname, 'fixtures', 'exception-kinds.ts');
+
+test("'All Exceptions' alone: every throw in user code once, a thrown string included; break mode 'always'", () =>
+  drive(function* () {
+    const s = new Session();
+    yield s.start();
+    try {
+      yield s.launch(kinds, {}, {}, ['all']);
+      const str: Stop = yield s.stopped();
+      assert.equal(str.description, '"plain string"');
+      assert.deepEqual(str.frames.map((f) => [f.name, f.line]), [['inner', 7], ['middle', 11], ['main', 16]]);
+      const info: DebugProtocol.ExceptionInfoResponse = yield s.dc.exceptionInfoRequest({ threadId: str.threadId });
+      assert.equal(info.body.breakMode, 'always');
+      yield s.dc.continueRequest({ threadId: str.threadId });
+      // Not again where the string passes middle() and main(): the next stop is the next throw.
+      const native: Stop = yield s.stopped();
+      assert.match(native.description!, /^SyntaxError: /);
+      assert.equal(native.frames[0]!.line, 29);
+      yield s.dc.continueRequest({ threadId: native.threadId });
+      const wrapped: Stop = yield s.stopped();
+      assert.equal(wrapped.description, 'RangeError: set on a future');
+      assert.deepEqual(wrapped.frames.map((f) => [f.name, f.line]), [['main', 37]]);
+      const [exited] = yield Promise.all([s.waitFor('exited'), s.waitFor('terminated'), s.dc.continueRequest({ threadId: wrapped.threadId })]);
+      assert.equal((exited as DebugProtocol.ExitedEvent).body.exitCode, 0);
+      assert.equal(s.queued('stopped'), 0, 'no other stop');
+    } finally {
+      yield s.stop();
+    }
+  }));
+
+test("'Uncaught Exceptions': a thrown string stops once; a task that fails with no code of its own stops when it ends", () =>
+  drive(function* () {
+    const s = new Session();
+    yield s.start();
+    try {
+      yield s.launch(kinds, {}, { args: ['--uncaught-string'] }, ['uncaught']);
+      const str: Stop = yield s.stopped();
+      assert.equal(str.description, 'Uncaught "plain string"');
+      assert.deepEqual(str.frames.map((f) => [f.name, f.line]), [['inner', 7], ['middle', 11]]);
+      const threads: DebugProtocol.Thread[] = yield s.threads();
+      assert.match(threads.find((t) => t.id === str.threadId)!.name, /^stringly /);
+      yield s.dc.continueRequest({ threadId: str.threadId });
+      const ended: Stop = yield s.stopped();
+      assert.match(ended.description!, /^a task ended with an exception: <Task finished name='wrapped' .*RangeError\('set on a future'\)/);
+      const info: DebugProtocol.ExceptionInfoResponse = yield s.dc.exceptionInfoRequest({ threadId: ended.threadId });
+      assert.deepEqual([info.body.exceptionId, info.body.breakMode, info.body.details?.evaluateName], ['RangeError', 'unhandled', 'exception']);
+      const value: DebugProtocol.EvaluateResponse = yield s.dc.evaluateRequest({ expression: 'exception', context: 'watch', ...(ended.frames[0] ? { frameId: ended.frames[0].id } : {}) });
+      assert.match(value.body.result, /RangeError: set on a future/);
+      const [exited] = yield Promise.all([s.waitFor('exited'), s.waitFor('terminated'), s.dc.continueRequest({ threadId: ended.threadId })]);
+      assert.equal((exited as DebugProtocol.ExitedEvent).body.exitCode, 0);
+      assert.equal(s.queued('stopped'), 0, 'no other stop');
+      assert.match(s.output, /stringly failed with plain string/);
+      assert.match(s.output, /wrapped failed: set on a future/);
     } finally {
       yield s.stop();
     }

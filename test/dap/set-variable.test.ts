@@ -3,6 +3,7 @@
 // cannot be changed, and a broken value expression is reported; the session goes on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Session, drive, example, failure, type Stop } from './harness';
 
@@ -52,6 +53,28 @@ test('setVariable writes locals of the stopped frame and object properties; susp
       const [exited] = yield Promise.all([s.waitFor('exited'), s.waitFor('terminated'), s.dc.continueRequest({ threadId: stop.threadId })]);
       assert.equal((exited as DebugProtocol.ExitedEvent).body.exitCode, 0);
       assert.match(s.output, /c1 got 1 \(total 100\)/);
+    } finally {
+      yield s.stop();
+    }
+  }));
+
+test('setVariable evaluates the new value in the frame that holds the variable', () =>
+  drive(function* () {
+    const s = new Session();
+    yield s.start();
+    const frames = join(__dirname, 'fixtures', 'frames.ts');
+    try {
+      yield s.launch(frames, { [frames]: [{ line: 6 }] });
+      const stop: Stop = yield s.stopped();
+      assert.deepEqual(stop.frames.map((f) => [f.name, f.line]), [['inner', 6], ['outer', 12]]);
+      const scopes: DebugProtocol.Scope[] = (yield s.dc.scopesRequest({ frameId: stop.frames[1]!.id })).body.scopes;
+      const outerLocals = scopes.find((x) => x.name === 'Locals')!.variablesReference;
+      // `a` exists only in outer(): the value is evaluated there, not in the stopped inner().
+      const set: DebugProtocol.SetVariableResponse = yield s.dc.setVariableRequest({ variablesReference: outerLocals, name: 'b', value: 'a * 3' });
+      assert.equal(set.body.value, '15');
+      const [exited] = yield Promise.all([s.waitFor('exited'), s.waitFor('terminated'), s.dc.continueRequest({ threadId: stop.threadId })]);
+      assert.equal((exited as DebugProtocol.ExitedEvent).body.exitCode, 0);
+      assert.match(s.output, /r=10 b=15/);
     } finally {
       yield s.stop();
     }

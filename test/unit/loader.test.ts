@@ -238,3 +238,51 @@ test('CLI: assigning to a super property inside an async method is a clear compi
   assert.equal(r.status, 1);
   assert.match(r.stderr, /prog\.ts:4:5 - error: assigning to a super property inside async function 'set' is not supported/);
 });
+
+test('super in an async method: optional calls, tagged templates, and a class declared inside keeps its own super', () =>
+  runFake(async () => {
+    class Base {
+      label = 'base';
+      nope?(): string;
+      tag(strings: TemplateStringsArray, ...values: unknown[]): string {
+        return `${this.label}:${strings.join('|')}:${values.join(',')}`;
+      }
+      g(): string {
+        return 'Base.g';
+      }
+    }
+    class Other {
+      g(): string {
+        return 'Other.g';
+      }
+      static z = 'Other.z';
+    }
+    class Derived extends Base {
+      async run(): Promise<string[]> {
+        await sleep(0);
+        const missing = super.nope?.();
+        const tagged = super.tag`a${1}b`;
+        // A class declared inside: its field initialiser and static block see *its* base.
+        class Inner extends Other {
+          v = super.g();
+          static w: string;
+          static {
+            Inner.w = super.z;
+          }
+        }
+        return [String(missing), tagged, new Inner().v, Inner.w, super.g()];
+      }
+    }
+    const d = new Derived();
+    d.label = 'derived';
+    assert.deepEqual(await d.run(), ['undefined', 'derived:a|b:1', 'Other.g', 'Other.z', 'Base.g']);
+  }));
+
+test('CLI: super.x++ and destructuring into a super property inside an async method are clear compile errors', () => {
+  const inc = runProgram(`class A { x = 1 }\nclass B extends A {\n  async bump() {\n    super.x++;\n  }\n}\n`);
+  assert.equal(inc.status, 1);
+  assert.match(inc.stderr, /prog\.ts:4:5 - error: assigning to a super property inside async function 'bump' is not supported/);
+  const pattern = runProgram(`class A { x = 1 }\nclass B extends A {\n  async set() {\n    [super.x] = [2];\n  }\n}\n`);
+  assert.equal(pattern.status, 1);
+  assert.match(pattern.stderr, /prog\.ts:4:6 - error: assigning to a super property/);
+});

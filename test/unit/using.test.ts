@@ -3,8 +3,8 @@
 // with SuppressedError when a disposer fails while an error is leaving; the scoped primitives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Lock, Semaphore, createTask, gather, sleep, getRunningLoop } from 'coroscope';
-import { runFake } from '../helpers';
+import { CancelledError, Lock, Semaphore, createTask, gather, sleep, getRunningLoop } from 'coroscope';
+import { raised, runFake } from '../helpers';
 
 class Resource {
   constructor(
@@ -125,4 +125,57 @@ test('await using releases a Lock and a Semaphore when the block ends, and anoth
     assert.deepEqual(order, ['first holds (true, true)', 'first released', 'second holds (true, true)', 'second released']);
     assert.equal(lock.locked(), false);
     assert.equal(sem.locked(), false);
+  }));
+
+test('a cancellation during an awaited disposal stays a CancelledError (the body error is its cause)', () =>
+  runFake(async () => {
+    const log: string[] = [];
+    async function body(): Promise<void> {
+      await using r = new Resource('slow', log); // its disposal sleeps 0.5 s
+      throw new Error(`failed holding ${r.name}`);
+    }
+    const t = createTask(body());
+    await sleep(0.1); // the body has failed; the disposal is under way
+    t.cancel();
+    const err = await raised(t);
+    assert.ok(err instanceof CancelledError, String(err));
+    assert.ok(t.cancelled());
+    assert.match(String((err as Error).cause), /failed holding slow/);
+  }));
+
+test("'await using' on a value with only [Symbol.dispose] calls it and does not await what it returns", () =>
+  runFake(async () => {
+    const log: string[] = [];
+    const syncOnly = {
+      [Symbol.dispose]() {
+        log.push('disposed');
+        return sleep(5); // not awaited: the block ends without waiting 5 s
+      },
+    };
+    {
+      await using s = syncOnly;
+      log.push(`using ${typeof s}`);
+    }
+    log.push(`after, at ${getRunningLoop().time()}`);
+    assert.deepEqual(log, ['using object', 'disposed', 'after, at 0']);
+  }));
+
+test("a block with only 'using' disposes synchronously at its end, on every way out", () =>
+  runFake(async () => {
+    const log: string[] = [];
+    function work(fail: boolean): void {
+      using first = new SyncResource(log);
+      log.push(`working with ${first.constructor.name}`);
+      if (fail) throw new Error('work failed');
+    }
+    async function inCoroutine(): Promise<number> {
+      using s = new SyncResource(log);
+      await sleep(1);
+      log.push(`coroutine holds ${s.constructor.name}`);
+      return 7;
+    }
+    work(false);
+    assert.throws(() => work(true), /work failed/);
+    assert.equal(await inCoroutine(), 7);
+    assert.deepEqual(log, ['working with SyncResource', 'sync closed', 'working with SyncResource', 'sync closed', 'coroutine holds SyncResource', 'sync closed']);
   }));
