@@ -5,11 +5,11 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { basename } from 'node:path';
 import type { CdpConnection } from './cdp-connection';
-import type { HandleInfo, LoopInfo, ProbeClient, RemoteObject, TaskInfo } from './probe-client';
-import type { FdInfo } from '../runtime/snapshot';
+import type { ProbeClient, RemoteObject, TaskInfo } from './probe-client';
 import type { ScriptLocation, ScriptRegistry, SourceLocation } from './scripts';
 import { parameterNames } from './signatures';
 import { UserError } from './errors';
+import { loopScope } from './loop-scope';
 import { HIDDEN_NAME, VariableStore, type IdCounters } from './variables';
 
 /** The thread of code that runs outside any task (module top level, plain loop callbacks). */
@@ -221,7 +221,7 @@ export class StopView {
     if (taskId !== null) {
       out.push({ name: 'Task', variablesReference: this.variables.lazy(async () => this.#jsonVars(await this.#task(taskId))), expensive: false });
     }
-    out.push({ name: 'Event loop', variablesReference: this.variables.lazy(() => this.#loopVars()), expensive: false });
+    out.push({ name: 'Event loop', variablesReference: this.variables.lazy(() => loopScope(this.probe, this.variables)), expensive: false });
     return out;
   }
 
@@ -264,37 +264,6 @@ export class StopView {
     const fut = await this.probe.call<unknown>('awaitedFuture', taskId);
     if (!fut) return [{ name: 'future', value: 'none: the task is ready to run', variablesReference: 0 }];
     return this.#jsonVars(fut);
-  }
-
-  /** The loop as a user reads it: counters, then the ready queue, timers, readers and writers, each naming its task. */
-  async #loopVars(): Promise<DebugProtocol.Variable[]> {
-    const loop = await this.probe.loop(0, 1000);
-    if (!loop) return [{ name: 'loop', value: 'no event loop is running', variablesReference: 0 }];
-    const page = await this.probe.tasks(0, 1000);
-    const names = new Map(page.tasks.map((t) => [t.id, taskLabel(t)]));
-    const owner = (h: HandleInfo | null): string => (h?.task !== undefined ? ` → ${names.get(h.task) ?? `task #${h.task}`}` : '');
-    const v = this.variables;
-    const vars: DebugProtocol.Variable[] = [
-      v.jsonVariable('iteration', loop.iteration),
-      v.jsonVariable('time', loop.time, `${loop.time.toFixed(3)} s`),
-      v.jsonVariable('running', loop.running),
-      v.jsonVariable('selector', loop.selector),
-      v.jsonVariable('lastIteration', loop.lastIteration, `${loop.lastIteration.fdsReady} fds ready, ${loop.lastIteration.timersFired} timers fired, ${loop.lastIteration.callbacksRun} callbacks run`),
-      v.jsonVariable('wakeups', loop.wakeups, wakeupSummary(loop.wakeups)),
-      v.jsonVariable('pendingPromises', loop.pendingPromises),
-    ];
-    const list = (name: string, total: number, items: [string, string, unknown][]): DebugProtocol.Variable => {
-      const ref = items.length === 0 ? 0 : v.lazy(async () => items.map(([n, value, detail]) => ({ ...v.jsonVariable(n, detail), value })));
-      return { name, value: `${total}`, variablesReference: ref, ...(items.length > 100 ? { indexedVariables: items.length } : {}) };
-    };
-    vars.push(list('ready', loop.readyCount, loop.ready.map((h, i) => [`[${i}]`, `${h.description}${owner(h)}`, h])));
-    vars.push(list('timers', loop.timerCount, loop.timers.map((h, i) => [`[${i}]`, `due in ${(h.dueIn ?? 0).toFixed(3)} s: ${h.description}${owner(h)}`, h])));
-    // A socket's addresses lead the value: `127.0.0.1:8080 ↔ 127.0.0.1:51234 · Handle ... → Task-2 ...`.
-    const sock = (f: FdInfo) => (f.peername ? `${f.sockname ?? '?'} ↔ ${f.peername} · ` : f.sockname ? `${f.sockname} · ` : '');
-    vars.push(list('readers', loop.fds.filter((f) => f.reader).length, loop.fds.filter((f) => f.reader).map((f) => [`fd ${f.fd}`, `${sock(f)}${f.reader!.description}${owner(f.reader)}`, f])));
-    vars.push(list('writers', loop.fds.filter((f) => f.writer).length, loop.fds.filter((f) => f.writer).map((f) => [`fd ${f.fd}`, `${sock(f)}${f.writer!.description}${owner(f.writer)}`, f])));
-    vars.push(list('tasks', page.total, page.tasks.map((t) => [`${t.name}`, threadName(t), t])));
-    return vars;
   }
 
   #jsonVars(value: unknown): DebugProtocol.Variable[] {
@@ -428,11 +397,6 @@ function stackFrame(id: number, name: string, loc: SourceLocation | null, hint: 
   return frame;
 }
 
-/** `412 waits: 380 ended by fds, 30 by timeouts · 2 iterations did not wait · 395 host turns`. */
-function wakeupSummary(w: LoopInfo['wakeups']): string {
-  const waits = w.byFd + w.byTimeout;
-  return `${waits} waits: ${w.byFd} ended by fds, ${w.byTimeout} by timeouts · ${w.noWait} iterations did not wait · ${w.hostTurns} host turns`;
-}
 
 /** An exception stop: its description (the stopped event's), the thrown value's class, the break mode. */
 export interface ExceptionStop {
