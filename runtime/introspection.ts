@@ -4,6 +4,7 @@
 // objects by handle; it never reaches into private fields. The hooks that track tasks are installed
 // only once a debugger attaches (attach()), so a program without one pays nothing.
 import type { EventLoop } from './event-loop';
+import { noDelayOnInspectorConnections } from './host/inspector-socket';
 import type { Future } from './future';
 import type { ExceptionContext } from './handles';
 import { peekRunningLoop } from './running';
@@ -60,6 +61,7 @@ class Probe {
   attach(): number {
     if (!this.#attached) {
       this.#attached = true;
+      noDelayOnInspectorConnections();
       setTaskHooks({
         spawned: (task) => {
           this.#generation++;
