@@ -51,7 +51,8 @@ async function main(): Promise<void> {
   await b;
   const stats = loop.lastIteration;
   console.log(`4. The last loop iteration: ${stats.fdsReady} fd(s) ready, ${stats.timersFired} timer(s) fired, ${stats.callbacksRun} callback(s) run.`);
-  console.log(`   ${loop.iteration} iterations in all. Done.`);
+  const w = loop.wakeups;
+  console.log(`   ${loop.iteration} iterations in all: ${w.noWait} ran ready callbacks at once, ${w.byTimeout} slept until a timer, ${w.byFd} were woken by an fd. Done.`);
 }
 
 run(main());

@@ -7,7 +7,8 @@ import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import type * as TS from 'typescript';
-import { CompileError, transformSource } from './transform';
+import { CompilerThread } from './compiler-thread';
+import { CompileError, transformSource, type TransformResult } from './transform';
 
 const runtimeDir = resolve(__dirname, '..');
 /** The runtime bundle programs load; compiled code reaches the loader's helpers as its `__cs` export. */
@@ -21,6 +22,7 @@ interface ModuleInternals {
 const M = Module as unknown as ModuleInternals;
 
 let ts: typeof TS | undefined;
+let compilerThread: CompilerThread | undefined;
 let installed = false;
 let cacheDir: string | null | undefined;
 
@@ -59,8 +61,7 @@ export function compileFile(filename: string): string {
       // not cached yet
     }
   }
-  ts ??= require('typescript') as typeof TS;
-  const { code, errors } = transformSource(ts, source, filename, runtimeBundle);
+  const { code, errors } = compile(source, filename);
   if (errors.length > 0) throw new CompileError(errors);
   if (dir) {
     try {
@@ -72,6 +73,16 @@ export function compileFile(filename: string): string {
     }
   }
   return code;
+}
+
+/** Off this thread when a worker can do it (see compiler-thread.ts), else here. */
+function compile(source: string, filename: string): TransformResult {
+  if (process.env.COROSCOPE_COMPILE_IN_THREAD !== '1') {
+    const result = (compilerThread ??= new CompilerThread()).compile(source, filename, runtimeBundle);
+    if (result) return result;
+  }
+  ts ??= require('typescript') as typeof TS;
+  return transformSource(ts, source, filename, runtimeBundle);
 }
 
 function getCacheDir(): string | null {

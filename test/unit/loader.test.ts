@@ -286,3 +286,16 @@ test('CLI: super.x++ and destructuring into a super property inside an async met
   assert.equal(pattern.status, 1);
   assert.match(pattern.stderr, /prog\.ts:4:6 - error: assigning to a super property/);
 });
+
+test('a cold compile happens off the program thread: TypeScript never enters the program; in-thread on request', () => {
+  const source = `import { run, sleep } from 'coroscope';\nasync function main() {\n  await sleep(0);\n  const loaded = Object.keys(require.cache).some((k) => /[\\\\/]typescript[\\\\/]/.test(k));\n  console.log(loaded ? 'typescript loaded' : 'typescript not loaded', Math.round(process.memoryUsage().heapUsed / 1e6));\n}\nrun(main());\n`;
+  const dir = mkdtempSync(join(tmpdir(), 'coroscope-cold-'));
+  const file = join(dir, 'prog.ts');
+  writeFileSync(file, source);
+  for (const [inThread, expected] of [['0', 'typescript not loaded'], ['1', 'typescript loaded']] as const) {
+    const cache = mkdtempSync(join(tmpdir(), 'coroscope-cache-test-')); // empty: every file is a cache miss
+    const r = spawnSync(process.execPath, [cli, 'run', file], { encoding: 'utf8', timeout: 30000, env: { ...process.env, COROSCOPE_CACHE_DIR: cache, COROSCOPE_COMPILE_IN_THREAD: inThread } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^${expected} \\d+\\n$`));
+  }
+});
