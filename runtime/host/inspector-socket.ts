@@ -5,39 +5,60 @@
 // inspector's connected sockets sends each message at once.
 import { readdirSync } from 'node:fs';
 import { url as inspectorUrl } from 'node:inspector';
-import { getpeername, getsockname, setSockOptInt } from '../sys/calls';
+import { getSockOptInt, getpeername, getsockname, setSockOptInt } from '../sys/calls';
 import { C } from '../sys/constants';
 
-/** Sets TCP_NODELAY on this process's connections to its inspector port; returns how many. */
-export function noDelayOnInspectorConnections(): number {
+/** This process's connected sockets on its inspector's address (the debuggers attached), with TCP_NODELAY. */
+export function inspectorConnections(): { fd: number; noDelay: boolean }[] {
+  let host: string;
   let port: number;
   try {
     const url = inspectorUrl();
-    if (!url) return 0;
-    port = Number(new URL(url).port);
+    if (!url) return [];
+    const parsed = new URL(url);
+    host = parsed.hostname.replace(/^\[|\]$/g, '');
+    port = Number(parsed.port);
   } catch {
-    return 0;
+    return [];
   }
-  let set = 0;
+  const out: { fd: number; noDelay: boolean }[] = [];
   for (const fd of openFds()) {
     try {
       const local = getsockname(fd);
-      if (!Array.isArray(local) || local[1] !== port) continue;
+      if (!Array.isArray(local) || local[0] !== host || local[1] !== port) continue;
       getpeername(fd); // connected (the listening socket has no peer: it throws)
+      out.push({ fd, noDelay: getSockOptInt(fd, C.IPPROTO_TCP, C.TCP_NODELAY) !== 0 });
+    } catch {
+      // not a socket, not connected, or already closed
+    }
+  }
+  return out;
+}
+
+/** Sets TCP_NODELAY on this process's inspector connections; returns how many. */
+export function noDelayOnInspectorConnections(): number {
+  let set = 0;
+  for (const { fd } of inspectorConnections()) {
+    try {
+      // The inspector's thread may close this fd meanwhile, and the number be reused: then the
+      // option lands on another TCP socket of ours, which is harmless.
       setSockOptInt(fd, C.IPPROTO_TCP, C.TCP_NODELAY, 1);
       set += 1;
     } catch {
-      // not a socket, not connected, or already closed
+      // closed meanwhile
     }
   }
   return set;
 }
 
-/** The process's open fds: /proc/self/fd where there is one, else the first 1024 numbers. */
+/** The process's open fds: /proc/self/fd (Linux), /dev/fd (macOS, BSD), else the first 1024 numbers. */
 function openFds(): number[] {
-  try {
-    return readdirSync('/proc/self/fd').map(Number);
-  } catch {
-    return Array.from({ length: 1024 }, (_, i) => i);
+  for (const dir of ['/proc/self/fd', '/dev/fd']) {
+    try {
+      return readdirSync(dir).map(Number);
+    } catch {
+      // not there
+    }
   }
+  return Array.from({ length: 1024 }, (_, i) => i);
 }

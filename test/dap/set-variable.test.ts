@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { Session, drive, example, failure, type Stop } from './harness';
+import { ROOT, Session, drive, example, failure, type Stop } from './harness';
 
 const program = example('producer-consumer.ts');
 
@@ -67,6 +67,15 @@ test('setVariable evaluates the new value in the frame that holds the variable',
       yield s.launch(frames, { [frames]: [{ line: 6 }] });
       const stop: Stop = yield s.stopped();
       assert.deepEqual(stop.frames.map((f) => [f.name, f.line]), [['inner', 6], ['outer', 12]]);
+      // The adapter's connection to the debuggee sends each message at once (TCP_NODELAY, set by the
+      // probe when the adapter attached): a pause right after a resume does not wait for an ACK.
+      const probe = join(ROOT, 'dist', 'runtime', 'host', 'inspector-socket.js');
+      const nodelay: DebugProtocol.EvaluateResponse = yield s.dc.evaluateRequest({
+        expression: `process.mainModule.require(${JSON.stringify(probe)}).inspectorConnections().map((c) => c.noDelay).join()`,
+        frameId: stop.frames[0]!.id,
+        context: 'repl',
+      });
+      assert.equal(nodelay.body.result, '"true"');
       const scopes: DebugProtocol.Scope[] = (yield s.dc.scopesRequest({ frameId: stop.frames[1]!.id })).body.scopes;
       const outerLocals = scopes.find((x) => x.name === 'Locals')!.variablesReference;
       // `a` exists only in outer(): the value is evaluated there, not in the stopped inner().

@@ -3,19 +3,20 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import inspector from 'node:inspector';
+import { createServer, connect, type Socket } from 'node:net';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { noDelayOnInspectorConnections } from 'coroscope/host/inspector-socket';
 import { getSockOptInt, getsockname, getpeername } from 'coroscope/sys/calls';
 import { C } from 'coroscope/sys/constants';
 
-/** TCP_NODELAY of each connected socket whose local port is `port`. */
-function noDelayOf(port: number): number[] {
+/** TCP_NODELAY of each connected socket whose local address is host:port. */
+function noDelayOf(host: string, port: number): number[] {
   const out: number[] = [];
   for (const fd of readdirSync('/proc/self/fd').map(Number)) {
     try {
       const local = getsockname(fd);
-      if (!Array.isArray(local) || local[1] !== port) continue;
+      if (!Array.isArray(local) || local[0] !== host || local[1] !== port) continue;
       getpeername(fd);
       out.push(getSockOptInt(fd, C.IPPROTO_TCP, C.TCP_NODELAY));
     } catch {
@@ -25,25 +26,37 @@ function noDelayOf(port: number): number[] {
   return out;
 }
 
-test('sets TCP_NODELAY on the debugger connection to this process, and only there', { skip: process.platform !== 'linux' && 'reads /proc/self/fd' }, () => {
+test('sets TCP_NODELAY on the debugger connection to this process, not on a socket of the program on the same port elsewhere', { skip: process.platform !== 'linux' && 'reads /proc/self/fd' }, () => {
   inspector.open(0, '127.0.0.1');
   const url = inspector.url()!;
   const port = Number(new URL(url).port);
   const ws = new WebSocket(url);
-  return new Promise<void>((resolve, reject) => {
-    ws.on('error', reject);
-    ws.on('open', () => {
-      try {
-        assert.deepEqual(noDelayOf(port), [0], 'Node leaves Nagle on for the inspector connection');
-        assert.equal(noDelayOnInspectorConnections(), 1);
-        assert.deepEqual(noDelayOf(port).map((v) => v !== 0), [true]);
-        resolve();
-      } catch (err) {
-        reject(err);
-      } finally {
-        ws.close();
-        inspector.close();
-      }
+  // The program's own server on the same port number, on 127.0.0.2, with a connection accepted.
+  const server = createServer();
+  const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  return new Promise<void>((resolve) => server.listen(port, '127.0.0.2', resolve))
+    .then(() => new Promise<void>((resolve, reject) => {
+      const client = connect(port, '127.0.0.2');
+      client.on('error', reject);
+      ws.on('error', reject);
+      let open = 0;
+      const both = () => (++open === 2 ? resolve() : undefined);
+      client.on('connect', both);
+      ws.on('open', both);
+    }))
+    .then(() => accepted)
+    .then(() => {
+      assert.deepEqual(noDelayOf('127.0.0.1', port), [0], 'Node leaves Nagle on for the inspector connection');
+      const programSide = noDelayOf('127.0.0.2', port);
+      assert.equal(programSide.length, 1);
+      assert.equal(noDelayOnInspectorConnections(), 1);
+      assert.deepEqual(noDelayOf('127.0.0.1', port).map((v) => v !== 0), [true]);
+      assert.deepEqual(noDelayOf('127.0.0.2', port), programSide, "the program's own socket is left as it was");
+    })
+    .finally(() => {
+      ws.close();
+      inspector.close();
+      server.close();
+      server.unref();
     });
-  });
 });
