@@ -229,3 +229,22 @@ export async function hoverToken(page, lineText, token) {
   await page.mouse.move(box.x - 60, box.y - 60);
   await page.mouse.move(box.x, box.y, { steps: 5 });
 }
+
+/**
+ * Hovers a token until the hover matching `locator` shows (VS Code ignores a hover that arrives
+ * while the editor is still settling, e.g. right after a stop): the gesture is repeated, moving
+ * away between tries. Returns the visible hover.
+ */
+export async function hoverUntil(page, lineText, token, locator, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await hoverToken(page, lineText, token);
+    try {
+      await locator.waitFor({ state: 'visible', timeout: Math.min(4_000, Math.max(1, deadline - Date.now())) });
+      return locator;
+    } catch (err) {
+      if (Date.now() >= deadline) throw err;
+      await page.mouse.move(5, 500);
+    }
+  }
+}

@@ -13,7 +13,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
-import { CodeServer, gotoLine, hoverText, hoverToken, launchBrowser, openFile, runCommand, waitFor } from './harness.mjs';
+import { CodeServer, gotoLine, hoverText, hoverUntil, launchBrowser, openFile, runCommand, waitFor } from './harness.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..', '..');
 const results = join(root, 'test-results', 'e2e');
@@ -259,9 +259,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
 
   test('hovering `await` shows the future that frame awaits', needs('awaitHover'), async () => {
     assert.ok(stopped, 'the session is stopped');
-    await hoverToken(page, 'await sleep(30)', 'await');
-    const hover = page.locator('.debug-hover-widget').filter({ hasText: /Future/ }).first();
-    await hover.waitFor({ state: 'visible', timeout: 15_000 });
+    const hover = await hoverUntil(page, 'await sleep(30)', 'await', page.locator('.debug-hover-widget').filter({ hasText: /Future/ }).first());
     const text = await hover.innerText();
     assert.match(text, /Future pending/);
     assert.match(text, /completed by: timer due in/);
@@ -280,9 +278,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
 
   test('hovering the `await` of another frame of the task shows what that frame awaits', needs('awaitAtLine'), async () => {
     assert.ok(stopped, 'the session is stopped');
-    await hoverToken(page, 'await handle(item)', 'await');
-    const hover = page.locator('.debug-hover-widget').first();
-    await hover.waitFor({ state: 'visible', timeout: 15_000 });
+    const hover = await hoverUntil(page, 'await handle(item)', 'await', page.locator('.debug-hover-widget').first());
     assert.match(await hover.innerText(), /handle/);
     await page.mouse.move(5, 500);
   });
