@@ -1,14 +1,11 @@
 # as_completed: yields awaitables that give the results in completion order; an error comes
 # out of the await that meets it; with a timeout, the await after the deadline raises TimeoutError.
 import asyncio
+from _support import describe
 
 
 class Boom(Exception):
     pass
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
 
 
 async def job(name, delay, fail=False):

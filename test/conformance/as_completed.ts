@@ -1,14 +1,10 @@
 // asCompleted: yields awaitables that give the results in completion order; an error comes
 // out of the await that meets it; with a timeout, the await after the deadline raises TimeoutError.
 import { TimeoutError, asCompleted, createTask, run, sleep } from 'coroscope';
+import { describe } from './_support';
 
 class Boom extends Error {
   override name = 'Boom';
-}
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
 }
 
 async function job(name: string, delay: number, fail = false) {

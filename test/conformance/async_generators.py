@@ -3,18 +3,11 @@
 # Leaving `async for` early closes the generator at once in Coroscope (JavaScript's for-await
 # calls return()), later in CPython (its finalizer hook): see async-for-break in DIFFERENCES.md.
 import asyncio
+from _support import b, describe
 
 
 class Boom(Exception):
     pass
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
 
 
 closed = set()

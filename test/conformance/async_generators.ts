@@ -4,14 +4,10 @@
 // (JavaScript's for-await calls return()), later in CPython (its finalizer hook): see
 // async-for-break in DIFFERENCES.md.
 import { gather, run, sleep } from 'coroscope';
+import { describe } from './_support';
 
 class Boom extends Error {
   override name = 'Boom';
-}
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
 }
 
 const closed = new Set<string>();

@@ -2,10 +2,7 @@
 # awaitable (TypeError), awaiting a coroutine twice, run() inside a running loop and
 # get_running_loop() outside one (RuntimeError). Messages are compared where they are the same.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
+from _support import b
 
 
 async def answer():

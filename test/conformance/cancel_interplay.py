@@ -4,14 +4,7 @@
 # through (the cancel requests are counted); a coroutine that swallows the timeout's
 # cancellation makes the block end normally.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
+from _support import b, describe
 
 
 cancelled = []  # a task group cancels its children in no defined order: printed sorted

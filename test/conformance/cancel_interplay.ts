@@ -4,11 +4,7 @@
 // through (the cancel requests are counted); a coroutine that swallows the timeout's
 // cancellation makes the block end normally.
 import { CancelledError, TimeoutError, createTask, currentTask, getRunningLoop, run, shield, sleep, taskGroup, timeout } from 'coroscope';
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
-}
+import { describe } from './_support';
 
 const cancelled: string[] = []; // a task group cancels its children in no defined order: printed sorted
 

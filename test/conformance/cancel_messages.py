@@ -2,10 +2,7 @@
 # task, through gather and shield, and what message the waiter finally sees; cancellations made
 # by wait_for, timeout and TaskGroup carry no message.
 import asyncio
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
+from _support import describe
 
 
 async def sleeper(name):

@@ -2,11 +2,7 @@
 // task, through gather and shield, and what message the waiter finally sees; cancellations made
 // by waitFor, timeout and TaskGroup carry no message.
 import { CancelledError, ExceptionGroup, TimeoutError, ValueError, createTask, gather, run, shield, sleep, taskGroup, timeout, waitFor } from 'coroscope';
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
-}
+import { describe } from './_support';
 
 async function sleeper(name: string) {
   try {

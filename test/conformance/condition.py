@@ -2,14 +2,7 @@
 # first n waiters in order, notify_all() the rest; wait_for(predicate) waits until the
 # predicate holds; notify() without holding the lock is a RuntimeError.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
+from _support import b, describe
 
 
 async def waiter(cond, name):

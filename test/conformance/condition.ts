@@ -3,11 +3,7 @@
 // predicate holds; notify() without holding the lock is a RuntimeError.
 // `async with cond: body` is written `await cond.run(async () => { body })`.
 import { Condition, RuntimeError, createTask, gather, run, sleep } from 'coroscope';
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
-}
+import { describe } from './_support';
 
 async function waiter(cond: Condition, name: string) {
   await cond.run(async () => {

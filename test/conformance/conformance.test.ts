@@ -198,8 +198,10 @@ function describeEnd(o: Outcome): string {
 }
 
 const python = findPython();
-const pyFiles = readdirSync(here).filter((f) => f.endsWith('.py')).sort();
-const tsFiles = readdirSync(here).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+// `_support.py`/`_support.ts` are what the programs print with, not programs.
+const isProgram = (f: string) => !f.startsWith('_');
+const pyFiles = readdirSync(here).filter((f) => f.endsWith('.py') && isProgram(f)).sort();
+const tsFiles = readdirSync(here).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && isProgram(f)).sort();
 const names = pyFiles.map((f) => f.slice(0, -3));
 
 test('conformance: python3 is available', () => {

@@ -1,10 +1,7 @@
 # Event: wait() blocks until set(); set() wakes every waiter (in the order they waited) and later
 # waits return at once; clear() makes wait() block again; wait() returns True.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
+from _support import b
 
 
 async def waiter(event, name):

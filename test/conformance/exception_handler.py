@@ -5,14 +5,11 @@
 # time run() returns (see unretrieved-timing in DIFFERENCES.md).
 import asyncio
 import gc
+from _support import describe
 
 
 class Boom(Exception):
     pass
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
 
 
 reports = []

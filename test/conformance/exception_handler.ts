@@ -4,14 +4,10 @@
 // garbage-collected, Coroscope at the latest when the loop closes: both have reported it by the
 // time run() returns (see unretrieved-timing in DIFFERENCES.md).
 import { createTask, getRunningLoop, run, sleep, type EventLoop, type ExceptionContext } from 'coroscope';
+import { describe } from './_support';
 
 class Boom extends Error {
   override name = 'Boom';
-}
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
 }
 
 const reports: string[] = [];

@@ -2,14 +2,11 @@
 # nearest handler on the way out, finally blocks run on the way, a caught error lets the
 # coroutine go on awaiting; a task keeps its exception until someone retrieves it.
 import asyncio
+from _support import describe
 
 
 class Boom(Exception):
     pass
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
 
 
 async def level3():

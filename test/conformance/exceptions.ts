@@ -2,14 +2,10 @@
 // nearest handler on the way out, finally blocks run on the way, a caught error lets the
 // coroutine go on awaiting; a task keeps its exception until someone retrieves it.
 import { RuntimeError, createTask, run, sleep } from 'coroscope';
+import { describe } from './_support';
 
 class Boom extends Error {
   override name = 'Boom';
-}
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
 }
 
 async function level3(): Promise<never> {

@@ -3,10 +3,7 @@
 # queued just before such an await runs only at the next real suspension (the sleep(0) after).
 # And a waiter woken by Event.set() returns True even if clear() came before it ran.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
+from _support import b
 
 
 async def main():

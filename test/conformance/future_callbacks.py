@@ -3,10 +3,7 @@
 # still runs after them; awaiting a coroutine runs it inline (no iteration passes), awaiting a
 # done future does not suspend, and a new task only starts on the next iteration.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
+from _support import b
 
 
 async def waiter(fut, name):

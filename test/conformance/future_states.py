@@ -2,18 +2,11 @@
 # it completes once (a second set_result raises); done callbacks are scheduled with call_soon,
 # never called synchronously; a cancelled future raises CancelledError carrying the message.
 import asyncio
+from _support import b, describe
 
 
 class Boom(Exception):
     pass
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
 
 
 async def main():

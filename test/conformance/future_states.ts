@@ -2,14 +2,10 @@
 // it completes once (a second setResult throws); done callbacks are scheduled with callSoon,
 // never called synchronously; a cancelled future raises CancelledError carrying the message.
 import { CancelledError, InvalidStateError, getRunningLoop, run, sleep, type Future } from 'coroscope';
+import { describe } from './_support';
 
 class Boom extends Error {
   override name = 'Boom';
-}
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
 }
 
 async function main() {

@@ -3,18 +3,11 @@
 # CancelledError) in the list; cancelling the gather cancels every child; a cancelled child makes
 # the gather raise CancelledError.
 import asyncio
+from _support import b, describe
 
 
 class Boom(Exception):
     pass
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
 
 
 def show(results):

@@ -3,14 +3,10 @@
 // CancelledError) in the list; cancelling the gather cancels every child; a cancelled child makes
 // the gather raise CancelledError.
 import { CancelledError, createTask, gather, getRunningLoop, run, sleep } from 'coroscope';
+import { describe } from './_support';
 
 class Boom extends Error {
   override name = 'Boom';
-}
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
 }
 
 function show(results: unknown[]): string {

@@ -2,14 +2,7 @@
 # asks again queues behind the waiters); a waiter cancelled in the queue is skipped; releasing
 # an unlocked lock is a RuntimeError.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
+from _support import b, describe
 
 
 async def user(lock, name, rounds):

@@ -3,11 +3,7 @@
 // an unlocked lock is a RuntimeError.
 // `async with lock: body` is written `await lock.run(async () => { body })`.
 import { Lock, RuntimeError, createTask, gather, run, sleep } from 'coroscope';
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
-}
+import { describe } from './_support';
 
 async function user(lock: Lock, name: string, rounds: number) {
   for (let i = 0; i < rounds; i++) {

@@ -2,10 +2,7 @@
 # but cancelled before it runs must pass the lock on, not keep it or lose it; a Condition.wait()
 # that is cancelled reacquires the lock before CancelledError leaves it.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
+from _support import b
 
 
 async def take(primitive, name):

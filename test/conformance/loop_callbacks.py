@@ -2,10 +2,7 @@
 # callback runs in the next iteration); call_later/call_at order by due time; a timer that is
 # already due joins the batch after the callbacks that were ready; cancelled handles never run.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
+from _support import b
 
 
 async def main():

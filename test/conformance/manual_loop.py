@@ -3,18 +3,11 @@
 # for it still run); run_until_complete on a stopped-early future is an error; a closed loop
 # refuses work; the loop's time does not go backwards.
 import asyncio
+from _support import b, describe
 
 
 class Boom(Exception):
     pass
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
 
 
 async def compute(x):

@@ -4,14 +4,10 @@
 // refuses work; the loop's time does not go backwards.
 // runUntilComplete and runForever return Promises (see run-promise), so the steps are chained.
 import { EventLoop, RuntimeError, sleep, type Future } from 'coroscope';
+import { describe } from './_support';
 
 class Boom extends Error {
   override name = 'Boom';
-}
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
 }
 
 async function compute(x: number) {

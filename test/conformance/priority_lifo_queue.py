@@ -1,10 +1,7 @@
 # PriorityQueue gives the smallest item first, LifoQueue the newest; both keep the Queue
 # interface (maxsize, QueueFull, join/task_done) and wake waiting getters.
 import asyncio
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
+from _support import describe
 
 
 async def main():

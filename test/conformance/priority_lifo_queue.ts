@@ -2,11 +2,7 @@
 // numbers, strings and tuples), LifoQueue the newest; both keep the Queue interface (maxsize,
 // QueueFull, join/taskDone) and wake waiting getters.
 import { LifoQueue, PriorityQueue, QueueFull, createTask, run, sleep, type Queue } from 'coroscope';
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
-}
+import { describe } from './_support';
 
 async function main() {
   let pq = new PriorityQueue<number>();

@@ -2,14 +2,7 @@
 # on an empty queue raises QueueEmpty and put_nowait() on a full one QueueFull; join() waits
 # until task_done() was called for every item put; a cancelled get() loses no item.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
+from _support import b, describe
 
 
 async def producer(queue, count):

@@ -2,11 +2,7 @@
 // on an empty queue raises QueueEmpty and putNowait() on a full one QueueFull; join() waits
 // until taskDone() was called for every item put; a cancelled get() loses no item.
 import { Queue, QueueEmpty, QueueFull, ValueError, createTask, gather, run, sleep } from 'coroscope';
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
-}
+import { describe } from './_support';
 
 async function producer(queue: Queue<number>, count: number) {
   for (let i = 0; i < count; i++) {

@@ -2,10 +2,7 @@
 # maxsize); a cancelled put() puts nothing and a cancelled get() takes nothing; put_nowait() and
 # get_nowait() wake the next waiter on the other side.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
+from _support import b
 
 
 async def getter(queue, name):

@@ -1,14 +1,11 @@
 # run(): returns main's value; an exception from main comes out of run(); tasks still running
 # when main returns are cancelled (and see CancelledError) before run() returns.
 import asyncio
+from _support import describe
 
 
 class Boom(Exception):
     pass
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
 
 
 async def background():

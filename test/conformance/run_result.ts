@@ -3,14 +3,10 @@
 // run() returns a Promise (Node must get turns while our loop runs), so its value and its error
 // are taken with then/catch where Python simply uses the return value (see run-promise).
 import { CancelledError, createTask, run, sleep } from 'coroscope';
+import { describe } from './_support';
 
 class Boom extends Error {
   override name = 'Boom';
-}
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
 }
 
 async function background() {

@@ -2,14 +2,7 @@
 # whether acquire() would block; a plain Semaphore may be released above its start value, a
 # BoundedSemaphore may not; a negative start value is an error.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
+from _support import b, describe
 
 
 async def worker(sem, name, delay):

@@ -3,11 +3,7 @@
 // BoundedSemaphore may not; a negative start value is an error.
 // `async with sem: body` is written `await sem.run(async () => { body })`.
 import { BoundedSemaphore, Semaphore, ValueError, createTask, gather, run, sleep } from 'coroscope';
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
-}
+import { describe } from './_support';
 
 async function worker(sem: Semaphore, name: string, delay: number) {
   await sem.run(async () => {

@@ -1,18 +1,11 @@
 # shield: cancelling the task that awaits shield(x) cancels only the waiting, not x, which runs
 # on and can be awaited later; if x itself is cancelled or fails, the waiter sees that.
 import asyncio
+from _support import b, describe
 
 
 class Boom(Exception):
     pass
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
 
 
 async def inner(delay, fail=False):

@@ -1,14 +1,10 @@
 // shield: cancelling the task that awaits shield(x) cancels only the waiting, not x, which runs
 // on and can be awaited later; if x itself is cancelled or fails, the waiter sees that.
 import { CancelledError, createTask, run, shield, sleep } from 'coroscope';
+import { describe } from './_support';
 
 class Boom extends Error {
   override name = 'Boom';
-}
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
 }
 
 async function inner(delay: number, fail = false) {

@@ -3,10 +3,7 @@
 # suspend the task instead of blocking; recv on an empty non-blocking socket is BlockingIOError.
 import asyncio
 import socket
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
+from _support import b
 
 
 async def main():

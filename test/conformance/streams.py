@@ -3,14 +3,7 @@
 # EOF, IncompleteReadError with what had arrived, a refused connection, and closing the server.
 # Client and server take turns (each waits for the other's answer), so the order is fixed.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
+from _support import b, describe
 
 
 async def handle(reader, writer):

@@ -12,11 +12,7 @@ import {
   type StreamReader,
   type StreamWriter,
 } from 'coroscope';
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
-}
+import { describe } from './_support';
 
 async function handle(reader: StreamReader, writer: StreamWriter) {
   const peer = writer.getExtraInfo<[string, number]>('peername')!;

@@ -2,18 +2,11 @@
 # result()/exception() of a finished task, an exception re-raised to whoever awaits the task,
 # done callbacks on a task, and a task that awaits itself.
 import asyncio
+from _support import b, describe
 
 
 class Boom(Exception):
     pass
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
 
 
 async def add(x, y):

@@ -2,14 +2,10 @@
 // result()/exception() of a finished task, an exception re-raised to whoever awaits the task,
 // done callbacks on a task, and a task that awaits itself.
 import { RuntimeError, allTasks, createTask, currentTask, run, sleep, type Task } from 'coroscope';
+import { describe } from './_support';
 
 class Boom extends Error {
   override name = 'Boom';
-}
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
 }
 
 async function add(x: number, y: number) {

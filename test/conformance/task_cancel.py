@@ -3,14 +3,7 @@
 # cancelling() counts the requests and uncancel() takes one back; a task cancelled before its
 # first step never runs its body; a task cancelling itself is cancelled at its next await.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
+from _support import b, describe
 
 
 async def sleeper(name):

@@ -3,11 +3,7 @@
 // cancelling() counts the requests and uncancel() takes one back; a task cancelled before its
 // first step never runs its body; a task cancelling itself is cancelled at its next await.
 import { CancelledError, createTask, currentTask, getRunningLoop, run, sleep, type Future } from 'coroscope';
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
-}
+import { describe } from './_support';
 
 async function sleeper(name: string) {
   console.log(name, 'sleeping');

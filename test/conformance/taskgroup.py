@@ -4,14 +4,11 @@
 # The group cancels its children in no defined order (CPython keeps them in a set), so the
 # cancelled ones are printed sorted.
 import asyncio
+from _support import describe
 
 
 class Boom(Exception):
     pass
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
 
 
 cancelled = []

@@ -6,14 +6,10 @@
 // `async with asyncio.TaskGroup() as tg: body` is written `await taskGroup(async (tg) => { body })`,
 // or `const tg = new TaskGroup(); await tg.run(async () => { body })` to keep tg afterwards.
 import { CancelledError, ExceptionGroup, RuntimeError, TaskGroup, createTask, run, sleep, taskGroup, type Task } from 'coroscope';
+import { describe } from './_support';
 
 class Boom extends Error {
   override name = 'Boom';
-}
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
 }
 
 const cancelled: string[] = [];

@@ -3,14 +3,7 @@
 # removes the deadline; a deadline already past cancels at the first await; nested timeouts
 # report the one that fired.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
+from _support import b, describe
 
 
 async def main():

@@ -4,11 +4,7 @@
 // report the one that fired.
 // `async with asyncio.timeout(d) as cm: body` is written `const cm = timeout(d); await cm.run(async () => { body })`.
 import { CancelledError, RuntimeError, TimeoutError, currentTask, getRunningLoop, run, sleep, timeout, timeoutAt } from 'coroscope';
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
-}
+import { describe } from './_support';
 
 async function main() {
   const loop = getRunningLoop();

@@ -2,18 +2,11 @@
 # ALL_COMPLETED (the default); a timeout returns what is done so far and cancels nothing;
 # an empty set is an error. Sets have no order, so names are printed sorted.
 import asyncio
+from _support import b, describe
 
 
 class Boom(Exception):
     pass
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
 
 
 def names(tasks):

@@ -14,14 +14,10 @@ import {
   type Future,
   type Task,
 } from 'coroscope';
+import { describe } from './_support';
 
 class Boom extends Error {
   override name = 'Boom';
-}
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
 }
 
 function nameOf(t: Future<unknown>): string {

@@ -2,14 +2,7 @@
 # (and waited for) before TimeoutError is raised; cancelling the waiter cancels the inner
 # task; timeout None waits forever.
 import asyncio
-
-
-def b(flag):  # booleans as JavaScript prints them
-    return 'true' if flag else 'false'
-
-
-def describe(e):
-    return f'{type(e).__name__}: {e}' if str(e) else type(e).__name__
+from _support import b, describe
 
 
 async def work(name, delay):

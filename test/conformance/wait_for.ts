@@ -2,11 +2,7 @@
 // (and waited for) before TimeoutError is raised; cancelling the waiter cancels the inner
 // task; timeout null waits forever.
 import { CancelledError, TimeoutError, createTask, getRunningLoop, run, sleep, waitFor } from 'coroscope';
-
-function describe(e: unknown): string {
-  const err = e as Error;
-  return err.message ? `${err.name}: ${err.message}` : err.name;
-}
+import { describe } from './_support';
 
 async function work(name: string, delay: number) {
   try {
