@@ -560,6 +560,9 @@ export class EventLoop {
   _futureToPromise<T>(fut: Future<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       fut.addDoneCallback((f) => {
+        // The promise's reactions are microtasks, which run only when the host gets a turn: ask
+        // for one after this iteration, or they would wait until the loop next sleeps.
+        this.#turnRequested = true;
         try {
           resolve(f.result());
         } catch (err) {
