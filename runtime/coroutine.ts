@@ -27,6 +27,8 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
   /** Where it was created, captured only in debug mode (a stack capture costs microseconds). */
   createdAt: string | undefined;
   #started: { value: boolean } | undefined;
+  /** Set once the body returned a thenable: drives `return await it` for a caller of send/throw. */
+  #adoption: Generator<unknown, T, unknown> | null = null;
 
   constructor(
     readonly gen: Generator<unknown, T, unknown>,
@@ -62,26 +64,35 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
       if (value !== undefined) throw new TypeError("can't send non-undefined value to a just-started coroutine");
       this.claim();
     }
-    return this.#drive(() => this.gen.next(value));
+    const adoption = this.#adoption;
+    return this.#drive(adoption ? () => adoption.next(value) : () => this.gen.next(value));
   }
 
   /** Python's coro.throw(err): raises err at the await point. */
   throw(err: unknown): IteratorResult<unknown, T> {
     if (this.state === 'CREATED') this.claim();
-    return this.#drive(() => this.gen.throw(err));
+    const adoption = this.#adoption;
+    return this.#drive(adoption ? () => adoption.throw(err) : () => this.gen.throw(err));
   }
 
   /** Closes the coroutine (runs its finally blocks). */
   close(): void {
     if (this.state === 'CREATED' && this.#started) this.#started.value = true;
     this.state = 'CLOSED';
+    this.#adoption?.return(undefined as T);
     this.gen.return(undefined as T);
   }
 
   #drive(step: () => IteratorResult<unknown, T>): IteratorResult<unknown, T> {
     this.state = 'RUNNING';
     try {
-      const r = step();
+      let r = step();
+      if (r.done && this.#adoption === null && this.defSite >= 0 && isThenableResult(r.value)) {
+        // In an async function, `return x` where x is awaitable means `return await x` (a Task
+        // does the same in its step): x is yielded to the driver, what it sends back is the result.
+        this.#adoption = returnAwait(r.value) as Generator<unknown, T, unknown>;
+        r = this.#adoption.next();
+      }
       this.state = r.done ? 'CLOSED' : 'SUSPENDED';
       return r;
     } catch (err) {
@@ -116,6 +127,14 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
   toString(): string {
     return `<coroutine object ${this.name} at ${formatSite(siteOf(this.defSite))}>`;
   }
+}
+
+function isThenableResult(value: unknown): boolean {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function* returnAwait(value: unknown): Generator<unknown, unknown, unknown> {
+  return yield value;
 }
 
 /** The loader's entry point: `async function f` compiles to `function f() { return coro(gen, this, arguments, site) }`. */

@@ -183,6 +183,27 @@ export class Task<T = unknown> extends Future<T> implements Waker {
         }
         if (r.done) {
           top.state = 'CLOSED';
+          const returned = r.value;
+          // `return inner()` in an async function resolves to inner's result, as TypeScript types
+          // it: the returned awaitable runs in the returning coroutine's place (one typeof test for
+          // a plain value; adoptReturned is out of line). Only the loader's coroutines (defSite >= 0)
+          // adopt: a hand-written generator's return type says what it returns (Queue.get() of a
+          // queue of futures returns a future).
+          if (((typeof returned === 'object' && returned !== null) || typeof returned === 'function' || returned === YIELD) && top.defSite >= 0) {
+            const adopted = adoptReturned(returned, top);
+            if (adopted !== null) {
+              if (adopted instanceof Coroutine) {
+                stack[stack.length - 1] = adopted;
+                value = undefined;
+                continue;
+              }
+              error = adopted.error;
+              stack.pop();
+              if (stack.length === 0) return this.#finishWithError(error);
+              hasError = true;
+              continue;
+            }
+          }
           stack.pop();
           if (stack.length === 0) return this.#finishWithResult(r.value as T);
           value = r.value;
@@ -366,7 +387,30 @@ class StepHandle extends Handle {
   }
 }
 
-function* awaitOnce<T>(fut: Future<T>): Generator<unknown, T, unknown> {
+/**
+ * What takes a returning coroutine's place on the stack when it returned an awaitable: the
+ * returned coroutine itself (claimed here, as `await` would), or a coroutine named after the
+ * returning one that awaits the future, thenable or sleep(0). Null: a plain value, delivered as is.
+ * A coroutine that cannot be claimed (already awaited) gives the error `await` would have raised.
+ */
+function adoptReturned(value: unknown, from: Coroutine<unknown>): Coroutine<unknown> | { error: unknown } | null {
+  if (value instanceof Coroutine) {
+    try {
+      value.claim();
+    } catch (error) {
+      return { error };
+    }
+    return value;
+  }
+  if (!(value instanceof Future) && value !== YIELD && !isThenable(value)) return null;
+  // Site -1: the stand-in does not adopt again what the future gives (a future resolved to
+  // itself would loop for ever).
+  const adopted = new Coroutine(awaitOnce(value as PromiseLike<unknown>), -1, from.name);
+  adopted.claim();
+  return adopted;
+}
+
+function* awaitOnce<T>(fut: Future<T> | PromiseLike<T>): Generator<unknown, T, unknown> {
   return (yield fut) as T;
 }
 
