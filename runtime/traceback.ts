@@ -32,16 +32,18 @@ const RUNTIME_FRAME = new RegExp(
 /** A Python-style traceback: the await chain (outermost first), then the error and its stack. */
 export function formatException(err: unknown): string {
   const lines: string[] = [];
+  const frames: string[] = [];
   const chain = awaitChainOf(err);
-  if (chain.some((entry) => entry.site !== undefined)) {
-    lines.push('Traceback (most recent call last, through the await chain):');
-    for (const { coroutine, site } of chain) {
-      if (!site) continue; // it raised by itself: the stack below has the line
-      lines.push(`  File "${site.file}", line ${site.line}, in ${coroutine.name}`);
-      const text = sourceLine(site.file, site.line);
-      if (text) lines.push(`    ${text}`);
-    }
+  for (let i = 0; i < chain.length; i++) {
+    const { coroutine, site } = chain[i]!;
+    // The innermost raised it by its own code, not at an await: its line is in the JS stack.
+    const at = site ?? (i === chain.length - 1 ? raisingLine(err) : undefined);
+    if (!at) continue;
+    frames.push(`  File "${at.file}", line ${at.line}, in ${coroutine.name}`);
+    const text = sourceLine(at.file, at.line);
+    if (text) frames.push(`    ${text}`);
   }
+  if (frames.length > 0) lines.push('Traceback (most recent call last, through the await chain):', ...frames);
   lines.push(...describeWithStack(err));
   const cause = err instanceof Error ? err.cause : undefined;
   if (cause !== undefined) {
@@ -49,6 +51,23 @@ export function formatException(err: unknown): string {
     lines.push(...describeWithStack(cause));
   }
   return lines.join('\n');
+}
+
+/**
+ * Where the coroutine that raised the error by its own code was: the frame its generator's
+ * next()/throw() called, in the error's stack (the innermost such frame).
+ */
+function raisingLine(err: unknown): { file: string; line: number } | undefined {
+  if (!(err instanceof Error) || typeof err.stack !== 'string') return undefined;
+  const stack = err.stack.split('\n');
+  for (let i = 1; i < stack.length; i++) {
+    if (!GENERATOR_PLUMBING.test(stack[i]!)) continue;
+    const frame = stack[i - 1]!;
+    const m = /\(?([^\s()]+):(\d+):\d+\)?\s*$/.exec(frame);
+    // A coroutine of the runtime (TaskGroup.exit raising the group) is no line of the program's.
+    return m && /^\s+at /.test(frame) && !RUNTIME_FRAME.test(frame) ? { file: m[1]!, line: Number(m[2]) } : undefined;
+  }
+  return undefined;
 }
 
 function describeWithStack(err: unknown): string[] {
@@ -62,7 +81,8 @@ function describeWithStack(err: unknown): string[] {
     } else if (frames.length === 0) head.push(line);
   }
   if (err instanceof AggregateError) {
-    const subs = err.errors.map((e, i) => [`  +---------------- ${i + 1} ----------------`, ...describeWithStack(e).map((l) => '  | ' + l)]);
+    // Each sub-exception with its whole traceback, as CPython prints an exception group.
+    const subs = err.errors.map((e, i) => [`  +---------------- ${i + 1} ----------------`, ...formatException(e).split('\n').map((l) => '  | ' + l)]);
     return [...head, ...frames, ...subs.flat()];
   }
   return [...head, ...frames];
