@@ -36,8 +36,9 @@ export function formatException(err: unknown): string {
   const chain = awaitChainOf(err);
   for (let i = 0; i < chain.length; i++) {
     const { coroutine, site } = chain[i]!;
-    // The innermost raised it by its own code, not at an await: its line is in the JS stack.
-    const at = site ?? (i === chain.length - 1 ? raisingLine(err) : undefined);
+    // A program's coroutine without an await site raised it by its own code (the runtime's
+    // coroutines have no sites): the innermost one's line is in the JavaScript stack.
+    const at = site ?? (i === chain.length - 1 && coroutine.defSite >= 0 ? raisingLine(err) : undefined);
     if (!at) continue;
     frames.push(`  File "${at.file}", line ${at.line}, in ${coroutine.name}`);
     const text = sourceLine(at.file, at.line);
