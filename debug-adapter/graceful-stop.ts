@@ -45,17 +45,19 @@ export async function releaseDebuggee(cdp: CdpConnection | null, probe: ProbeCli
 }
 
 /**
- * SIGINT, then SIGKILL if the process has not ended within graceMs. `signal` sends a signal and says
- * whether it could; `gone` resolves when the process has ended. Returns how it ended, or
+ * SIGINT, then SIGKILL if the process has not ended within graceMs (after `beforeKill`, bounded).
+ * `signal` sends a signal and says whether it could; `gone` resolves when the process has ended. Returns how it ended, or
  * 'unreachable' when it could not be signalled at all.
  */
 export async function interruptThenKill(
   signal: (sig: NodeJS.Signals) => boolean,
   gone: Promise<void>,
+  beforeKill: () => Promise<void> = async () => {},
   graceMs = STOP_GRACE_MS,
 ): Promise<'interrupted' | 'killed' | 'unreachable'> {
   if (!signal('SIGINT')) return 'unreachable';
   if (await within(gone, graceMs)) return 'interrupted';
+  await within(beforeKill(), RELEASE_MS);
   signal('SIGKILL');
   await within(gone, KILLED_MS);
   return 'killed';
@@ -80,4 +82,22 @@ export function pidGone(pid: number, giveUpMs = STOP_GRACE_MS + KILLED_MS, pollM
     }, pollMs);
     timer.unref();
   });
+}
+
+/**
+ * An expression evaluated in the debuggee before it is killed: the task that was running and the
+ * program's innermost frame outside the runtime (whose frames source-map into runtimeDir). The
+ * inspector runs it even while JavaScript spins (V8 services the request at the loop's interrupt
+ * check), on top of the spinning frame, so the stack shows where it spins.
+ */
+export function whatRunsExpression(runtimeDir: string): string {
+  return `(() => {
+  const probe = globalThis[Symbol.for('coroscope.probe')];
+  const id = probe ? probe.current() : null;
+  const task = id === null ? null : probe.task(id);
+  const runtime = ${JSON.stringify(runtimeDir)};
+  const frames = String(new Error().stack).split('\\n').slice(1).map((l) => l.trim().replace(/^at /, ''));
+  const at = frames.find((f) => /:\\d+:\\d+\\)?$/.test(f) && !f.includes(runtime) && !/<anonymous>|node:|[\\\\/]dist[\\\\/]|[\\\\/]node_modules[\\\\/]/.test(f));
+  return { task: task ? task.name + ' (' + task.coroutine + ')' : null, at: at || null };
+})()`;
 }

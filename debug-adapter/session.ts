@@ -11,7 +11,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { CdpConnection } from './cdp-connection';
 import { BreakpointManager } from './breakpoints';
 import { findInspectorUrl, INSPECTOR_NOISE, spawnInspected } from './launcher';
-import { interruptThenKill, pidGone, releaseDebuggee, within } from './graceful-stop';
+import { interruptThenKill, pidGone, releaseDebuggee, STOP_GRACE_MS, whatRunsExpression, within } from './graceful-stop';
 import { checkProgram } from './program-check';
 import { ProbeClient } from './probe-client';
 import { ScriptRegistry, type ScriptParsed } from './scripts';
@@ -44,6 +44,9 @@ export interface AttachArguments extends DebugProtocol.AttachRequestArguments {
   showRuntimeFrames?: boolean;
   maxThreads?: number;
 }
+
+/** Where the runtime's frames point through its source maps (they are not the program's). */
+const RUNTIME_DIR = join(__dirname, '..', '..', 'runtime');
 
 type Handler = (args: any, request: DebugProtocol.Request) => Promise<object | undefined>;
 
@@ -337,16 +340,28 @@ export class CoroscopeSession extends DebugSession {
     const child = this.#child;
     if (child) {
       await releaseDebuggee(this.#cdp, this.#probe);
-      await interruptThenKill((sig) => child.kill(sig), this.#childGone);
+      await interruptThenKill((sig) => child.kill(sig), this.#childGone, () => this.#sayWhyKilled());
     } else if (this.#cdp) {
       const cdp = this.#cdp;
       const pid = await this.#debuggeePid(cdp);
       await releaseDebuggee(cdp, this.#probe);
-      const ended = pid === null ? 'unreachable' : await interruptThenKill((sig) => signalPid(pid, sig), pidGone(pid));
+      const ended = pid === null ? 'unreachable' : await interruptThenKill((sig) => signalPid(pid, sig), pidGone(pid), () => this.#sayWhyKilled());
       if (ended === 'unreachable') await within(cdp.send('Runtime.evaluate', { expression: 'process.exit(0)' }), 1000);
       this.#cdp?.close();
     }
     this.#ended();
+  }
+
+  /** Before the kill: tells the user what kept the program from ending (the task that spins, where). */
+  async #sayWhyKilled(): Promise<void> {
+    const cdp = this.#cdp;
+    type Running = { task: string | null; at: string | null };
+    const what = await (cdp?.closed === false
+      ? cdp.send<{ result: { value?: Running } }>('Runtime.evaluate', { expression: whatRunsExpression(RUNTIME_DIR), returnByValue: true, silent: true }).then((r) => r.result.value ?? null, () => null)
+      : Promise.resolve(null));
+    const where = what?.at ? ` at ${what.at}` : '';
+    const doing = what?.task ? ` (task ${what.task} was running${where})` : where ? ` (running${where})` : '';
+    this.#log(`the program did not end within ${STOP_GRACE_MS / 1000} s of SIGINT${doing}: killed it`);
   }
 
   /** The pid of the attached debuggee (it answers even while paused), or null. */

@@ -108,6 +108,7 @@ test('a program that ignores SIGINT is killed after the grace period', () =>
       yield s.dc.terminateRequest({});
       const [exited] = (yield events) as DebugProtocol.Event[];
       assert.match(s.output, /SIGINT ignored/, 'Stop did not ask the program to stop first');
+      assert.match(s.output, /the program did not end within 2 s of SIGINT: killed it/);
       assert.equal((exited!.body as { exitCode: number }).exitCode, 137);
     } finally {
       yield s.stop();
@@ -117,11 +118,14 @@ test('a program that ignores SIGINT is killed after the grace period', () =>
 test('a program spinning in synchronous code is killed after the grace period', () =>
   drive(function* () {
     const program = writeProgram([
-      "import { run, sleep } from 'coroscope';",
-      'async function main() {',
+      "import { createTask, run, sleep } from 'coroscope';",
+      'async function spin() {',
       '  await sleep(0.01);',
       "  console.log('spinning');",
       '  for (;;) {}',
+      '}',
+      'async function main() {',
+      "  await createTask(spin(), { name: 'spinner' });",
       '}',
       'run(main());',
     ]);
@@ -134,6 +138,8 @@ test('a program spinning in synchronous code is killed after the grace period', 
       yield s.dc.disconnectRequest({ terminateDebuggee: true });
       const [exited] = (yield events) as DebugProtocol.Event[];
       assert.equal((exited!.body as { exitCode: number }).exitCode, 137);
+      // The debugger can still tell which task spun, and where.
+      assert.match(s.output, /did not end within 2 s of SIGINT \(task spinner \(spin\) was running at spin \(.*prog\.ts:5:\d+\)\): killed it/);
     } finally {
       yield s.stop();
     }
