@@ -71,6 +71,8 @@ export class CoroscopeSession extends DebugSession {
   #child: ChildProcess | null = null;
   /** Resolves when the launched debuggee has exited and the client has been told. */
   #childGone: Promise<void> = Promise.resolve();
+  /** The Stop under way, if any. */
+  #stopping: Promise<void> | null = null;
   #probe: ProbeClient | null = null;
   #scripts = new ScriptRegistry();
   #breakpoints = new BreakpointManager(() => this.#cdp, this.#scripts, (bp) => this.sendEvent(new BreakpointEvent('changed', bp)));
@@ -334,9 +336,15 @@ export class CoroscopeSession extends DebugSession {
   /**
    * Ends the debuggee for sure, as Ctrl-C would first (see graceful-stop.ts): let go of it, SIGINT,
    * and SIGKILL after a grace period. A launched one by its ChildProcess; an attached one (on this
-   * machine: loopback only) by pid, or by process.exit() where it cannot be signalled.
+   * machine: loopback only) by pid, or by process.exit() where it cannot be signalled. A second
+   * Stop while one is under way waits for it (it must not send a second SIGINT, which kills).
    */
-  async #kill(): Promise<void> {
+  #kill(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
     const child = this.#child;
     if (child) {
       await releaseDebuggee(this.#cdp, this.#probe);

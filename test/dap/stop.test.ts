@@ -144,3 +144,40 @@ test('a program spinning in synchronous code is killed after the grace period', 
       yield s.stop();
     }
   }));
+
+test('Stop twice (terminate, then disconnect before it is done) still lets the cleanup finish', () =>
+  drive(function* () {
+    const dir = mkdtempSync(join(tmpdir(), 'coroscope-dap-'));
+    const marker = join(dir, 'cleanup-ran');
+    const program = join(dir, 'prog.ts');
+    writeFileSync(
+      program,
+      [
+        "import { writeFileSync } from 'node:fs';",
+        "import { run, sleep } from 'coroscope';",
+        'async function main() {',
+        '  try {',
+        "    console.log('started');",
+        '    await sleep(100);',
+        '  } finally {',
+        '    await sleep(0.5);',
+        `    writeFileSync(${JSON.stringify(marker)}, 'yes');`,
+        '  }',
+        '}',
+        'run(main());',
+        '',
+      ].join('\n'),
+    );
+    const s = new Session();
+    yield s.start();
+    try {
+      yield s.launch(program);
+      yield* printed(s, 'started');
+      const events = Promise.all([s.waitFor('exited'), s.waitFor('terminated')]);
+      yield Promise.all([s.dc.terminateRequest({}), delay(100).then(() => s.dc.disconnectRequest({ terminateDebuggee: true }))]);
+      yield events;
+      assert.ok(existsSync(marker), 'the second Stop cut the cleanup short');
+    } finally {
+      yield s.stop();
+    }
+  }));
