@@ -58,10 +58,13 @@ export function armSigintOneShot(): SigintOneShot | null {
   if (call === null) return null;
   const saved = new Uint8Array(STRUCT_BYTES);
   if (call(SIGINT, null, saved) !== 0) return null;
-  if (NO_HANDLER.has(new DataView(saved.buffer).getBigUint64(0, true))) return null;
+  const view = new DataView(saved.buffer);
+  if (NO_HANDLER.has(view.getBigUint64(0, true))) return null;
+  const flags = view.getUint32(FLAGS_OFFSET, true);
+  // What restore() puts back never has SA_RESETHAND, even if another run() armed the handler already.
+  view.setUint32(FLAGS_OFFSET, (flags & ~SA_RESETHAND) >>> 0, true);
   const armed = saved.slice();
-  const view = new DataView(armed.buffer);
-  view.setUint32(FLAGS_OFFSET, (view.getUint32(FLAGS_OFFSET, true) | SA_RESETHAND) >>> 0, true);
+  new DataView(armed.buffer).setUint32(FLAGS_OFFSET, (flags | SA_RESETHAND) >>> 0, true);
   if (call(SIGINT, armed, null) !== 0) return null;
   return {
     restore(): void {
