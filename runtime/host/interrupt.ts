@@ -7,6 +7,10 @@
 // JavaScript listener, as before) and resets SIGINT to its default action; the next SIGINT then
 // ends the process the Unix way, killed by SIGINT (a shell shows status 130; CPython does the same
 // on an uncaught KeyboardInterrupt since 3.8), whether or not JavaScript ever runs again.
+// That second Ctrl-C prints nothing: saying which task was running would need code that runs while
+// JavaScript spins, which means a thread in every program (signals reach any thread: libuv's and
+// V8's helper threads leave SIGINT unblocked, and worker threads get no signal listeners), or
+// native code. The debugger can, through the inspector: its Stop says which task kept running.
 //
 // Linux on x86_64 and aarch64 only: that is where the layout of struct sigaction below is known
 // (glibc and musl agree). Elsewhere armSigintOneShot() returns null and only the JavaScript
