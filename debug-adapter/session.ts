@@ -11,6 +11,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { CdpConnection } from './cdp-connection';
 import { BreakpointManager } from './breakpoints';
 import { findInspectorUrl, INSPECTOR_NOISE, spawnInspected } from './launcher';
+import { interruptThenKill, pidGone, releaseDebuggee, STOP_GRACE_MS, whatRunsExpression, within } from './graceful-stop';
 import { checkProgram } from './program-check';
 import { ProbeClient } from './probe-client';
 import { ScriptRegistry, type ScriptParsed } from './scripts';
@@ -44,6 +45,9 @@ export interface AttachArguments extends DebugProtocol.AttachRequestArguments {
   maxThreads?: number;
 }
 
+/** Where the runtime's frames point through its source maps (they are not the program's). */
+const RUNTIME_DIR = join(__dirname, '..', '..', 'runtime');
+
 type Handler = (args: any, request: DebugProtocol.Request) => Promise<object | undefined>;
 
 const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
@@ -65,6 +69,10 @@ const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
 export class CoroscopeSession extends DebugSession {
   #cdp: CdpConnection | null = null;
   #child: ChildProcess | null = null;
+  /** Resolves when the launched debuggee has exited and the client has been told. */
+  #childGone: Promise<void> = Promise.resolve();
+  /** The Stop under way, if any. */
+  #stopping: Promise<void> | null = null;
   #probe: ProbeClient | null = null;
   #scripts = new ScriptRegistry();
   #breakpoints = new BreakpointManager(() => this.#cdp, this.#scripts, (bp) => this.sendEvent(new BreakpointEvent('changed', bp)));
@@ -221,12 +229,20 @@ export class CoroscopeSession extends DebugSession {
     child.once('exit', () => process.removeListener('exit', killOnExit));
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (text: string) => this.sendEvent(new OutputEvent(text, 'stdout')));
-    child.once('exit', (code, signal) => {
-      if (stderrLine && !INSPECTOR_NOISE.test(stderrLine)) this.sendEvent(new OutputEvent(stderrLine + '\n', 'stderr'));
-      this.#exitCode = code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 0);
-      this.#child = null;
-      this.#ended();
-    });
+    // The last output can arrive after 'exit' (its pipes end at 'close'): the client gets it before
+    // 'exited', unless a process the program started keeps the pipes open.
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    this.#childGone = new Promise<void>((resolve) =>
+      child.once('exit', (code, signal) =>
+        void within(closed, 500).then(() => {
+          if (stderrLine && !INSPECTOR_NOISE.test(stderrLine)) this.sendEvent(new OutputEvent(stderrLine + '\n', 'stderr'));
+          this.#exitCode = code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 0);
+          this.#child = null;
+          this.#ended();
+          resolve();
+        }),
+      ),
+    );
     await this.#connect(launched.wsUrl);
     this.sendEvent(new InitializedEvent());
     await this.#configured;
@@ -317,32 +333,51 @@ export class CoroscopeSession extends DebugSession {
     return undefined;
   }
 
-  /** Ends the debuggee for sure: SIGKILL for one we launched, process.exit() for one we attached to. */
-  async #kill(): Promise<void> {
+  /**
+   * Ends the debuggee for sure, as Ctrl-C would first (see graceful-stop.ts): let go of it, SIGINT,
+   * and SIGKILL after a grace period. A launched one by its ChildProcess; an attached one (on this
+   * machine: loopback only) by pid, or by process.exit() where it cannot be signalled. A second
+   * Stop while one is under way waits for it (it must not send a second SIGINT, which kills).
+   */
+  #kill(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
     const child = this.#child;
     if (child) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGKILL');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      await releaseDebuggee(this.#cdp, this.#probe);
+      await interruptThenKill((sig) => child.kill(sig), this.#childGone, () => this.#sayWhyKilled());
     } else if (this.#cdp) {
-      // An attached debuggee runs on this machine (loopback only): end it by pid, which works even
-      // while it is paused; process.exit() is the fallback.
-      const pid = await this.#cdp
-        .send<{ result: { value?: unknown } }>('Runtime.evaluate', { expression: 'process.pid', returnByValue: true })
-        .then((r) => (typeof r.result.value === 'number' ? r.result.value : null), () => null);
-      let killed = false;
-      if (pid !== null) {
-        try {
-          process.kill(pid, 'SIGKILL');
-          killed = true;
-        } catch {
-          // not ours to signal: ask it to exit instead
-        }
-      }
-      if (!killed) await this.#cdp.send('Runtime.evaluate', { expression: 'process.exit(0)' }).catch(() => undefined);
+      const cdp = this.#cdp;
+      const pid = await this.#debuggeePid(cdp);
+      await releaseDebuggee(cdp, this.#probe);
+      const ended = pid === null ? 'unreachable' : await interruptThenKill((sig) => signalPid(pid, sig), pidGone(pid), () => this.#sayWhyKilled());
+      if (ended === 'unreachable') await within(cdp.send('Runtime.evaluate', { expression: 'process.exit(0)' }), 1000);
       this.#cdp?.close();
     }
     this.#ended();
+  }
+
+  /** Before the kill: tells the user what kept the program from ending (the task that spins, where). */
+  async #sayWhyKilled(): Promise<void> {
+    const cdp = this.#cdp;
+    type Running = { task: string | null; at: string | null };
+    const what = await (cdp?.closed === false
+      ? cdp.send<{ result: { value?: Running } }>('Runtime.evaluate', { expression: whatRunsExpression(RUNTIME_DIR), returnByValue: true, silent: true }).then((r) => r.result.value ?? null, () => null)
+      : Promise.resolve(null));
+    const where = what?.at ? ` at ${what.at}` : '';
+    const doing = what?.task ? ` (task ${what.task} was running${where})` : where ? ` (running${where})` : '';
+    this.#log(`the program did not end within ${STOP_GRACE_MS / 1000} s of SIGINT${doing}: killed it`);
+  }
+
+  /** The pid of the attached debuggee (it answers even while paused), or null. */
+  async #debuggeePid(cdp: CdpConnection): Promise<number | null> {
+    const asked = cdp.send<{ result: { value?: unknown } }>('Runtime.evaluate', { expression: 'process.pid', returnByValue: true });
+    const answered = await within(asked, 1000);
+    if (!answered) return null;
+    return asked.then((r) => (typeof r.result.value === 'number' ? r.result.value : null), () => null);
   }
 
   // ---- breakpoints ----------------------------------------------------------------------------
@@ -426,6 +461,16 @@ function requireNumber(args: object, name: string): number {
 function onPath(name: string): boolean {
   const exts = process.platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && exts.some((ext) => existsSync(join(dir, name + ext))));
+}
+
+/** Sends a signal to a process that is not our child; false when it cannot be (gone, not ours). */
+function signalPid(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function signalNumber(signal: NodeJS.Signals): number | undefined {

@@ -1,6 +1,7 @@
 import { Coroutine, isGenerator } from './coroutine';
 import { RuntimeError } from './errors';
 import { EventLoop, type EventLoopOptions } from './event-loop';
+import { armSigintOneShot } from './host/interrupt';
 import type { Future } from './future';
 import { peekRunningLoop } from './running';
 import { allTasks, describeValue, type Task } from './task';
@@ -48,12 +49,15 @@ export class KeyboardInterrupt extends Error {
   }
 }
 
-/** Ctrl-C cancels the main task once; a second Ctrl-C before it ends exits at once (as asyncio.run). */
+/**
+ * Ctrl-C cancels the main task once; a second Ctrl-C before run() returns ends the process (as
+ * asyncio.run). On Linux the kernel ends it (killed by SIGINT, see host/interrupt.ts), so that works
+ * even while a task spins in synchronous code; elsewhere the listener exits with code 130, which
+ * needs the loop to come back to Node.
+ */
 function installInterruptHandler(loop: EventLoop, main: Future<unknown>): { uninstall(): void; interrupted: boolean } {
-  const state = {
-    interrupted: false,
-    uninstall: () => process.removeListener('SIGINT', onSigint),
-  };
+  const state = { interrupted: false, uninstall: () => {} };
+  if (process.env.COROSCOPE_NO_SIGINT) return state;
   function onSigint(): void {
     if (state.interrupted || main.done()) {
       process.exit(130);
@@ -61,7 +65,13 @@ function installInterruptHandler(loop: EventLoop, main: Future<unknown>): { unin
     state.interrupted = true;
     loop.callSoonThreadsafe(() => main.cancel());
   }
-  if (!process.env.COROSCOPE_NO_SIGINT) process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSigint);
+  // After process.on: that is what installs libuv's C handler, the one made one-shot.
+  const oneShot = armSigintOneShot();
+  state.uninstall = () => {
+    process.removeListener('SIGINT', onSigint);
+    oneShot?.restore();
+  };
   return state;
 }
 
