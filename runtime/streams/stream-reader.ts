@@ -288,8 +288,15 @@ export class StreamReader {
       default:
         return false;
     }
-    if (k < n) this.#append(data, k, n - k);
-    this.#deliver(k === n ? data : data.subarray(0, k));
+    if (k === n) {
+      this.#deliver(data);
+      return true;
+    }
+    // Part of the chunk: a copy, so a kept result never pins the chunk (or the slab it is a view of).
+    const part = Buffer.allocUnsafe(k);
+    data.copy(part, 0, 0, k);
+    this.#append(data, k, n - k);
+    this.#deliver(part);
     return true;
   }
 

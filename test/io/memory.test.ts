@@ -38,4 +38,15 @@ describe('server memory', { timeout: 240_000 }, () => {
     assert.ok(buffers < 1, `10,000 resets kept ${buffers.toFixed(1)} MB of array buffers`);
   });
 
+  it('keeping one short line (readline, read, readexactly) from each of 2,000 connections keeps the lines, not the receive slabs', () => {
+    // Each client sends its 11-byte line, then 100,000 bytes the server reads and drops: the reads
+    // go through many receive slabs, and a kept view would pin one each (120 KiB).
+    const f = runServer('kept-lines-server.ts', ['2000', '100000']);
+    const heap = f.heapAfterMB - f.heapBeforeMB;
+    const buffers = f.arrayBuffersAfterMB - f.arrayBuffersBeforeMB;
+    console.log(`${f.count} kept lines: heap ${mb(heap)}, array buffers ${f.arrayBuffersBeforeMB.toFixed(1)} -> ${f.arrayBuffersAfterMB.toFixed(1)} MB (${mb(buffers)})`);
+    assert.equal(f.kept, 2000);
+    assert.equal(f.distinct, 2000, 'every kept line is its own, intact');
+    assert.ok(heap + buffers < 10, `2,000 kept 11-byte lines kept ${(heap + buffers).toFixed(1)} MB (heap ${mb(heap)}, array buffers ${mb(buffers)})`);
+  });
 });
