@@ -11,13 +11,6 @@ export interface FailureOwner {
   isClosed(): boolean;
 }
 
-/** What the tracker needs from a failed future (Future implements it for its own tracking). */
-export interface FailedFuture {
-  /** The context of the report, naming the future itself. */
-  _unretrievedContext(): ExceptionContext;
-  toString(): string;
-}
-
 /**
  * One failed future whose exception nobody has retrieved yet.
  * Invariant: `future` is set only while the failure is fresh (in the tracker's fresh or aging
@@ -26,14 +19,14 @@ export interface FailedFuture {
  * the unregister token.
  */
 export class Failure {
-  future: (Future<unknown> & FailedFuture) | null;
+  future: Future<unknown> | null;
   state: 'fresh' | 'settled' | 'done' = 'fresh';
   /** The report for when the future is gone: its repr instead of the future (settled failures only). */
   context: ExceptionContext | null = null;
-  ref: WeakRef<Future<unknown> & FailedFuture> | null = null;
+  ref: WeakRef<Future<unknown>> | null = null;
   constructor(
     readonly tracker: UnretrievedTracker,
-    future: Future<unknown> & FailedFuture,
+    future: Future<unknown>,
     readonly exception: unknown,
   ) {
     this.future = future;
@@ -51,8 +44,9 @@ const registry = new FinalizationRegistry<Failure>((failure) => failure.tracker.
 /**
  * Keeps the failed futures of one loop whose exceptions nobody retrieved.
  *
- * Invariant: a failure is in exactly one of fresh, aging, settled or collected until it is
- * retrieved or reported (then its state is 'done' and no structure holds it).
+ * Invariant: a failure not yet retrieved or reported is in exactly one of fresh, aging, settled
+ * or collected; once it is (state 'done', future null) only fresh or aging may still list it,
+ * until the end of the next iteration.
  *
  * Most exceptions are retrieved within an iteration (the awaiting task wakes on the next one), so a
  * new failure costs a push: it is held, with its future, for one full iteration. Only one still
@@ -75,7 +69,7 @@ export class UnretrievedTracker {
   }
 
   /** A future failed: remember it until its exception is retrieved or reported. */
-  track(future: Future<unknown> & FailedFuture, exception: unknown): Failure {
+  track(future: Future<unknown>, exception: unknown): Failure {
     const failure = new Failure(this, future, exception);
     // A closed loop reports nothing more (as the registry's callback would not).
     if (this.#owner.isClosed()) failure.state = 'done';
@@ -121,11 +115,6 @@ export class UnretrievedTracker {
     }
   }
 
-  /** How many failures are tracked (for tests and introspection). */
-  get size(): number {
-    return this.#fresh.length + this.#aging.length + this.#settled.size + this.#collected.length;
-  }
-
   /** @internal The registry's callback: the future was collected with its exception unretrieved. */
   _collected(failure: Failure): void {
     if (failure.state !== 'settled') return;
@@ -142,7 +131,7 @@ export class UnretrievedTracker {
     const future = failure.future!;
     detachStack(failure.exception, 0);
     const context = future._unretrievedContext();
-    context.future = future.toString();
+    context.future = reprOf(future);
     failure.context = context;
     failure.ref = new WeakRef(future);
     failure.future = null;
@@ -162,6 +151,15 @@ export class UnretrievedTracker {
     failure.state = 'done';
     failure.future = null;
     this.#owner.callExceptionHandler(context);
+  }
+}
+
+/** The future's repr, for a report made once it is gone (a subclass's toString may fail). */
+function reprOf(future: Future<unknown>): string {
+  try {
+    return future.toString();
+  } catch {
+    return `<${future.constructor.name} finished>`;
   }
 }
 
