@@ -14,6 +14,7 @@ import type { SockLike } from './sock-ops';
 import type { Socket } from './socket';
 import type { SockAddress } from './sys/sockaddr';
 import { formatExceptionContext } from './traceback';
+import { UnretrievedTracker, type Failure } from './unretrieved';
 import { ensureFuture } from './gather';
 
 /** The handles waiting on one fd, kept as the selector key's data (as asyncio does). */
@@ -95,7 +96,7 @@ export class EventLoop {
   #pendingBridges = 0;
   #turnRequested = false;
   #lastTurn = 0;
-  #unretrieved = new Set<{ ref: WeakRef<Future<unknown>>; pending: { live: boolean }; context: () => ExceptionContext }>();
+  readonly #unretrieved = new UnretrievedTracker(this);
   /** Callbacks slower than this (seconds) are reported in debug mode (asyncio's slow_callback_duration). */
   slowCallbackDuration = 0.1;
   /** Set by the task module while a task steps, for currentTask(). */
@@ -281,6 +282,7 @@ export class EventLoop {
     }
     todo.length = 0;
     this.#spare = todo;
+    this.#unretrieved.endIteration();
     this.#iteration += 1;
     this.#lastStats = { iteration: this.#iteration, fdsReady: events.length, timersFired: fired, callbacksRun: ran, selectTimeout: timeout };
   }
@@ -350,7 +352,7 @@ export class EventLoop {
   close(): void {
     if (this.#running) throw new RuntimeError('Cannot close a running event loop');
     if (this.#closed) return;
-    this.#reportUnretrieved();
+    this.#unretrieved.close();
     this.#closed = true;
     this.#ready.length = 0;
     for (const h of this.#timers.items()) h.cancel();
@@ -572,23 +574,9 @@ export class EventLoop {
     });
   }
 
-  /** @internal Remembers a future whose exception nobody retrieved yet, to report it at close(). */
-  _trackUnretrieved(fut: Future<unknown>, pending: { live: boolean }, context: () => ExceptionContext): void {
-    const entry = { ref: new WeakRef(fut), pending, context };
-    this.#unretrieved.add(entry);
-    if (this.#unretrieved.size > 256) {
-      for (const e of this.#unretrieved) if (!e.pending.live || !e.ref.deref()) this.#unretrieved.delete(e);
-    }
-  }
-
-  #reportUnretrieved(): void {
-    for (const e of this.#unretrieved) {
-      if (e.pending.live && e.ref.deref()) {
-        e.pending.live = false;
-        this.callExceptionHandler(e.context());
-      }
-    }
-    this.#unretrieved.clear();
+  /** @internal Remembers a failed future until its exception is retrieved, or reports it (runtime/unretrieved.ts). */
+  _trackUnretrieved(fut: Future<unknown>, exception: unknown): Failure {
+    return this.#unretrieved.track(fut, exception);
   }
 
   #checkRunnable(): void {

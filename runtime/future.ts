@@ -3,6 +3,7 @@ import type { ExceptionContext } from './handles';
 import { shortRepr } from './handles';
 import { getRunningLoop } from './running';
 import type { EventLoop } from './event-loop';
+import type { Failure } from './unretrieved';
 
 export type FutureState = 'PENDING' | 'CANCELLED' | 'FINISHED';
 export type DoneCallback<T> = (fut: Future<T>) => void;
@@ -33,13 +34,6 @@ let nextFutureId = 1;
 let setWaitReasonImpl: (fut: Future<any>, reason: WaitReason | undefined) => void;
 let takeLogTracebackImpl: (fut: Future<any>) => void;
 
-/** Reports exceptions that no one retrieved before the future was garbage-collected. */
-const unretrieved = new FinalizationRegistry<{ loop: EventLoop; context: () => ExceptionContext; pending: { live: boolean } }>(
-  (held) => {
-    if (held.pending.live && !held.loop.isClosed()) held.loop.callExceptionHandler(held.context());
-  },
-);
-
 /**
  * A result that is not there yet (asyncio.Future).
  * Invariant: the state moves once, from PENDING to CANCELLED or FINISHED; at that moment every
@@ -58,15 +52,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #cancelledError: CancelledError | undefined = undefined;
   #waitReason: WaitReason | undefined = undefined;
   /** Set while an exception is stored and nobody has looked at it (asyncio's _log_traceback). */
-  #logTraceback: { live: boolean } | null = null;
+  #logTraceback: Failure | null = null;
 
   static {
     setWaitReasonImpl = (fut, reason) => {
       fut.#waitReason = reason;
     };
-    takeLogTracebackImpl = (fut) => {
-      if (fut.#logTraceback) fut.#logTraceback.live = false;
-    };
+    takeLogTracebackImpl = (fut) => fut.#retrieved();
   }
 
   constructor(options: { loop?: EventLoop } = {}) {
@@ -130,12 +122,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     this.#hasException = true;
     this.#state = 'FINISHED';
     this.#scheduleCallbacks();
-    const pending = { live: true };
-    this.#logTraceback = pending;
-    const loop = this.#loop;
-    const describe = () => this.exceptionContext();
-    unretrieved.register(this, { loop, context: describe, pending });
-    loop._trackUnretrieved(this, pending, describe);
+    this.#logTraceback = this.#loop._trackUnretrieved(this, exception);
   }
 
   /** Cancels the future and schedules its callbacks; false if it was already done. */
@@ -196,6 +183,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return { message: `${this.constructor.name} exception was never retrieved`, exception: this.#exception, future: this };
   }
 
+  /** @internal The report of this future's unretrieved exception (see runtime/unretrieved.ts). */
+  _unretrievedContext(): ExceptionContext {
+    return this.exceptionContext();
+  }
+
   /** Lets native `await` and Promise combinators wait for this future. */
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
@@ -205,9 +197,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   #retrieved(): void {
-    if (this.#logTraceback) {
-      this.#logTraceback.live = false;
+    const failure = this.#logTraceback;
+    if (failure !== null) {
       this.#logTraceback = null;
+      failure.tracker.retrieved(failure);
     }
   }
 

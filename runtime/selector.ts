@@ -26,6 +26,12 @@ export interface Selector<D = unknown> {
    */
   select(timeout: number | null): SelectorEvent<D>[];
   getKey(fd: number): SelectorKey<D> | undefined;
+  /**
+   * Raises the error register() would raise because this selector cannot watch the fd at all
+   * (select(2): an fd at or above FD_SETSIZE), without registering it. A selector that can watch
+   * any open fd need not have it.
+   */
+  checkWatchable?(fd: number): void;
   getMap(): ReadonlyMap<number, SelectorKey<D>>;
   close(): void;
 }

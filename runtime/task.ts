@@ -34,8 +34,18 @@ let nextTaskNumber = 1;
 /** Every task not yet done, per loop (asyncio keeps a WeakSet; ours drops them when done). */
 const liveTasks = new WeakMap<EventLoop, Set<Task<unknown>>>();
 
+/**
+ * One frame of the await chain an exception unwound through: the coroutine by name only. The
+ * exception keeps its frames alive, and a coroutine would keep its generator and its locals (the
+ * task, perhaps), which a report of the exception must not keep alive (runtime/unretrieved.ts).
+ */
+export interface AwaitFrame {
+  readonly coroutine: { readonly name: string };
+  readonly site: Site | undefined;
+}
+
 /** Error frames recorded while an exception unwinds a task's await chain (outermost first). */
-const awaitChains = new WeakMap<object, StackEntry[]>();
+const awaitChains = new WeakMap<object, AwaitFrame[]>();
 
 /**
  * A coroutine scheduled on the loop (asyncio.Task), with its whole await chain.
@@ -430,7 +440,7 @@ export function allTasks(loop?: EventLoop): Set<Task<unknown>> {
 }
 
 /** The await chain an exception unwound through, outermost first, for tracebacks. */
-export function awaitChainOf(err: unknown): readonly StackEntry[] {
+export function awaitChainOf(err: unknown): readonly AwaitFrame[] {
   return (typeof err === 'object' && err !== null && awaitChains.get(err)) || [];
 }
 
@@ -438,7 +448,7 @@ function recordAwaitFrame(err: unknown, coroutine: Coroutine<unknown>, atAwait: 
   if (typeof err !== 'object' || err === null) return;
   let chain = awaitChains.get(err);
   if (!chain) awaitChains.set(err, (chain = []));
-  chain.unshift({ coroutine, site: atAwait ? siteOf(coroutine.awaitSite) : undefined });
+  chain.unshift({ coroutine: { name: coroutine.name }, site: atAwait ? siteOf(coroutine.awaitSite) : undefined });
 }
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {

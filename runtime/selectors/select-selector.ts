@@ -27,13 +27,17 @@ export class SelectSelector<D = unknown> extends BaseSelector<D> {
   readonly #timeval = new Int32Array(4);
   #maxFd = -1;
 
-  protected override beforeAdd(fd: number): void {
+  checkWatchable(fd: number): void {
     if (fd >= C.FD_SETSIZE) {
       throw new RangeError(
         `SelectSelector cannot watch fd ${fd}: select(2) only handles fds below FD_SETSIZE (${C.FD_SETSIZE}). ` +
           'Use PollSelector or EpollSelector (COROSCOPE_SELECTOR=poll|epoll, or --selector poll|epoll).',
       );
     }
+  }
+
+  protected override beforeAdd(fd: number): void {
+    this.checkWatchable(fd);
     super.beforeAdd(fd);
   }
 

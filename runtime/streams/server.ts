@@ -127,7 +127,26 @@ export class Server {
         this.#loop.callExceptionHandler({ message: 'socket.accept() failed', exception: errorFromErrno(errno, 'accept'), server: this });
         return;
       }
-      this.#connection(conn, this.#families[this.#fds.indexOf(fd)]!, lastAcceptedAddress());
+      const peername = lastAcceptedAddress();
+      if (this.#refused(conn, peername)) continue;
+      this.#connection(conn, this.#families[this.#fds.indexOf(fd)]!, peername);
+    }
+  }
+
+  /**
+   * A connection the loop's selector cannot watch (select(2): an fd at or above FD_SETSIZE) is
+   * closed at once, so its client sees the connection end instead of waiting forever, and reported;
+   * the server goes on accepting.
+   */
+  #refused(conn: number, peername: SockAddress): boolean {
+    try {
+      this.#loop.selector.checkWatchable?.(conn);
+      return false;
+    } catch (exception) {
+      libc.close(conn);
+      const peer = Array.isArray(peername) ? `${String(peername[0])}:${String(peername[1])}` : String(peername);
+      this.#loop.callExceptionHandler({ message: `Connection from ${peer} refused and closed: this loop's selector cannot watch its fd ${conn}`, exception, server: this });
+      return true;
     }
   }
 

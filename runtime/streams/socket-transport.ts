@@ -2,9 +2,11 @@
 // shaped for cost per request (PERF-NOTES.md):
 // - the socket stays registered for reading while the transport is open: one epoll registration
 //   for its whole life, and the loop's reader handle is reused for every readiness event;
-// - one recv() per readiness event, straight into a slab shared by every transport: each read
-//   takes the slab's next free bytes and hands the protocol a view of them, so nothing is copied
-//   and nothing is allocated per read but that view (a 1 KiB echo costs one slab per ~100 reads);
+// - one recv() per readiness event, straight into a slab shared by every transport. A read of at
+//   least COPY_BELOW bytes takes the slab's next free bytes and the protocol gets a view of them
+//   (nothing copied); a smaller one is copied out at its size (from Node's buffer pool below
+//   4 KiB, as Node's own Buffers) and leaves the slab's space to the next read, so a program that
+//   keeps a short line keeps its bytes, not a slab (a kept view pins at most 120 KiB for 16 KiB);
 //   slabs are 120 KiB, below glibc's mmap threshold, and a read takes at most 64 KiB;
 // - write() tries send() at once and buffers only what the kernel did not take; writer interest is
 //   added only while that buffer is non-empty (EPOLL_CTL_MOD, not a new registration).
@@ -23,6 +25,8 @@ const RECV_SIZE = 64 * 1024;
 const SLAB_SIZE = 120 * 1024;
 /** A read never gets less room than this: below it, the next read starts a new slab. */
 const MIN_ROOM = 8 * 1024;
+/** Reads smaller than this are copied out of the slab: small next to the slab, they must not pin it. */
+const COPY_BELOW = 16 * 1024;
 let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
 let slabUsed = 0;
 /** Pending small writes are joined into one send() of at most this many bytes. */
@@ -147,6 +151,12 @@ export class SocketTransport {
     const at = slabUsed;
     const n = libc.recv(this.#fd, at === 0 ? slab : slab.subarray(at), room < RECV_SIZE ? room : RECV_SIZE, 0);
     if (n > 0) {
+      if (n < COPY_BELOW) {
+        const own = Buffer.allocUnsafe(n);
+        slab.copy(own, 0, at, at + n);
+        this.#protocol.dataReceived(own);
+        return;
+      }
       // Bytes handed out are never written again: the protocol may keep the view.
       slabUsed = at + ((n + 7) & ~7); // keep views 8-byte aligned
       this.#protocol.dataReceived(slab.subarray(at, at + n));

@@ -11,6 +11,8 @@ import type { SocketTransport } from './socket-transport';
 export const DEFAULT_LIMIT = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
 const NEWLINE = Buffer.from('\n');
+/** A read served with less than this of a chunk gets a copy (socket-transport.ts's COPY_BELOW). */
+const COPY_PART_BELOW = 16 * 1024;
 
 const enum Want {
   None,
@@ -288,8 +290,19 @@ export class StreamReader {
       default:
         return false;
     }
-    if (k < n) this.#append(data, k, n - k);
-    this.#deliver(k === n ? data : data.subarray(0, k));
+    if (k === n) {
+      this.#deliver(data);
+      return true;
+    }
+    // Part of the chunk: a small part is copied, so a kept result never pins the chunk (or the
+    // receive slab it is a view of); a large one may, at most a few times its size.
+    let part = data.subarray(0, k);
+    if (k < COPY_PART_BELOW) {
+      part = Buffer.allocUnsafe(k);
+      data.copy(part, 0, 0, k);
+    }
+    this.#append(data, k, n - k);
+    this.#deliver(part);
     return true;
   }
 
