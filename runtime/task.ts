@@ -40,7 +40,8 @@ const liveTasks = new WeakMap<EventLoop, Set<Task<unknown>>>();
  * task, perhaps), which a report of the exception must not keep alive (runtime/unretrieved.ts).
  */
 export interface AwaitFrame {
-  readonly coroutine: { readonly name: string };
+  /** The coroutine's name, and its definition site (-1: the runtime's own, not the program's). */
+  readonly coroutine: { readonly name: string; readonly defSite: number };
   readonly site: Site | undefined;
 }
 
@@ -448,7 +449,7 @@ function recordAwaitFrame(err: unknown, coroutine: Coroutine<unknown>, atAwait: 
   if (typeof err !== 'object' || err === null) return;
   let chain = awaitChains.get(err);
   if (!chain) awaitChains.set(err, (chain = []));
-  chain.unshift({ coroutine: { name: coroutine.name }, site: atAwait ? siteOf(coroutine.awaitSite) : undefined });
+  chain.unshift({ coroutine: { name: coroutine.name, defSite: coroutine.defSite }, site: atAwait ? siteOf(coroutine.awaitSite) : undefined });
 }
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
