@@ -23,6 +23,7 @@ export {
   ExceptionGroup,
   QueueEmpty,
   QueueFull,
+  EOFError,
   IncompleteReadError,
   LimitOverrunError,
 } from './errors';
