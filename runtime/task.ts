@@ -139,11 +139,11 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   }
 
   override setResult(_result: T): void {
-    throw new RuntimeError('Task does not support setResult()');
+    throw new RuntimeError('Task does not support setResult operation');
   }
 
   override setException(_exception: unknown): void {
-    throw new RuntimeError('Task does not support setException()');
+    throw new RuntimeError('Task does not support setException operation');
   }
 
   /** One step: send the awaited value (or throw the error) into the innermost coroutine and go on until it must wait. */
