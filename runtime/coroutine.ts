@@ -46,11 +46,14 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
   /** Marks the coroutine as taken by a driver; raises if it was already awaited. */
   claim(): void {
     if (this.state !== 'CREATED') {
-      throw new RuntimeError(
-        this.state === 'CLOSED'
-          ? `cannot reuse already awaited coroutine '${this.name}'`
-          : `coroutine '${this.name}' is being awaited already`,
-      );
+      if (this.state === 'CLOSED') {
+        throw new RuntimeError('cannot reuse already awaited coroutine', {
+          hint: `coroutine '${this.name}' already ran: call ${this.name}() again for a new one`,
+        });
+      }
+      throw new RuntimeError('coroutine is being awaited already', {
+        hint: `coroutine '${this.name}' is being awaited by another task: await that task instead`,
+      });
     }
     this.state = 'SUSPENDED';
     if (this.#started) this.#started.value = true;
