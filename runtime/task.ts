@@ -103,8 +103,29 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     return this.coro;
   }
 
-  /** The await chain, outermost first and innermost last (CPython's get_stack gives only the top frame). */
-  getStack(): StackEntry[] {
+  /**
+   * The task's frames, outermost first (asyncio's Task.get_stack). While it is not done: its whole
+   * await chain (CPython shows only the task's own coroutine frame; see the README's table), with
+   * `limit` keeping the newest (innermost) entries. Once it failed: the frames its exception
+   * unwound through, with `limit` keeping the oldest, as CPython walks a traceback. Otherwise none.
+   */
+  getStack(options: { limit?: number | null } = {}): StackEntry[] {
+    const limit = options.limit ?? null;
+    if (limit !== null && (typeof limit !== 'number' || Number.isNaN(limit))) {
+      throw new TypeError(`getStack(): limit must be a number or null, got ${describeValue(limit)}`);
+    }
+    if (!this.done()) {
+      const entries = this._awaitChain();
+      return limit === null ? entries : entries.slice(entries.length - Math.max(0, Math.min(limit, entries.length)));
+    }
+    const err = this._peekException();
+    if (err === undefined) return [];
+    const chain = awaitChainOf(err);
+    return limit === null ? [...chain] : chain.slice(0, Math.max(0, limit));
+  }
+
+  /** @internal The live await chain, outermost first; empty once done (what the debugger shows). */
+  _awaitChain(): StackEntry[] {
     if (this.done()) return [];
     return this.#stack.map((c) => ({ coroutine: c, site: siteOf(c.awaitSite) }));
   }
@@ -339,7 +360,8 @@ export class Task<T = unknown> extends Future<T> implements Waker {
 
   protected override reprInfo(): string[] {
     const info = super.reprInfo();
-    if (this.#mustCancel) info[0] = 'cancelling';
+    // As CPython's repr: a cancel() was requested and the task has not finished unwinding yet.
+    if (this.#numCancelsRequested > 0 && !this.done()) info[0] = 'cancelling';
     info.splice(1, 0, `name='${this.getName()}'`);
     const top = this.#stack[this.#stack.length - 1];
     if (!this.done() && top) {
