@@ -1,3 +1,4 @@
+import { markCoroutineFunction } from './coroutine-function';
 import { RuntimeError } from './errors';
 import { warn } from './log';
 import { formatSite, siteOf } from './sites';
@@ -136,6 +137,7 @@ export function coroutine<A extends unknown[], T>(genFn: (...args: A) => Generat
     return new Coroutine(genFn.apply(this, args), -1, name);
   };
   Object.defineProperty(wrapped, 'name', { value: name });
+  markCoroutineFunction(wrapped);
   return wrapped;
 }
 

@@ -9,6 +9,7 @@ export { sleep } from './sleep';
 export { Future, isFuture, type FutureState, type WaitReason } from './future';
 export { Task, currentTask, allTasks, YIELD, type StackEntry } from './task';
 export { Coroutine, coroutine, isCoroutine } from './coroutine';
+export { isCoroutineFunction } from './coroutine-function';
 export { EventLoop, type EventLoopOptions, type ExceptionHandler, type IterationStats, type WakeupCounts } from './event-loop';
 export { getRunningLoop } from './running';
 export { Handle, TimerHandle, type ExceptionContext } from './handles';

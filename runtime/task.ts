@@ -68,7 +68,7 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     const loop = options.loop ?? getRunningLoop();
     super({ loop });
     if (!(coro instanceof Coroutine) && isGenerator(coro)) coro = new Coroutine(coro as Generator<unknown, T, unknown>);
-    // sleep(0) returns the YIELD sentinel instead of a coroutine; as a task it must still be one.
+    // The bare YIELD sentinel (what a hand-written generator yields for sleep(0)) as a task.
     if ((coro as unknown) === YIELD) coro = new Coroutine(yieldOnce() as Generator<unknown, T, unknown>, -1, 'sleep');
     // Stream reads and socket operations return futures where asyncio's return coroutines; a task
     // of one awaits it, so createTask(reader.read()) works as in Python.
@@ -226,6 +226,13 @@ export class Task<T = unknown> extends Future<T> implements Waker {
             error = err;
             hasError = true;
             continue;
+          }
+          if (awaited instanceof YieldOnce) {
+            // sleep(0): the same one-iteration yield as its body would make, without running it.
+            awaited.state = 'CLOSED';
+            loop._scheduleHandle(this.#stepHandle);
+            hooks?.suspended(this);
+            return;
           }
           stack.push(awaited);
           continue;
@@ -395,6 +402,17 @@ function* awaitOnce<T>(fut: Future<T>): Generator<unknown, T, unknown> {
 function* yieldOnce(): Generator<unknown, undefined, unknown> {
   yield YIELD;
   return undefined;
+}
+
+/**
+ * What sleep(0) returns: a coroutine like any other (a program can hold it, close() it, hand it
+ * to createTask), which a task awaiting it recognizes and turns into one yield of the loop
+ * without pushing it on its stack: the common `await sleep(0)` stays a bare task switch.
+ */
+export class YieldOnce extends Coroutine<undefined> {
+  constructor() {
+    super(yieldOnce(), -1, 'sleep');
+  }
 }
 
 /** The task running now on the given (or running) loop, or null (asyncio.current_task). */
