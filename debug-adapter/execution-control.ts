@@ -160,13 +160,13 @@ export class ExecutionControl {
       if (!this.#filters.has('uncaught')) return this.#continue();
       const repr = await this.#frameValue(p, 'repr');
       const description = `a task ended with an exception: ${repr}`;
-      return this.#stop(p, 'exception', description, undefined, { description, className: await this.#exceptionClass(p), breakMode: 'unhandled', evaluateName: 'exception' });
+      return this.#stop(p, 'exception', description, undefined, { description, className: await this.#exceptionClass(p), breakMode: 'unhandled', evaluateName: 'exception', hint: await this.#frameHint(p) });
     }
     if (hooks.reported && hit.includes(hooks.reported)) {
       if (!this.#filters.has('neverRetrieved')) return this.#continue();
       const message = await this.#frameValue(p, 'message');
       const className = await this.#exceptionClass(p);
-      return this.#stop(p, 'exception', message, undefined, { description: message, className, breakMode: 'unhandled', evaluateName: 'exception' });
+      return this.#stop(p, 'exception', message, undefined, { description: message, className, breakMode: 'unhandled', evaluateName: 'exception', hint: await this.#frameHint(p) });
     }
     const user = hit.filter((id) => this.breakpoints.isUserBreakpoint(id));
     if (user.length > 0) {
@@ -191,11 +191,11 @@ export class ExecutionControl {
       // are still there, once (it may be caught nowhere, yet only become clear further out).
       const className = p.data?.className;
       if (this.#filters.has('uncaught') && (await this.#endsItsTask(p)) && (await once('stoppedAtThrow'))) {
-        return this.#stop(p, 'exception', `Uncaught ${description}`, undefined, { description: `Uncaught ${description}`, className, breakMode: 'unhandled' });
+        return this.#stop(p, 'exception', `Uncaught ${description}`, undefined, { description: `Uncaught ${description}`, className, breakMode: 'unhandled', hint: await this.#thrownHint(thrown.objectId) });
       }
       // 'all': at the throw, once.
       if (!this.#filters.has('all') || !first) return this.#continue();
-      return this.#stop(p, 'exception', description, undefined, { description, className, breakMode: 'always' });
+      return this.#stop(p, 'exception', description, undefined, { description, className, breakMode: 'always', hint: await this.#thrownHint(thrown.objectId) });
     }
     if (this.#pauseRequested) return this.#stop(p, 'pause');
     const step = this.#step;
@@ -306,6 +306,20 @@ export class ExecutionControl {
   async #exceptionClass(p: PausedEvent): Promise<string | undefined> {
     const name = await this.#frameValue(p, "typeof exception === 'object' && exception !== null ? exception.constructor?.name ?? '' : ''");
     return name || undefined;
+  }
+
+  /** The `hint` (RuntimeError's advice) of the `exception` argument of the paused hook function. */
+  async #frameHint(p: PausedEvent): Promise<string | undefined> {
+    return (await this.#frameValue(p, "typeof exception === 'object' && exception !== null && typeof exception.hint === 'string' ? exception.hint : ''")) || undefined;
+  }
+
+  /** The `hint` of a thrown object, if it has one. */
+  async #thrownHint(objectId: string | undefined): Promise<string | undefined> {
+    if (!objectId) return undefined;
+    const r = await this.cdp
+      .send<{ result: { value?: unknown } }>('Runtime.callFunctionOn', { objectId, functionDeclaration: "function () { return typeof this.hint === 'string' ? this.hint : ''; }", silent: true, returnByValue: true })
+      .catch(() => null);
+    return typeof r?.result.value === 'string' && r.result.value ? r.result.value : undefined;
   }
 
   /** Pause: the loop may be asleep in its selector; the I/O layer wakes it when the inspector has a message. */

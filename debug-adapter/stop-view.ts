@@ -77,7 +77,7 @@ export class StopView {
     const message = e.description.replace(/^Uncaught /, '');
     return {
       exceptionId: e.className ?? 'exception',
-      description: message,
+      description: e.hint ? `${message}\nhint: ${e.hint}` : message,
       breakMode: e.breakMode,
       details: { message, typeName: e.className, ...(stackTrace ? { stackTrace } : {}), ...(e.evaluateName ? { evaluateName: e.evaluateName } : {}) },
     };
@@ -405,6 +405,8 @@ export interface ExceptionStop {
   readonly breakMode: DebugProtocol.ExceptionBreakMode;
   /** An expression that evaluates to the exception in the stopped frame, where there is one. */
   readonly evaluateName?: string;
+  /** The runtime's advice on the error (RuntimeError.hint), kept out of its message. */
+  readonly hint?: string;
 }
 
 /** Where the generator of a task's coroutine at `depth` is suspended (compiled position), and its scopes. */

@@ -1,3 +1,4 @@
+import { markCoroutineFunction } from './coroutine-function';
 import { RuntimeError } from './errors';
 import { warn } from './log';
 import { formatSite, siteOf } from './sites';
@@ -48,11 +49,14 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
   /** Marks the coroutine as taken by a driver; raises if it was already awaited. */
   claim(): void {
     if (this.state !== 'CREATED') {
-      throw new RuntimeError(
-        this.state === 'CLOSED'
-          ? `cannot reuse already awaited coroutine '${this.name}'`
-          : `coroutine '${this.name}' is being awaited already`,
-      );
+      if (this.state === 'CLOSED') {
+        throw new RuntimeError('cannot reuse already awaited coroutine', {
+          hint: `coroutine '${this.name}' already ran: call ${this.name}() again for a new one`,
+        });
+      }
+      throw new RuntimeError('coroutine is being awaited already', {
+        hint: `coroutine '${this.name}' is being awaited by another task: await that task instead`,
+      });
     }
     this.state = 'SUSPENDED';
     if (this.#started) this.#started.value = true;
@@ -152,6 +156,7 @@ export function coroutine<A extends unknown[], T>(genFn: (...args: A) => Generat
     return new Coroutine(genFn.apply(this, args), -1, name);
   };
   Object.defineProperty(wrapped, 'name', { value: name });
+  markCoroutineFunction(wrapped);
   return wrapped;
 }
 

@@ -13,14 +13,28 @@ export class InvalidStateError extends Error {
   override name = 'InvalidStateError';
 }
 
-/** A deadline passed (asyncio.TimeoutError, which is Python's builtin TimeoutError). */
-export class TimeoutError extends Error {
-  override name = 'TimeoutError';
+// A deadline passed (asyncio.TimeoutError, which is Python's builtin TimeoutError): an OSError
+// subclass, so it is defined beside OSError.
+export { TimeoutError } from './sys/errors';
+
+/** What an error of the runtime may carry besides its cause. */
+export interface HintOptions extends ErrorOptions {
+  /** Advice for the person reading the error (what to do instead); see RuntimeError.hint. */
+  hint?: string;
 }
 
 /** Misuse of the runtime that Python reports as RuntimeError. */
 export class RuntimeError extends Error {
   override name = 'RuntimeError';
+  /**
+   * Advice beyond CPython's message (which the message keeps unchanged, so code that matches it
+   * keeps working); the traceback printer and the debugger show it on a line of its own.
+   */
+  declare readonly hint?: string;
+  constructor(message?: string, options?: HintOptions) {
+    super(message, options);
+    if (options?.hint !== undefined) (this as { hint?: string }).hint = options.hint;
+  }
 }
 
 /** Several exceptions raised together, as by a TaskGroup (Python's BaseExceptionGroup). */
@@ -48,8 +62,13 @@ export class QueueFull extends Error {
   override name = 'QueueFull';
 }
 
-/** `StreamReader.readexactly()` hit EOF first; `partial` holds what had arrived. */
-export class IncompleteReadError extends Error {
+/** Input ended where more was expected (Python's builtin EOFError). */
+export class EOFError extends Error {
+  override name = 'EOFError';
+}
+
+/** `StreamReader.readexactly()` hit EOF first; `partial` holds what had arrived (an EOFError, as in asyncio). */
+export class IncompleteReadError extends EOFError {
   override name = 'IncompleteReadError';
   constructor(readonly partial: Uint8Array, readonly expected: number | null) {
     super(`${partial.length} bytes read on a total of ${expected === null ? 'undefined' : expected} expected bytes`);

@@ -586,6 +586,6 @@ export class EventLoop {
   }
 
   #raiseClosed(method: string): never {
-    throw new RuntimeError(`Event loop is closed (loop.${method}() called after loop.close())`);
+    throw new RuntimeError('Event loop is closed', { hint: `loop.${method}() called after loop.close()` });
   }
 }

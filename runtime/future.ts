@@ -109,15 +109,21 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return this.#hasException ? this.#exception : undefined;
   }
 
+  /** Completes the future with a result; InvalidStateError('invalid state') if it is done already. */
   setResult(result: T): void {
-    if (this.#state !== 'PENDING') throw new InvalidStateError(`${this.#state}: ${this.toString()}`);
+    if (this.#state !== 'PENDING') throw new InvalidStateError('invalid state');
     this.#result = result;
     this.#state = 'FINISHED';
     this.#scheduleCallbacks();
   }
 
+  /**
+   * Completes the future with an exception; InvalidStateError('invalid state') if it is done
+   * already. An error class is instantiated, as asyncio does: `setException(ValueError)`.
+   */
   setException(exception: unknown): void {
-    if (this.#state !== 'PENDING') throw new InvalidStateError(`${this.#state}: ${this.toString()}`);
+    if (this.#state !== 'PENDING') throw new InvalidStateError('invalid state');
+    if (typeof exception === 'function') exception = instantiateErrorClass(exception);
     this.#exception = exception;
     this.#hasException = true;
     this.#state = 'FINISHED';
@@ -228,6 +234,15 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this.#callbacks !== null && this.#callbacks.length > 0) info.push(`cb=[${this.#callbacks.map((c) => (typeof c === 'function' ? c.name || '<callback>' : 'Task.wakeup')).join(', ')}]`);
     return info;
   }
+}
+
+/**
+ * `setException(SomeError)`: asyncio instantiates an exception class given instead of an instance.
+ * Any other function is rejected with CPython's message (the C future's): it is never an error.
+ */
+function instantiateErrorClass(cls: Function): Error {
+  if (cls === Error || cls.prototype instanceof Error) return new (cls as new () => Error)();
+  throw new TypeError('invalid exception object');
 }
 
 /** Records what will complete a future (see WaitReason). */

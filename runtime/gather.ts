@@ -146,7 +146,7 @@ export function ensureFuture(value: unknown, loop: EventLoop | null = null): Fut
     return value;
   }
   if (isGenerator(value)) value = new Coroutine(value as Generator<unknown, unknown, unknown>);
-  // A coroutine, or sleep(0)'s YIELD sentinel, becomes a task (Task wraps the sentinel itself).
+  // A coroutine, or the bare YIELD sentinel a hand-written generator yields, becomes a task (Task wraps the sentinel).
   if (value instanceof Coroutine || value === YIELD) return (loop ?? getRunningLoop()).createTask(value as Coroutine<unknown>);
   if (isThenable(value)) return (loop ?? getRunningLoop())._wrapThenable(value);
   throw new TypeError(`An asyncio.Future, a coroutine or an awaitable is required, got ${describeValue(value)}`);

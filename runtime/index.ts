@@ -7,8 +7,9 @@ import { run } from './runner';
 export { run, KeyboardInterrupt, type RunOptions } from './runner';
 export { sleep } from './sleep';
 export { Future, isFuture, type FutureState, type WaitReason } from './future';
-export { Task, currentTask, allTasks, YIELD, type StackEntry } from './task';
+export { Task, currentTask, allTasks, YIELD, type StackEntry, type AwaitFrame } from './task';
 export { Coroutine, coroutine, isCoroutine } from './coroutine';
+export { isCoroutineFunction } from './coroutine-function';
 export { EventLoop, type EventLoopOptions, type ExceptionHandler, type IterationStats, type WakeupCounts } from './event-loop';
 export { getRunningLoop } from './running';
 export { Handle, TimerHandle, type ExceptionContext } from './handles';
@@ -23,6 +24,7 @@ export {
   ExceptionGroup,
   QueueEmpty,
   QueueFull,
+  EOFError,
   IncompleteReadError,
   LimitOverrunError,
 } from './errors';

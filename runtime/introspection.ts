@@ -68,7 +68,7 @@ class Probe {
           this.#seeLoop(task.getLoop());
           if (this.#followSpawn && this.#spawnedDuringStep === null) {
             this.#spawnedDuringStep = task.id;
-            this.#arm(task.id, task.getStack(), 0);
+            this.#arm(task.id, task._awaitChain(), 0);
           }
         },
         resuming: (task) => {
@@ -192,7 +192,7 @@ class Probe {
 
   /** The generator object of a coroutine in a task's await chain (returned by handle, for [[GeneratorLocation]]/[[Scopes]]). */
   generatorOf(taskId: number, depth: number): Generator<unknown, unknown, unknown> | null {
-    const stack = this.#findTask(taskId)?.getStack();
+    const stack = this.#findTask(taskId)?._awaitChain();
     return stack?.[depth]?.coroutine.gen ?? null;
   }
 
@@ -213,7 +213,7 @@ class Probe {
    */
   breakOnResume(taskId: number, maxDepth = Infinity): boolean {
     this.cancelBreakOnResume();
-    const stack = this.#findTask(taskId)?.getStack();
+    const stack = this.#findTask(taskId)?._awaitChain();
     if (!stack) return false;
     this.#arm(taskId, stack, maxDepth);
     return this.#armed.length > 0;

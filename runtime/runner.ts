@@ -19,7 +19,9 @@ export interface RunOptions extends EventLoopOptions {
 export async function run<T>(main: Coroutine<T> | PromiseLike<T> | Generator<unknown, T, unknown>, options: RunOptions = {}): Promise<T> {
   if (peekRunningLoop() !== null) {
     if (main instanceof Coroutine) main.close();
-    throw new RuntimeError('run() cannot be called from a running event loop (await the coroutine, or use createTask())');
+    throw new RuntimeError('run() cannot be called from a running event loop', {
+      hint: 'await the coroutine, or use createTask()',
+    });
   }
   if (isGenerator(main)) main = new Coroutine(main as Generator<unknown, T, unknown>);
   if (!(main instanceof Coroutine)) throw new TypeError(`run(): a coroutine was expected, got ${describeValue(main)}`);

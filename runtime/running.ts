@@ -7,7 +7,9 @@ let running: EventLoop | null = null;
 /** The loop that is running now; a RuntimeError outside one, as asyncio.get_running_loop(). */
 export function getRunningLoop(): EventLoop {
   if (running === null) {
-    throw new RuntimeError('no running event loop: call this from a coroutine or callback run by run() or loop.runForever()');
+    throw new RuntimeError('no running event loop', {
+      hint: 'call this from a coroutine or callback run by run() or loop.runForever()',
+    });
   }
   return running;
 }

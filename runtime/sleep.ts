@@ -1,8 +1,9 @@
 import { Coroutine } from './coroutine';
+import { markCoroutineFunction } from './coroutine-function';
 import type { Future } from './future';
 import { setWaitReason } from './future';
 import { getRunningLoop } from './running';
-import { YIELD } from './task';
+import { YIELD, YieldOnce } from './task';
 
 /**
  * Suspends the calling task for `delay` seconds, then returns `result` (asyncio.sleep).
@@ -12,10 +13,13 @@ export function sleep<T = void>(delay: number, result?: T): Coroutine<T> {
   if (typeof delay !== 'number' || Number.isNaN(delay)) {
     throw new TypeError(`sleep(): delay must be a number of seconds, got ${typeof delay === 'number' ? 'NaN' : JSON.stringify(delay) ?? String(delay)}`);
   }
-  // The common `await sleep(0)` needs no coroutine of its own: the sentinel makes the task yield.
-  if (delay <= 0 && result === undefined) return YIELD as unknown as Coroutine<T>;
+  // The common `await sleep(0)`: a coroutine the awaiting task turns into a bare yield (see YieldOnce).
+  if (delay <= 0 && result === undefined) return new YieldOnce() as unknown as Coroutine<T>;
   return new Coroutine(sleepBody(delay, result as T), -1, 'sleep');
 }
+
+// asyncio.sleep is an `async def`: iscoroutinefunction(sleep) holds there, so it does here.
+markCoroutineFunction(sleep);
 
 function* sleepBody<T>(delay: number, result: T): Generator<unknown, T, unknown> {
   if (delay <= 0) {

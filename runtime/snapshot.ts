@@ -195,7 +195,7 @@ function waitKindOf(t: Task<unknown>, w: Future<unknown>): WaitKind {
 
 /** The site of the innermost suspended coroutine of the chain that has one (a running one has left its await). */
 function awaitSiteOf(t: Task<unknown>): Site | undefined {
-  const stack = t.getStack();
+  const stack = t._awaitChain();
   for (let i = stack.length - 1; i >= 0; i--) {
     const entry = stack[i]!;
     if (entry.site && entry.coroutine.state === 'SUSPENDED') return entry.site;
@@ -205,7 +205,7 @@ function awaitSiteOf(t: Task<unknown>): Site | undefined {
 
 /** A task with its await chain, what it awaits, who awaits it, parent and children. */
 export function taskInfo(t: Task<unknown>, ctx: Context): TaskInfo {
-  const stack = t.getStack().map((entry, depth) => frameInfo(entry.coroutine, entry.site, depth));
+  const stack = t._awaitChain().map((entry, depth) => frameInfo(entry.coroutine, entry.site, depth));
   return {
     ...summarize(t, ctx),
     futureState: t.state,
@@ -331,7 +331,7 @@ function unexplainedWait(t: Task<unknown>, f: Future<unknown>): string {
 
 /** The name of the runtime (library) coroutine at the top of a task's chain, or null when the top is the user's. */
 function runtimeAwaiter(t: Task<unknown>): string | null {
-  const stack = t.getStack();
+  const stack = t._awaitChain();
   const top = stack[stack.length - 1]?.coroutine;
   return top && stack.length > 1 && top.defSite < 0 ? top.name : null;
 }

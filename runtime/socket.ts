@@ -25,7 +25,7 @@ export {
   ConnectionAbortedError,
   ConnectionRefusedError,
   ConnectionResetError,
-  ErrnoTimeoutError as timeout,
+  TimeoutError as timeout,
 } from './sys/errors';
 
 export const AF_UNIX = C.AF_UNIX;

@@ -79,7 +79,7 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     const loop = options.loop ?? getRunningLoop();
     super({ loop });
     if (!(coro instanceof Coroutine) && isGenerator(coro)) coro = new Coroutine(coro as Generator<unknown, T, unknown>);
-    // sleep(0) returns the YIELD sentinel instead of a coroutine; as a task it must still be one.
+    // The bare YIELD sentinel (what a hand-written generator yields for sleep(0)) as a task.
     if ((coro as unknown) === YIELD) coro = new Coroutine(yieldOnce() as Generator<unknown, T, unknown>, -1, 'sleep');
     // Stream reads and socket operations return futures where asyncio's return coroutines; a task
     // of one awaits it, so createTask(reader.read()) works as in Python.
@@ -114,8 +114,30 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     return this.coro;
   }
 
-  /** The await chain, outermost first and innermost last (CPython's get_stack gives only the top frame). */
-  getStack(): StackEntry[] {
+  /**
+   * The task's frames, outermost first (asyncio's Task.get_stack). While it is not done: its whole
+   * await chain (CPython shows only the task's own coroutine frame; see the README's table), with
+   * `limit` keeping the newest (innermost) entries. Once it failed: the frames its exception
+   * unwound through, with `limit` keeping the oldest, as CPython walks a traceback (those frames
+   * name their coroutine, without keeping it alive). Otherwise none.
+   */
+  getStack(options: { limit?: number | null } = {}): AwaitFrame[] {
+    const limit = options.limit ?? null;
+    if (limit !== null && (typeof limit !== 'number' || Number.isNaN(limit))) {
+      throw new TypeError(`getStack(): limit must be a number or null, got ${describeValue(limit)}`);
+    }
+    if (!this.done()) {
+      const entries = this._awaitChain();
+      return limit === null ? entries : entries.slice(entries.length - Math.max(0, Math.min(limit, entries.length)));
+    }
+    const err = this._peekException();
+    if (err === undefined) return [];
+    const chain = awaitChainOf(err);
+    return limit === null ? [...chain] : chain.slice(0, Math.max(0, limit));
+  }
+
+  /** @internal The live await chain, outermost first; empty once done (what the debugger shows). */
+  _awaitChain(): StackEntry[] {
     if (this.done()) return [];
     return this.#stack.map((c) => ({ coroutine: c, site: siteOf(c.awaitSite) }));
   }
@@ -150,11 +172,11 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   }
 
   override setResult(_result: T): void {
-    throw new RuntimeError('Task does not support setResult()');
+    throw new RuntimeError('Task does not support setResult operation');
   }
 
   override setException(_exception: unknown): void {
-    throw new RuntimeError('Task does not support setException()');
+    throw new RuntimeError('Task does not support setException operation');
   }
 
   /** One step: send the awaited value (or throw the error) into the innermost coroutine and go on until it must wait. */
@@ -237,6 +259,13 @@ export class Task<T = unknown> extends Future<T> implements Waker {
             error = err;
             hasError = true;
             continue;
+          }
+          if (awaited instanceof YieldOnce) {
+            // sleep(0): the same one-iteration yield as its body would make, without running it.
+            awaited.state = 'CLOSED';
+            loop._scheduleHandle(this.#stepHandle);
+            hooks?.suspended(this);
+            return;
           }
           stack.push(awaited);
           continue;
@@ -371,7 +400,8 @@ export class Task<T = unknown> extends Future<T> implements Waker {
 
   protected override reprInfo(): string[] {
     const info = super.reprInfo();
-    if (this.#mustCancel) info[0] = 'cancelling';
+    // As CPython's repr: a cancel() was requested and the task has not finished unwinding yet.
+    if (this.#numCancelsRequested > 0 && !this.done()) info[0] = 'cancelling';
     info.splice(1, 0, `name='${this.getName()}'`);
     const top = this.#stack[this.#stack.length - 1];
     if (!this.done() && top) {
@@ -428,6 +458,17 @@ function* awaitOnce<T>(fut: Future<T> | PromiseLike<T>): Generator<unknown, T, u
 function* yieldOnce(): Generator<unknown, undefined, unknown> {
   yield YIELD;
   return undefined;
+}
+
+/**
+ * What sleep(0) returns: a coroutine like any other (a program can hold it, close() it, hand it
+ * to createTask), which a task awaiting it recognizes and turns into one yield of the loop
+ * without pushing it on its stack: the common `await sleep(0)` stays a bare task switch.
+ */
+export class YieldOnce extends Coroutine<undefined> {
+  constructor() {
+    super(yieldOnce(), -1, 'sleep');
+  }
 }
 
 /** The task running now on the given (or running) loop, or null (asyncio.current_task). */

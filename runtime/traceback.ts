@@ -81,6 +81,10 @@ function describeWithStack(err: unknown): string[] {
       if (!RUNTIME_FRAME.test(line) && !GENERATOR_PLUMBING.test(line)) frames.push(line);
     } else if (frames.length === 0) head.push(line);
   }
+  // Advice the runtime attached (RuntimeError.hint): after the error line, as CPython 3.12 prints
+  // its "Did you mean" suggestions, so the message itself stays CPython's text.
+  const hint = (err as { hint?: unknown }).hint;
+  if (typeof hint === 'string' && hint) head.push(`hint: ${hint}`);
   if (err instanceof AggregateError) {
     // Each sub-exception with its whole traceback, as CPython prints an exception group.
     const subs = err.errors.map((e, i) => [`  +---------------- ${i + 1} ----------------`, ...formatException(e).split('\n').map((l) => '  | ' + l)]);

@@ -49,6 +49,9 @@ await build({
   sourcemap: 'inline',
   sourcesContent: false,
   external: ['koffi', 'typescript'],
+  // Bundling renames a class or function whose name collides with another module's (OSError became
+  // `_OSError`); people see these names in messages, reprs and the debugger, so they are kept.
+  keepNames: true,
   logLevel: 'warning',
 });
 writeFileSync(

@@ -1,6 +1,7 @@
 // Operating-system errors with Python's names (PEP 3151): a failed system call becomes an OSError
 // subclass chosen by errno, keeping errno, the system call's name and the symbolic code.
-import { TimeoutError } from '../errors';
+// TimeoutError lives here too: Python's builtin TimeoutError (which asyncio raises for deadlines)
+// is an OSError subclass; runtime/errors.ts re-exports it.
 import { C, type ErrnoTable } from './constants';
 
 export type ErrnoName = keyof ErrnoTable;
@@ -47,12 +48,15 @@ export interface OSErrorOptions {
   cause?: unknown;
 }
 
-/** The fields every OS error carries, including a TimeoutError raised for ETIMEDOUT. */
+/**
+ * The fields every OS error carries. errno, code and strerror are null for one made without an
+ * errno, as Python's None: a TimeoutError raised for a deadline, `new TimeoutError('...')`.
+ */
 export interface ErrnoFields {
-  readonly errno: number;
-  readonly code: string;
+  readonly errno: number | null;
+  readonly code: string | null;
   readonly syscall: string | undefined;
-  readonly strerror: string;
+  readonly strerror: string | null;
 }
 
 function messageOf(errno: number, options: OSErrorOptions): string {
@@ -60,36 +64,26 @@ function messageOf(errno: number, options: OSErrorOptions): string {
   return `[Errno ${errno}] ${strerror(errno)}${where ? ` (${where})` : ''}`;
 }
 
-/**
- * Python's OSError: `errno` is the number, `code` its name, `syscall` the failing call.
- * `err instanceof OSError` also holds for the TimeoutError raised for ETIMEDOUT (see below).
- */
+/** Python's OSError: `errno` is the number, `code` its name, `syscall` the failing call. */
 export class OSError extends Error implements ErrnoFields {
   override name = 'OSError';
-  readonly errno: number;
-  readonly code: string;
+  readonly errno: number | null;
+  readonly code: string | null;
   readonly syscall: string | undefined;
-  readonly strerror: string;
+  readonly strerror: string | null;
 
-  constructor(errno: number, message?: string, options: OSErrorOptions = {}) {
-    super(message ?? messageOf(errno, options), options.cause === undefined ? undefined : { cause: options.cause });
+  /** errno null: an OS-level error with no errno (Python's `OSError('message')`). */
+  constructor(errno: number | null, message?: string, options: OSErrorOptions = {}) {
+    super(message ?? (errno === null ? '' : messageOf(errno, options)), options.cause === undefined ? undefined : { cause: options.cause });
     this.errno = errno;
-    this.code = errnoName(errno);
+    this.code = errno === null ? null : errnoName(errno);
     this.syscall = options.syscall;
-    this.strerror = strerror(errno);
+    this.strerror = errno === null ? null : strerror(errno);
   }
 
   /** The error for errno with its class chosen as Python chooses it (OSError(errno, ...) in Python). */
-  static fromErrno(errno: number, syscall: string, detail?: string): OSError | ErrnoTimeoutError {
+  static fromErrno(errno: number, syscall: string, detail?: string): OSError {
     return errorFromErrno(errno, syscall, detail);
-  }
-
-  // Python's TimeoutError is both asyncio's and OSError's subclass for ETIMEDOUT. The runtime's
-  // TimeoutError (runtime/errors.ts) is not an OSError subclass, so the ETIMEDOUT error is a
-  // subclass of it and OSError claims it here: `instanceof` holds for both, as in Python.
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
-    return this === OSError && value instanceof ErrnoTimeoutError;
   }
 }
 
@@ -108,19 +102,19 @@ export class NotADirectoryError extends OSError { override name = 'NotADirectory
 export class PermissionError extends OSError { override name = 'PermissionError'; }
 export class ProcessLookupError extends OSError { override name = 'ProcessLookupError'; }
 
-/** ETIMEDOUT: the runtime's TimeoutError with the OS error's fields (`instanceof OSError` holds). */
-export class ErrnoTimeoutError extends TimeoutError implements ErrnoFields {
+/**
+ * Python's builtin TimeoutError, which asyncio raises when a deadline passes: an OSError subclass,
+ * with null errno fields for a deadline and the OS error's fields for ETIMEDOUT.
+ */
+export class TimeoutError extends OSError {
   override name = 'TimeoutError';
-  readonly errno: number;
-  readonly code: string;
-  readonly syscall: string | undefined;
-  readonly strerror: string;
-  constructor(errno: number, options: OSErrorOptions = {}) {
-    super(messageOf(errno, options), options.cause === undefined ? undefined : { cause: options.cause });
-    this.errno = errno;
-    this.code = errnoName(errno);
-    this.syscall = options.syscall;
-    this.strerror = strerror(errno);
+  /** A deadline passed: `new TimeoutError()`, `new TimeoutError('', { cause })`. */
+  constructor(message?: string, options?: ErrorOptions);
+  /** The system call failed with ETIMEDOUT (as OSError's constructor). */
+  constructor(errno: number, message?: string, options?: OSErrorOptions);
+  constructor(first?: string | number, second?: string | ErrorOptions, third?: OSErrorOptions) {
+    if (typeof first === 'number') super(first, second as string | undefined, third);
+    else super(null, first ?? '', { cause: (second as ErrorOptions | undefined)?.cause });
   }
 }
 
@@ -134,11 +128,11 @@ for (const [errno, cls] of [
   [E.ECONNRESET, ConnectionResetError], [E.EEXIST, FileExistsError], [E.ENOENT, FileNotFoundError],
   [E.EINTR, InterruptedError], [E.EISDIR, IsADirectoryError], [E.ENOTDIR, NotADirectoryError],
   [E.EACCES, PermissionError], [E.EPERM, PermissionError], [E.ESRCH, ProcessLookupError],
+  [E.ETIMEDOUT, TimeoutError],
 ] as const) CLASSES.set(errno, cls);
 
 /** The error a failed system call raises, its class chosen by errno as Python chooses it. */
-export function errorFromErrno(errno: number, syscall: string, detail?: string): OSError | ErrnoTimeoutError {
-  if (errno === E.ETIMEDOUT) return new ErrnoTimeoutError(errno, { syscall, detail });
+export function errorFromErrno(errno: number, syscall: string, detail?: string): OSError {
   const cls = CLASSES.get(errno) ?? OSError;
   return new cls(errno, undefined, { syscall, detail });
 }

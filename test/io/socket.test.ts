@@ -181,7 +181,8 @@ describe('OS errors', () => {
     assert.ok(err instanceof TimeoutError, 'catchable as TimeoutError (asyncio.timeout raises the same class)');
     assert.ok(err instanceof OSError, 'and as OSError, as in Python');
     assert.equal(err.code, 'ETIMEDOUT');
-    assert.equal(new TimeoutError('deadline') instanceof OSError, false, 'a deadline is not an OS error');
+    assert.ok(new TimeoutError('deadline') instanceof OSError, "a deadline's TimeoutError is an OSError too (Python's builtin)");
+    assert.equal(new TimeoutError('deadline').errno, null, 'with no errno');
     assert.equal(OSError.fromErrno(C.errno.ECONNRESET, 'recv') instanceof TimeoutError, false);
   });
 });

@@ -135,7 +135,7 @@ test('after close(): callSoon, callLater and createFuture raise RuntimeError; cl
   l.close();
   assert.equal(l.isClosed(), true);
   for (const fn of [() => l.callSoon(() => undefined), () => l.callLater(1, () => undefined), () => l.createFuture()]) {
-    assert.throws(fn, (e: unknown) => e instanceof RuntimeError && /^Event loop is closed/.test(e.message));
+    assert.throws(fn, (e: unknown) => e instanceof RuntimeError && e.message === 'Event loop is closed' && /after loop\.close\(\)/.test(e.hint ?? ''));
   }
 });
 

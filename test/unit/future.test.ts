@@ -29,8 +29,10 @@ test('setResult: result() returns it, exception() is null, a second set raises I
   assert.equal(fut.exception(), null);
   const e = thrown(() => fut.setResult(2));
   assert.ok(e instanceof InvalidStateError);
-  assert.equal(e.message, 'FINISHED: <Future finished result=1>');
-  assert.ok(thrown(() => fut.setException(new Error('x'))) instanceof InvalidStateError);
+  assert.equal(e.message, 'invalid state', "CPython's text");
+  const e2 = thrown(() => fut.setException(new Error('x')));
+  assert.ok(e2 instanceof InvalidStateError);
+  assert.equal(e2.message, 'invalid state');
   assert.equal(fut.cancel(), false);
   assert.equal(String(fut), '<Future finished result=1>');
 });
@@ -95,4 +97,22 @@ test('an exception nobody retrieved is reported when the loop closes; a retrieve
   assert.equal(reports[0]!.message, 'Future exception was never retrieved');
   assert.equal((reports[0]!.exception as Error).message, 'lost');
   assert.equal(reports[0]!.future, lost);
+});
+
+test('setException(ErrorClass) stores an instance of it, as asyncio does; a non-class function is refused', () => {
+  class Boom extends Error {
+    override name = 'Boom';
+  }
+  const fut = new Future<number>({ loop: loop() });
+  fut.setException(Boom);
+  const stored = fut.exception();
+  assert.ok(stored instanceof Boom, `stored ${String(stored)}`);
+  const plain = new Future<number>({ loop: loop() });
+  plain.setException(Error);
+  assert.ok(plain.exception() instanceof Error);
+  const bad = new Future<number>({ loop: loop() });
+  const e = thrown(() => bad.setException(() => 'not an error'));
+  assert.ok(e instanceof TypeError);
+  assert.equal(e.message, 'invalid exception object');
+  assert.equal(bad.done(), false, 'a refused exception leaves the future pending');
 });

@@ -118,6 +118,52 @@ test('getStack() shows the whole await chain, outermost first; waitingOn is the 
     assert.deepEqual(t.getStack(), []);
   }));
 
+test('getStack({ limit }): the newest entries of a suspended chain; a failed task gives the frames its error unwound through', () =>
+  runFake(async () => {
+    async function inner() {
+      await sleep(5);
+    }
+    async function outer() {
+      await inner();
+    }
+    const t = createTask(outer());
+    await sleep(0);
+    const names = (entries: readonly { coroutine: { name: string } }[]) => entries.map((e) => e.coroutine.name);
+    assert.deepEqual(names(t.getStack({ limit: 2 })), ['inner', 'sleep']);
+    assert.deepEqual(names(t.getStack({ limit: 10 })), ['outer', 'inner', 'sleep']);
+    assert.deepEqual(t.getStack({ limit: 0 }), []);
+    assert.deepEqual(names(t.getStack({ limit: null })), ['outer', 'inner', 'sleep']);
+    assert.throws(() => t.getStack({ limit: 'x' as unknown as number }), /getStack\(\): limit must be a number or null, got string "x"/);
+    t.cancel();
+    await raised(t);
+
+    async function failing() {
+      await sleep(1);
+      throw new Error('boom');
+    }
+    async function caller() {
+      await failing();
+    }
+    const f = createTask(caller());
+    await raised(f);
+    assert.deepEqual(names(f.getStack()), ['caller', 'failing'], 'outermost first, as CPython walks the traceback');
+    assert.deepEqual(names(f.getStack({ limit: 1 })), ['caller'], 'a traceback keeps its oldest frames');
+    const ok = createTask(sleep(1));
+    await ok;
+    assert.deepEqual(ok.getStack(), [], 'a task that returned has no frames');
+  }));
+
+test("repr: a waiting task says 'cancelling' from cancel() until it is done, then 'cancelled'", () =>
+  runFake(async () => {
+    const t = createTask(sleep(5), { name: 'sleeper' });
+    await sleep(0);
+    assert.match(String(t), /^<Task pending name='sleeper' /);
+    t.cancel();
+    assert.match(String(t), /^<Task cancelling name='sleeper' /);
+    await raised(t);
+    assert.match(String(t), /^<Task cancelled name='sleeper' /);
+  }));
+
 test('createTask(sleep(0)) is a task like any other', () =>
   runFake(async () => {
     const t = createTask(sleep(0));
