@@ -100,7 +100,8 @@ test('an exception from the adopted awaitable is raised in the caller, as if awa
     }
     const err = await raised(reuse());
     assert.ok(err instanceof RuntimeError);
-    assert.match(err.message, /cannot reuse already awaited coroutine 'inner'/);
+    assert.equal(err.message, 'cannot reuse already awaited coroutine');
+    assert.match(String(err.hint), /'inner'/);
   }));
 
 test('cancelling a task while it adopts cancels what it adopted; finally blocks run', () =>
