@@ -384,10 +384,10 @@ class Probe {
         if (list) list.push(t);
         else waiters.set(w.id, [t]);
       }
-      if (t.parent) {
-        const list = children.get(t.parent.id);
+      if (t.parentId !== null) {
+        const list = children.get(t.parentId);
         if (list) list.push(t.id);
-        else children.set(t.parent.id, [t.id]);
+        else children.set(t.parentId, [t.id]);
       }
     }
     const index: Index = { loop, iteration: loop.iteration, generation: this.#generation, tasks, futures, ctx: { loop, now: loop.time(), tasks, waiters, children } };

@@ -213,7 +213,7 @@ export function taskInfo(t: Task<unknown>, ctx: Context): TaskInfo {
     stack,
     awaiting: t.waitingOn?.id ?? null,
     awaitedBy: (ctx.waiters.get(t.id) ?? []).map((w) => w.id),
-    parent: t.parent?.id ?? null,
+    parent: t.parentId,
     children: ctx.children.get(t.id) ?? [],
     createdAt: t.createdAt ?? formatSiteOrNull(t.coro.defSite),
     repr: t.toString(),

@@ -66,8 +66,10 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   #numCancelsRequested = 0;
   /** Where the task was created (debug mode), for reports and the debugger. */
   readonly createdAt: string | undefined;
-  /** The task that created this one, if any (for the debugger's parent/children). */
-  readonly parent: Task<unknown> | null;
+  /** The id of the task that created this one, if any (for the debugger's parent/children). */
+  readonly parentId: number | null;
+  /** The creating task while this one runs; dropped when this one is done (see `parent`). */
+  #parent: Task<unknown> | null;
   #sendValue: unknown = undefined;
   /** The one handle that schedules #step; reused, since the step is never queued twice (the invariant). */
   #stepHandle: StepHandle;
@@ -92,7 +94,8 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     this.#stack = [coro];
     this.#number = nextTaskNumber++;
     this.#name = options.name;
-    this.parent = loop._currentTask;
+    this.#parent = loop._currentTask;
+    this.parentId = this.#parent?.id ?? null;
     this.createdAt = loop.getDebug() ? captureCreation() : coro.createdAt;
     this.#stepHandle = new StepHandle(this, () => this.#runStep(), loop);
     loop._scheduleHandle(this.#stepHandle);
@@ -100,6 +103,11 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     if (!set) liveTasks.set(loop, (set = new Set()));
     set.add(this);
     hooks?.spawned(this);
+  }
+
+  /** The task that created this one, while this one is not done (parentId stays). */
+  get parent(): Task<unknown> | null {
+    return this.#parent;
   }
 
   getName(): string {
@@ -389,6 +397,9 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   #exit(): void {
     liveTasks.get(this.getLoop())?.delete(this);
     hooks?.exited(this);
+    // A task that keeps creating its successor and ending (a restart loop) would otherwise keep
+    // every ancestor alive: a done task lets go of its parent, so a live one keeps at most one.
+    this.#parent = null;
   }
 
   protected override exceptionContext(): ExceptionContext {

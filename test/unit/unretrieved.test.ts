@@ -99,3 +99,10 @@ test('at close: each unretrieved exception is reported once, oldest first, namin
   loop.close();
   assert.equal(reports.length, 2);
 });
+
+test('a task that starts its successor and ends, 20,000 times over: the ancestors are collected', () => {
+  const { n, beforeMB, afterMB } = JSON.parse(runWithGc('task-chain-memory.ts', ['20000'])) as { n: number; beforeMB: number; afterMB: number };
+  const grew = afterMB - beforeMB;
+  console.log(`${n} generations of tasks: heap after gc ${beforeMB.toFixed(1)} MB -> ${afterMB.toFixed(1)} MB (${grew >= 0 ? '+' : ''}${grew.toFixed(2)} MB)`);
+  assert.ok(grew < 3, `a chain of ${n} finished tasks kept ${grew.toFixed(1)} MB after gc`);
+});
