@@ -9,6 +9,7 @@ import { join, resolve, sep } from 'node:path';
 import type * as TS from 'typescript';
 import { cacheMaxBytes, checkCacheDir, CompileCache, defaultCacheDir, sha256 } from './compile-cache';
 import { CompilerThread } from './compiler-thread';
+import { decodeSource } from './source-text';
 import { CompileError, transformSource, type TransformResult } from './transform';
 
 const runtimeDir = resolve(__dirname, '..');
@@ -57,7 +58,7 @@ export function compileFile(filename: string): string {
   const sourceHash = sha256(bytes);
   const cached = getCache()?.get(filename, sourceHash);
   if (cached != null) return cached;
-  const { code, errors } = compile(bytes.toString('utf8'), filename);
+  const { code, errors } = compile(decodeSource(bytes, filename), filename);
   if (errors.length > 0) throw new CompileError(errors);
   cache?.put(filename, sourceHash, code);
   return code;
