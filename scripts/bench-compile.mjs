@@ -3,9 +3,9 @@
 // coroutine transform to that). Each measurement runs in a fresh process so its peak RSS is its own.
 //
 //   npm run bench:compile                       (a generated program of about 5 MB)
-//   node scripts/bench-compile.mjs [MB] [--keep] [--loader DIR]
-// --keep leaves the generated file and prints its path; --loader DIR measures another build's loader
-// (DIR holds dist/, e.g. a copy made before a change) against the same transpileModule.
+//   node scripts/bench-compile.mjs [MB] [--keep] [--also DIR]
+// --keep leaves the generated file and prints its path; --also DIR measures another build's loader
+// too (DIR holds dist/, e.g. a copy made before a change), in the same run against the same baseline.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ const root = join(fileURLToPath(import.meta.url), '..', '..');
 const args = process.argv.slice(2);
 const megabytes = Number(args.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 5);
 const keep = args.includes('--keep');
-const loaderRoot = args.includes('--loader') ? args[args.indexOf('--loader') + 1] : root;
+const loaderRoots = [root, ...args.filter((_, i) => args[i - 1] === '--also')];
 
 /** Realistic async code: services with async methods, loops with awaits, try/finally, arrows, for await. */
 function generate(bytes) {
@@ -99,7 +99,7 @@ const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 const ru = process.resourceUsage();
 console.log(JSON.stringify({ ms, cpuMs: (ru.userCPUTime + ru.systemCPUTime) / 1000, maxRssMb: ru.maxRSS / 1024, outMb: out.outputText.length / 1e6 }));
 `;
-const LOADER = `
+const loader = (loaderRoot) => `
 const t0 = process.hrtime.bigint();
 const { compileFile } = require(${JSON.stringify(join(loaderRoot, 'dist', 'runtime', 'loader', 'register.js'))});
 const code = compileFile(process.argv[1]);
@@ -112,7 +112,7 @@ function measure(label, script, file, env = {}) {
   const r = spawnSync(process.execPath, ['-e', script, file], { encoding: 'utf8', env: { ...process.env, COROSCOPE_NO_CACHE: '1', ...env }, maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`${label} failed:\n${r.stderr}`);
   const m = JSON.parse(r.stdout.trim().split('\n').pop());
-  console.log(`${label.padEnd(44)} ${(m.ms / 1000).toFixed(2).padStart(6)} s  (process cpu ${(m.cpuMs / 1000).toFixed(2).padStart(6)} s)  peak RSS ${m.maxRssMb.toFixed(0).padStart(5)} MB  output ${m.outMb.toFixed(1)} MB`);
+  console.log(`${label.padEnd(60)} ${(m.ms / 1000).toFixed(2).padStart(6)} s  (process cpu ${(m.cpuMs / 1000).toFixed(2).padStart(6)} s)  peak RSS ${m.maxRssMb.toFixed(0).padStart(5)} MB  output ${m.outMb.toFixed(1)} MB`);
   return m;
 }
 
@@ -120,14 +120,17 @@ const dir = mkdtempSync(join(tmpdir(), 'coroscope-bench-compile-'));
 const file = join(dir, 'big.ts');
 const source = generate(megabytes * 1e6);
 writeFileSync(file, source);
-console.log(`source: ${(source.length / 1e6).toFixed(1)} MB, ${source.split('\n').length} lines; loader from ${loaderRoot}`);
+console.log(`source: ${(source.length / 1e6).toFixed(1)} MB, ${source.split('\n').length} lines`);
 try {
   const base = measure('ts.transpileModule alone', TRANSPILE_ONLY, file);
-  const inThread = measure('loader, on the program thread', LOADER, file, { COROSCOPE_COMPILE_IN_THREAD: '1' });
-  const worker = measure('loader, in its worker thread (the default)', LOADER, file);
-  console.log(`ratio to transpileModule: time ${(inThread.ms / base.ms).toFixed(2)}x in-thread, ${(worker.ms / base.ms).toFixed(2)}x worker; ` +
-    `process cpu ${(inThread.cpuMs / base.cpuMs).toFixed(2)}x in-thread, ${(worker.cpuMs / base.cpuMs).toFixed(2)}x worker; ` +
-    `peak RSS ${(inThread.maxRssMb / base.maxRssMb).toFixed(2)}x in-thread, ${(worker.maxRssMb / base.maxRssMb).toFixed(2)}x worker`);
+  for (const loaderRoot of loaderRoots) {
+    const from = loaderRoot === root ? '' : ` (${loaderRoot})`;
+    const inThread = measure(`loader, on the program thread${from}`, loader(loaderRoot), file, { COROSCOPE_COMPILE_IN_THREAD: '1' });
+    const worker = measure(`loader, in its worker (the default)${from}`, loader(loaderRoot), file);
+    const r = (x, y) => `${(x / y).toFixed(2)}x`;
+    console.log(`  vs transpileModule: wall ${r(inThread.ms, base.ms)} in-thread, ${r(worker.ms, base.ms)} worker; ` +
+      `process cpu ${r(inThread.cpuMs, base.cpuMs)}, ${r(worker.cpuMs, base.cpuMs)}; peak RSS ${r(inThread.maxRssMb, base.maxRssMb)}, ${r(worker.maxRssMb, base.maxRssMb)}`);
+  }
 } finally {
   if (keep) console.log(`kept ${file}`);
   else rmSync(dir, { recursive: true, force: true });
