@@ -78,7 +78,14 @@ function compile(source: string, filename: string): TransformResult {
 function getCache(): CompileCache | null {
   if (cache !== undefined) return cache;
   if (process.env.COROSCOPE_NO_CACHE === '1') return (cache = null);
-  const dir = resolve(process.env.COROSCOPE_CACHE_DIR || defaultCacheDir(process.env, process.platform, homedir()));
+  let dir: string;
+  try {
+    dir = resolve(process.env.COROSCOPE_CACHE_DIR || defaultCacheDir(process.env, process.platform, homedir()));
+  } catch {
+    // homedir() throws when neither HOME nor the password database names one
+    process.stderr.write('coroscope: not using a compile cache: no home directory (set COROSCOPE_CACHE_DIR)\n');
+    return (cache = null);
+  }
   const uid = process.getuid?.();
   const unsafe = checkCacheDir(dir, uid);
   if (unsafe) {
