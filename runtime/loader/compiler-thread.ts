@@ -20,6 +20,13 @@ const START_TIMEOUT_MS = 10_000;
 /** Longest wait for one file (ms) before compiling in this thread instead. */
 const COMPILE_TIMEOUT_MS = 120_000;
 
+/**
+ * A file this large (characters) leaves the worker's heap hundreds of megabytes bigger (a 5 MB
+ * file: about 1 GB): the worker is ended at once rather than kept for more files, so that memory
+ * is not still held while the program loads and runs the compiled code.
+ */
+const LARGE_SOURCE = 1_000_000;
+
 const WORKER_SCRIPT = join(__dirname, 'compile-worker.js');
 
 // Loads the worker script; a script that cannot load, or an error nobody catches later, is reported
@@ -63,7 +70,8 @@ export class CompilerThread {
       for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
         const reply = m.message as (TransformResult | { failure: string }) & { id: number };
         if (reply.id !== id) continue;
-        this.#scheduleClose();
+        if (source.length >= LARGE_SOURCE) this.close();
+        else this.#scheduleClose();
         return 'failure' in reply ? null : { code: reply.code, errors: reply.errors };
       }
       this.close(); // no answer: timed out, or the worker failed

@@ -1,19 +1,22 @@
 // Makes Node load user programs through the coroscope compiler: `.ts`/`.tsx`/`.mts`/`.cts` files,
-// and `.js` files outside node_modules, are compiled by transform.ts (cached on disk by content);
-// `import ... from 'coroscope'` resolves to this runtime, with nothing installed by the user.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// and `.js` files outside node_modules, are compiled by transform.ts (cached on disk by content, in
+// the user's own cache directory: see compile-cache.ts); `import ... from 'coroscope'` resolves to
+// this runtime, with nothing installed by the user.
+import { readFileSync } from 'node:fs';
 import Module from 'node:module';
-import { tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import type * as TS from 'typescript';
+import { cacheMaxBytes, checkCacheDir, CompileCache, defaultCacheDir, sha256 } from './compile-cache';
 import { CompilerThread } from './compiler-thread';
+import { decodeSource } from './source-text';
 import { CompileError, transformSource, type TransformResult } from './transform';
 
 const runtimeDir = resolve(__dirname, '..');
 /** The runtime bundle programs load; compiled code reaches the loader's helpers as its `__cs` export. */
 const runtimeBundle = join(runtimeDir, 'coroscope.js');
-const LOADER_VERSION = '4';
+/** Bump when the compiled form changes (transform.ts, or the `__cs` helpers it calls). */
+const LOADER_VERSION = '5';
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, ...rest: unknown[]): string;
@@ -24,7 +27,7 @@ const M = Module as unknown as ModuleInternals;
 let ts: typeof TS | undefined;
 let compilerThread: CompilerThread | undefined;
 let installed = false;
-let cacheDir: string | null | undefined;
+let cache: CompileCache | null | undefined;
 
 /** Installs the hooks once per process. */
 export function register(): void {
@@ -51,27 +54,13 @@ export function register(): void {
 
 /** Compiles one file (or takes it from the cache); throws CompileError with file:line:col messages. */
 export function compileFile(filename: string): string {
-  const source = readFileSync(filename, 'utf8');
-  const key = createHash('sha1').update(LOADER_VERSION).update('\0').update(runtimeBundle).update('\0').update(filename).update('\0').update(source).digest('hex');
-  const dir = getCacheDir();
-  if (dir) {
-    try {
-      return readFileSync(join(dir, key + '.js'), 'utf8');
-    } catch {
-      // not cached yet
-    }
-  }
-  const { code, errors } = compile(source, filename);
+  const bytes = readFileSync(filename);
+  const sourceHash = sha256(bytes);
+  const cached = getCache()?.get(filename, sourceHash);
+  if (cached != null) return cached;
+  const { code, errors } = compile(decodeSource(bytes, filename), filename);
   if (errors.length > 0) throw new CompileError(errors);
-  if (dir) {
-    try {
-      const tmp = join(dir, `${key}.${process.pid}.tmp`);
-      writeFileSync(tmp, code);
-      renameSync(tmp, join(dir, key + '.js'));
-    } catch {
-      // a read-only or full disk only costs speed
-    }
-  }
+  cache?.put(filename, sourceHash, code);
   return code;
 }
 
@@ -85,17 +74,44 @@ function compile(source: string, filename: string): TransformResult {
   return transformSource(ts, source, filename, runtimeBundle);
 }
 
-function getCacheDir(): string | null {
-  if (cacheDir !== undefined) return cacheDir;
-  if (process.env.COROSCOPE_NO_CACHE === '1') return (cacheDir = null);
-  const dir = process.env.COROSCOPE_CACHE_DIR ?? join(tmpdir(), `coroscope-cache-${process.getuid?.() ?? 'user'}`);
+/** The cache, or null when turned off or when its directory is unsafe (said once on stderr). */
+function getCache(): CompileCache | null {
+  if (cache !== undefined) return cache;
+  if (process.env.COROSCOPE_NO_CACHE === '1') return (cache = null);
+  let dir: string;
   try {
-    mkdirSync(dir, { recursive: true });
-    cacheDir = dir;
+    dir = resolve(process.env.COROSCOPE_CACHE_DIR || defaultCacheDir(process.env, process.platform, homedir()));
   } catch {
-    cacheDir = null;
+    // homedir() throws when neither HOME nor the password database names one
+    process.stderr.write('coroscope: not using a compile cache: no home directory (set COROSCOPE_CACHE_DIR)\n');
+    return (cache = null);
   }
-  return cacheDir;
+  const uid = process.getuid?.();
+  const unsafe = checkCacheDir(dir, uid);
+  if (unsafe) {
+    process.stderr.write(`coroscope: not using cache directory ${dir}: ${unsafe}\n`);
+    return (cache = null);
+  }
+  return (cache = new CompileCache(dir, cacheStamp(), uid, cacheMaxBytes(process.env)));
+}
+
+/** What compiled code depends on besides its source and file name: loader, runtime and compiler versions, and the runtime's path. */
+function cacheStamp(): string {
+  const version = (path: string) => {
+    try {
+      return String((JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown }).version).replace(/\s/g, '_');
+    } catch {
+      return 'unknown';
+    }
+  };
+  const runtime = version(join(runtimeDir, '..', '..', 'package.json'));
+  let typescript = 'unknown';
+  try {
+    typescript = version(require.resolve('typescript/package.json'));
+  } catch {
+    // compiling will say what is missing
+  }
+  return `loader=${LOADER_VERSION} runtime=${runtime} typescript=${typescript} bundle=${sha256(Buffer.from(runtimeBundle)).slice(0, 16)}`;
 }
 
 register();

@@ -73,6 +73,10 @@ type FnLike = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction 
 function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, runtimePath: string, errors: string[]): TS.Transformer<TS.SourceFile> {
   const f = context.factory;
   return (sf) => {
+    // Only subtrees holding something to rewrite are visited: most nodes of a file (expressions
+    // with no function, await or super in them) are returned as they are without a walk through
+    // TypeScript's visitor machinery, which costs far more per node than this one plain walk.
+    const relevant = relevantSubtrees(ts, sf);
     const sites: Site[] = [];
     let temps = 0;
     const csRef = () => f.createIdentifier('__cs');
@@ -89,6 +93,7 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
 
     /** Outside any async function body (or inside a nested plain function). */
     const outer = (node: TS.Node): TS.VisitResult<TS.Node> => {
+      if (!relevant.has(node)) return node;
       if (isAsyncFn(ts, node)) return transformAsync(node as FnLike, null);
       if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
         report(node, "'await' is only allowed inside an async function here: put the code in `async function main()` and call `run(main())`");
@@ -139,6 +144,7 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
       const isSuperAccess = (n: TS.Node): n is TS.PropertyAccessExpression | TS.ElementAccessExpression =>
         (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && n.expression.kind === ts.SyntaxKind.SuperKeyword;
       const inner = (n: TS.Node): TS.VisitResult<TS.Node> => {
+        if (!relevant.has(n)) return n;
         if (isAsyncFn(ts, n)) return transformAsync(n as FnLike, ts.isArrowFunction(n) ? superAccess : null);
         // A class has its own `super` (and `this`): its members are outside this coroutine.
         if ((ts.isFunctionLike(n) && !ts.isArrowFunction(n)) || ts.isClassLike(n)) return ts.visitEachChild(n, outer, context);
@@ -324,6 +330,45 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
     ], ts.NodeFlags.Const));
     return f.updateSourceFile(visited, [...prologue, requireHelpers, registerSites, ...stmts.slice(i)]);
   };
+}
+
+/**
+ * The nodes whose subtree holds something the transformer rewrites or reports: an async function,
+ * `await`, `yield`, `super`, `for await`, a `using` declaration, or a call statement (see
+ * discardWrap). Every branch of the visitors that changes a node is reached only through one of
+ * these, so a node outside the set is returned unchanged without visiting it.
+ */
+function relevantSubtrees(ts: typeof TS, sf: TS.SourceFile): Set<TS.Node> {
+  const K = ts.SyntaxKind;
+  const relevant = new Set<TS.Node>();
+  const visit = (node: TS.Node): boolean => {
+    let found: boolean;
+    switch (node.kind) {
+      case K.AwaitExpression:
+      case K.YieldExpression:
+      case K.SuperKeyword:
+        found = true;
+        break;
+      case K.ExpressionStatement:
+        found = (node as TS.ExpressionStatement).expression.kind === K.CallExpression;
+        break;
+      case K.ForOfStatement:
+        found = !!(node as TS.ForOfStatement).awaitModifier;
+        break;
+      case K.VariableDeclarationList:
+        found = (node.flags & ts.NodeFlags.Using) !== 0; // `using` and `await using`
+        break;
+      default:
+        found = isAsyncFn(ts, node);
+    }
+    ts.forEachChild(node, (child) => {
+      if (visit(child)) found = true;
+    });
+    if (found) relevant.add(node);
+    return found;
+  };
+  visit(sf);
+  return relevant;
 }
 
 /** Whether an expression is written to: `x = …`, `x += …`, `x++`, `--x`, a destructuring target, a for-in/of variable. */

@@ -53,3 +53,25 @@ Atomics.store(workerData.signal, 0, 3); Atomics.notify(workerData.signal, 0);
     }
   }
 });
+
+test('the worker is kept between small files and ended right after a large one (its heap is not held on)', () => {
+  // A worker that answers with its own thread id as the "code".
+  const script = scratch(
+    'ids.js',
+    `const { workerData, threadId } = require('node:worker_threads');
+workerData.port.on('message', (req) => { workerData.port.postMessage({ id: req.id, code: String(threadId), errors: [] }); Atomics.store(workerData.signal, 0, 1); Atomics.notify(workerData.signal, 0); });
+Atomics.store(workerData.signal, 0, 3); Atomics.notify(workerData.signal, 0);
+`,
+  );
+  const thread = new CompilerThread(script);
+  try {
+    const worker = (src: string) => thread.compile(src, '/x/prog.ts', '/runtime/coroscope.js')?.code;
+    const first = worker(source);
+    assert.ok(first);
+    assert.equal(worker(source), first); // kept for the next file
+    assert.equal(worker(' '.repeat(1_000_000)), first); // compiled by the same worker, which then ends
+    assert.notEqual(worker(source), first); // so the next file starts another
+  } finally {
+    thread.close();
+  }
+});

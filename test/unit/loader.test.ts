@@ -299,3 +299,27 @@ test('a cold compile happens off the program thread: TypeScript never enters the
     assert.match(r.stdout, new RegExp(`^${expected} \\d+\\n$`));
   }
 });
+
+test('CLI: a source file that is not UTF-8 is a compile error naming the first bad byte', () => {
+  // "é" in Latin-1 (0xE9) on line 2, at byte 31.
+  const latin1 = Buffer.concat([Buffer.from(`const a = 'x';\nconst b = 'caf`), Buffer.from([0xe9]), Buffer.from(`';\nconsole.log(b);\n`)]);
+  const dir = mkdtempSync(join(tmpdir(), 'coroscope-loader-'));
+  const file = join(dir, 'prog.ts');
+  writeFileSync(file, latin1);
+  const r = spawnSync(process.execPath, [cli, 'run', file], { encoding: 'utf8', timeout: 20000 });
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, `${file}: not valid UTF-8 at byte 29 (line 2): save the file as UTF-8\n`);
+});
+
+test('CLI: a UTF-8 byte order mark is dropped and line numbers stay right', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'coroscope-loader-'));
+  const file = join(dir, 'prog.ts');
+  const source = `import { run } from 'coroscope';\nasync function main() {\n  console.log(JSON.stringify('café'));\n  throw new Error('boom');\n}\nrun(main());\n`;
+  writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(source)]));
+  const r = spawnSync(process.execPath, [cli, 'run', file], { encoding: 'utf8', timeout: 20000 });
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, '"café"\n');
+  assert.match(r.stderr, /at main \(.*prog\.ts:4:9\)/);
+  assert.match(r.stderr, /Error: boom/);
+});
