@@ -52,6 +52,8 @@ function busyLoop(loop: Loop, file: ts.SourceFile): Verdict | undefined {
   if (!always) exits.push(condition);
   if (exits.length === 0) return { kind: 'forever' };
   if (exits.includes(undefined)) return undefined; // an unconditional exit: the loop runs a bounded number of turns
+  // A call may change anything its callee can reach (`while (!done) step();`): then the loop computes.
+  if (callsSomething(loop)) return undefined;
   const changed = namesChangedBy(loop);
   const deciding = exits as ts.Expression[];
   if (!deciding.every((c) => waits(c, changed))) return undefined;
@@ -120,13 +122,24 @@ function exitConditions(body: ts.Statement): (ts.Expression | undefined)[] {
   return out;
 }
 
-/** A condition waits when it calls nothing but the clock and reads nothing the loop changes. */
+/** A call or `new` anywhere in the loop (nested functions included), other than a clock read. */
+function callsSomething(loop: Loop): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isTaggedTemplateExpression(n) || ((ts.isCallExpression(n) || ts.isNewExpression(n)) && !isClockRead(n))) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(loop, visit);
+  return found;
+}
+
+/** A condition waits when it reads nothing the loop changes (the loop calls nothing but the clock). */
 function waits(condition: ts.Expression, changed: ReadonlySet<string>): boolean {
   let computes = false;
   const visit = (n: ts.Node): void => {
     if (computes) return;
-    if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && !isClockRead(n)) computes = true;
-    else if (isAssignment(n) || isUpdate(n)) computes = true;
+    if (isAssignment(n) || isUpdate(n)) computes = true;
     else if (isNameRead(n) && changed.has(rootName(n))) computes = true;
     else ts.forEachChild(n, visit);
   };
@@ -134,7 +147,7 @@ function waits(condition: ts.Expression, changed: ReadonlySet<string>): boolean 
   return !computes;
 }
 
-/** Names (identifiers, `this`) the loop may change: assigned, incremented, declared, or handed to a call. */
+/** Names (identifiers, `this`) the loop changes: assigned, incremented, declared or deleted from. */
 function namesChangedBy(loop: Loop): Set<string> {
   const changed = new Set<string>();
   const addRoot = (e: ts.Expression) => {
@@ -146,10 +159,6 @@ function namesChangedBy(loop: Loop): Set<string> {
     else if (isUpdate(n)) addRoot(n.operand);
     else if (ts.isVariableDeclaration(n)) addNames(n.name, changed);
     else if (ts.isDeleteExpression(n)) addRoot(n.expression);
-    else if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && !isClockRead(n)) {
-      if (ts.isPropertyAccessExpression(n.expression) || ts.isElementAccessExpression(n.expression)) addRoot(n.expression.expression);
-      for (const arg of n.arguments ?? []) addRoot(arg);
-    }
     ts.forEachChild(n, visit);
   };
   ts.forEachChild(loop, visit);
