@@ -29,7 +29,7 @@ export function checkBlockingCall(call: ts.CallExpression, imports: Imports, out
     severity: 'warning',
     message:
       `${callee.shown} blocks the thread: while it runs, every task and the event loop stand still. ` + advice(callee) +
-      (awaitValid ? '' : " This callback is not async, so it cannot await: make it async and await its results (e.g. with gather(...)), or do the work before the loop starts."),
+      (awaitValid ? '' : " This callback is not async, so it cannot await: make it async and await its results (e.g. with gather(...))."),
     start: call.getStart(file),
     length: call.getEnd() - call.getStart(file),
     fixes: fix ? [fix] : [],
