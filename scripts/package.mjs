@@ -6,6 +6,8 @@
 //   dist/debug-adapter/session.js the adapter's session class for the inline mode (bundle)
 //   dist/runtime/**               the runtime + loader, per file, as the debuggee loads them
 //   dist/types/**                 the runtime's typings (tsc --emitDeclarationOnly) for the editor
+//   dist/types/node_modules/@types/node + undici-types  Node's declarations, for a workspace without
+//                                 its own (the TS server plugin adds them only then)
 //   dist/node_modules/typescript  the loader's and the language server's compiler (minified)
 //   dist/node_modules/koffi + @koromix/koffi-<platform>  the FFI, with binaries for Linux, macOS, Windows
 //   node_modules/coroscope-typescript-plugin  the TS server plugin (must sit in node_modules)
@@ -53,6 +55,15 @@ if (!existsSync(join(typesOut, 'index.d.ts'))) {
   throw new Error('tsc did not emit dist/types/index.d.ts');
 }
 if (tsc.status !== 0) step(`tsc reported type errors in runtime/ (declarations emitted anyway):\n${tsc.stdout.trim().split('\n').slice(0, 5).join('\n')}`);
+
+// Node's declarations (the devDependency's .d.ts files, ~0.45 MB compressed), beside the typings so
+// that @types/node's own `import ... from 'undici-types'` resolves inside the package.
+for (const name of ['@types/node', 'undici-types']) {
+  const from = join(root, 'node_modules', name);
+  const meta = JSON.parse(readFileSync(join(from, 'package.json'), 'utf8'));
+  cpSync(from, join(typesOut, 'node_modules', name), { recursive: true, filter: (src) => statSync(src).isDirectory() || /(\.d\.ts|[\\/]package\.json|[\\/]LICENSE)$/.test(src) });
+  step(`${name}@${meta.version} into dist/types/node_modules`);
+}
 
 // 2. Bundles.
 step('bundles (esbuild)');

@@ -3,32 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { analyze, type Finding } from '../../extension/server/analysis';
 import { describeAwaitAt } from '../../extension/server/await-info';
 import { Project, sourceCheckoutEntry } from '../../extension/server/project';
+import { applyFix, at, check } from './snippets';
 
 const root = join(__dirname, '..', '..');
 const project = new Project({ coroscopeEntry: sourceCheckoutEntry(root) });
-let counter = 0;
-
-/** Analyses `text` as a new file of the project; returns the findings and the text. */
-function check(text: string): { findings: Finding[]; text: string } {
-  const path = join(root, 'test', 'extension', `__snippet${++counter}.ts`);
-  project.set(path, text);
-  const findings = analyze(project.program(), project.sourceFile(path)!, { runtimeDir: project.runtimeDir });
-  project.close(path);
-  return { findings, text };
-}
-
-function at(text: string, finding: Finding): string {
-  return text.slice(finding.start, finding.start + finding.length);
-}
-
-function applyFix(text: string, edits: readonly { start: number; length: number; newText: string }[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.newText + out.slice(e.start + e.length);
-  return out;
-}
 
 test('a coroutine called and dropped inside an async function is reported, with both fixes', () => {
   const { findings, text } = check(`import { sleep } from 'coroscope';
@@ -103,7 +83,7 @@ async function handler(buf: Int32Array) {
   assert.match(findings[3]!.message, /Await a Future or an Event instead/);
 });
 
-test('a while(true) that never awaits is a warning, one with an exit a hint; awaiting loops are fine', () => {
+test('a while(true) that never awaits or exits, and one that spins on the clock, are warnings; awaiting loops are fine', () => {
   const { findings, text } = check(`import { sleep } from 'coroscope';
 let n = 0;
 async function spin() {
@@ -123,9 +103,10 @@ function notAsync() { while (true) { if (n++ > 3) return; } }
 `);
   assert.deepEqual(findings.map((f) => [f.check, f.severity, at(text, f)]), [
     ['busy-loop', 'warning', 'while'],
-    ['busy-loop', 'information', 'for'],
+    ['busy-loop', 'warning', 'for'],
   ]);
   assert.match(findings[0]!.message, /never awaits and never exits: it freezes every task/);
+  assert.match(findings[1]!.message, /waits for time to pass without awaiting \(performance\.now\(\) > deadline\)/);
 });
 
 test("awaiting something that is not awaitable is an error; unknown types are given the benefit of the doubt", () => {
@@ -150,7 +131,7 @@ async function main(x: any, p: Promise<number> | undefined, f: Future<string>, g
   assert.match(findings[0]!.message, /'await' on a number: a task can only await a coroutine, a Task, a Future or a promise, so this raises TypeError/);
   assert.match(findings[1]!.message, /Did you mean to call it: ready\(\.\.\.\)\?/);
   assert.equal(applyFix(text, findings[1]!.fixes[0]!.edits).includes('await ready();'), true);
-  assert.equal(findings[2]!.fixes.length, 0);
+  assert.deepEqual(findings[2]!.fixes.map((f) => [f.title, f.preferred]), [['Call it: sleep(…) (then give its arguments)', false], ["Remove 'await'", undefined]]);
 });
 
 test('the static hover on await says what is awaited, its type and what the task does there', () => {
