@@ -141,6 +141,12 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     }, 90_000, 1000);
     assert.match(text, /sleep<void>\(delay: number, result\?: void \| undefined\): Coroutine<void>/);
     assert.match(text, /Suspends the calling task for delay seconds/, "the doc comment comes along");
+    // One hover, one signature: a TypeScript provider registered twice shows every section twice.
+    await delay(1500); // a second provider's answer would arrive after the first
+    const hovers = page.locator('.monaco-hover:visible');
+    const all = (await hovers.allInnerTexts()).join('\n');
+    assert.equal(all.match(/sleep<void>\(delay: number/g)?.length, 1, `the signature once:\n${all}`);
+    assert.equal(all.match(/Suspends the calling task/g)?.length, 1, `the doc comment once:\n${all}`);
     await screenshot('typings-hover');
     await page.keyboard.press('Escape');
   });
@@ -159,6 +165,15 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
       const text = (await rows.allInnerTexts()).join('\n');
       return expected.every((re) => re.test(text));
     }, 60_000);
+    // Exactly those: nothing from TypeScript (`node:fs` resolves with no @types/node in the
+    // workspace) and nothing in pipeline.ts, which is open too. Diagnostics settle first.
+    await delay(3000);
+    const allLabels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const problems = allLabels.filter((l) => /^(Error|Warning|Info)/i.test(l));
+    assert.equal(problems.length, 3, `three problems, no others:\n${problems.join('\n')}`);
+    for (const re of expected) assert.ok(problems.some((l) => re.test(l)), `${re}:\n${problems.join('\n')}`);
+    assert.ok(!problems.some((l) => /ts\(2\d{3}\)|Cannot find/.test(l)), problems.join('\n'));
+    assert.ok(!allLabels.some((l) => /pipeline\.ts/.test(l)), `no problems in pipeline.ts:\n${allLabels.join('\n')}`);
     await screenshot('language-server-problems');
     // Quick fix on the unawaited call: "Add 'await'".
     const line = mistakes.split('\n').findIndex((l) => l.includes("fetchPage('page-1')")) + 1;
