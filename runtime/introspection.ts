@@ -432,39 +432,74 @@ class Probe {
   }
 
   /**
-   * Who waits on what (future id -> tasks blocked on it, parent -> children) and every known task
-   * and future by id. Built once per state of the loop: while a debugger is attached, every change
-   * of a task goes through a hook that bumps #generation, so a stopped program is indexed once.
+   * Every task by id and in creation order, and (built on first use, since listing tasks needs
+   * none of it) who waits on what: future id -> tasks blocked on it, parent -> children, every
+   * known future by id. Built once per state of the loop: while a debugger is attached, every
+   * change of a task goes through a hook that bumps #generation, so a stopped program is indexed once.
    */
   #index(loop: EventLoop): Index {
     const c = this.#cache;
     if (this.#attached && c && c.loop === loop && c.iteration === loop.iteration && c.generation === this.#generation) return c;
-    const waiters = new Map<number, Task<unknown>[]>();
-    const children = new Map<number, number[]>();
+    const order = [...allTasks(loop)];
     const tasks = new Map<number, Task<unknown>>();
-    const futures = new Map<number, Future<unknown>>();
-    for (const t of allTasks(loop)) {
-      tasks.set(t.id, t);
-      futures.set(t.id, t);
-      const w = t.waitingOn;
-      if (w) {
-        futures.set(w.id, w);
-        for (const child of childrenOf(w.waitReason)) futures.set(child.id, child);
-        const list = waiters.get(w.id);
-        if (list) list.push(t);
-        else waiters.set(w.id, [t]);
-      }
-      if (t.parentId !== null) {
-        const list = children.get(t.parentId);
-        if (list) list.push(t.id);
-        else children.set(t.parentId, [t.id]);
-      }
-    }
-    const ctx = { loop, now: loop.time(), tasks, waiters, children };
-    const index: Index = { loop, iteration: loop.iteration, generation: this.#generation, tasks, order: [...tasks.values()], futures, ctx, summaries: new Map() };
+    for (const t of order) tasks.set(t.id, t);
+    let relations: Relations | undefined;
+    const related = (): Relations => (relations ??= relate(order));
+    const ctx: Context = {
+      loop,
+      now: loop.time(),
+      tasks,
+      get waiters() {
+        return related().waiters;
+      },
+      get children() {
+        return related().children;
+      },
+    };
+    const index: Index = {
+      loop,
+      iteration: loop.iteration,
+      generation: this.#generation,
+      tasks,
+      order,
+      get futures() {
+        return related().futures;
+      },
+      ctx,
+      summaries: new Map(),
+    };
     this.#cache = index;
     return index;
   }
+}
+
+interface Relations {
+  readonly waiters: Map<number, Task<unknown>[]>;
+  readonly children: Map<number, number[]>;
+  readonly futures: Map<number, Future<unknown>>;
+}
+
+function relate(tasks: readonly Task<unknown>[]): Relations {
+  const waiters = new Map<number, Task<unknown>[]>();
+  const children = new Map<number, number[]>();
+  const futures = new Map<number, Future<unknown>>();
+  for (const t of tasks) {
+    futures.set(t.id, t);
+    const w = t.waitingOn;
+    if (w) {
+      futures.set(w.id, w);
+      for (const child of childrenOf(w.waitReason)) futures.set(child.id, child);
+      const list = waiters.get(w.id);
+      if (list) list.push(t);
+      else waiters.set(w.id, [t]);
+    }
+    if (t.parentId !== null) {
+      const list = children.get(t.parentId);
+      if (list) list.push(t.id);
+      else children.set(t.parentId, [t.id]);
+    }
+  }
+  return { waiters, children, futures };
 }
 
 interface Index {

@@ -282,7 +282,7 @@ export function loopInfo(loop: EventLoop, ctx: Context, offset = 0, count = LIST
   const timers = loop.scheduledTimers();
   const fds = [...loop.selector.getMap().keys()].sort((a, b) => a - b).map((fd) => fdInfo(loop, fd, ctx));
   return {
-    ...loopCounters(loop, ctx),
+    ...loopCounters(loop, ctx, timers),
     ready: ready.slice(offset, offset + count).map((h) => handleInfo(h, ctx)),
     timers: timers.slice(offset, offset + count).map((h) => handleInfo(h, ctx)),
     fds,
@@ -290,7 +290,7 @@ export function loopInfo(loop: EventLoop, ctx: Context, offset = 0, count = LIST
 }
 
 /** The counters and list sizes alone: no handle is described and no fd asked for its addresses. */
-export function loopCounters(loop: EventLoop, ctx: Context): LoopCounters {
+export function loopCounters(loop: EventLoop, ctx: Context, timers: readonly TimerHandle[] = loop.scheduledTimers()): LoopCounters {
   let readerCount = 0;
   let writerCount = 0;
   for (const key of loop.selector.getMap().values()) {
@@ -309,7 +309,7 @@ export function loopCounters(loop: EventLoop, ctx: Context): LoopCounters {
     lastIteration: { fdsReady: stats.fdsReady, timersFired: stats.timersFired, callbacksRun: stats.callbacksRun, selectTimeout: stats.selectTimeout },
     wakeups: loop.wakeups,
     readyCount: loop.readyHandles().length,
-    timerCount: loop.scheduledTimers().length,
+    timerCount: timers.length,
     readerCount,
     writerCount,
     pendingPromises: loop.pendingPromises,
