@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ROOT, Session, delay, drive, failure } from './harness';
+import type { TaskListBody } from '../../debug-adapter/task-list';
 
 const program = join(ROOT, 'test', 'dap', 'fixtures', 'many-tasks.ts');
 /** 4,500 tasks besides main: 1,500 sleep (timers, more than the 1,000 a list used to carry), the rest wait. */
@@ -79,6 +80,29 @@ test('Event loop › tasks and › timers: indexedVariables counts them all, sta
       assert.match(lastTimers.at(-1)!.value, /^due in 5\d{3}\.\d{3} s: .*Task-4499 /);
       // Each timer names the task it wakes, however far down the list that task is.
       assert.ok(lastTimers.every((v) => !/task #\d+/.test(v.value)), lastTimers.map((v) => v.value).join('\n'));
+    } finally {
+      yield s.stop();
+    }
+  }));
+
+test('threads with maxThreads 10000 lists every task; coroscope/tasks { limit: 100 } returns 100 of them and the total', () =>
+  drive(function* () {
+    const s: Session = yield pausedSession({ maxThreads: 10_000 });
+    try {
+      const threads: DebugProtocol.Thread[] = yield s.threads();
+      assert.equal(threads.length, TASKS + 1, 'every task, and the event loop');
+      assert.equal(threads[0]!.name, 'event loop');
+      const names = new Set(threads.map((t) => t.name.split(' ')[0]));
+      for (let i = 1; i <= TASKS; i++) assert.ok(names.has(`Task-${i}`), `Task-${i} is a thread`);
+
+      const limited: TaskListBody = yield s.dc.customRequest('coroscope/tasks', { limit: 100 }).then((r) => r.body);
+      assert.equal(limited.tasks.length, 100);
+      assert.equal(limited.total, TASKS);
+      assert.deepEqual(limited.tasks.map((t) => t.name.split(' ')[0]), Array.from({ length: 100 }, (_, i) => `Task-${i + 1}`));
+      const threadIds = new Set(threads.map((t) => t.id));
+      assert.ok(limited.tasks.every((t) => t.threadId !== undefined && threadIds.has(t.threadId)), 'each is a thread (maxThreads 10000)');
+      // The loop's timers name their tasks beyond the first 100 too.
+      assert.ok(limited.loop.timers.length > 0 && limited.loop.timers.every((t) => !/task #\d+/.test(t.what)), JSON.stringify(limited.loop.timers.slice(-3)));
     } finally {
       yield s.stop();
     }
