@@ -1,17 +1,17 @@
 // The "Event loop" scope: the loop as a user reads it, counters first (iteration, time, what woke
 // it), then the ready queue, timers, readers and writers, and every task, each naming its task.
+// The first level carries counts only; each list is paged (indexedVariables, then `variables`
+// with start/count), and a page is one probe call for just that slice, so a loop with 10,000
+// tasks lists as fast as one with ten, and every item is reachable.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { FdInfo } from '../runtime/snapshot';
-import type { HandleInfo, LoopInfo, ProbeClient } from './probe-client';
+import type { HandleInfo, LoopCounters, LoopListKind, ProbeClient } from './probe-client';
 import { taskLabel, threadName } from './stop-view';
 import type { VariableStore } from './variables';
 
 export async function loopScope(probe: ProbeClient, variables: VariableStore): Promise<DebugProtocol.Variable[]> {
-  const loop = await probe.loop(0, 1000);
+  const loop = await probe.loopCounters();
   if (!loop) return [{ name: 'loop', value: 'no event loop is running', variablesReference: 0 }];
-  const page = await probe.tasks(0, 1000);
-  const names = new Map(page.tasks.map((t) => [t.id, taskLabel(t)]));
-  const owner = (h: HandleInfo | null): string => (h?.task !== undefined ? ` → ${names.get(h.task) ?? `task #${h.task}`}` : '');
   const v = variables;
   const vars: DebugProtocol.Variable[] = [
     v.jsonVariable('iteration', loop.iteration),
@@ -22,22 +22,37 @@ export async function loopScope(probe: ProbeClient, variables: VariableStore): P
     v.jsonVariable('wakeups', loop.wakeups, wakeupSummary(loop.wakeups)),
     v.jsonVariable('pendingPromises', loop.pendingPromises),
   ];
-  const list = (name: string, total: number, items: [string, string, unknown][]): DebugProtocol.Variable => {
-    const ref = items.length === 0 ? 0 : v.lazy(async () => items.map(([n, value, detail]) => ({ ...v.jsonVariable(n, detail), value })));
-    return { name, value: `${total}`, variablesReference: ref, ...(items.length > 100 ? { indexedVariables: items.length } : {}) };
-  };
-  vars.push(list('ready', loop.readyCount, loop.ready.map((h, i) => [`[${i}]`, `${h.description}${owner(h)}`, h])));
-  vars.push(list('timers', loop.timerCount, loop.timers.map((h, i) => [`[${i}]`, `due in ${(h.dueIn ?? 0).toFixed(3)} s: ${h.description}${owner(h)}`, h])));
-  // A socket's addresses lead the value: `127.0.0.1:8080 ↔ 127.0.0.1:51234 · Handle ... → Task-2 ...`.
-  const sock = (f: FdInfo) => (f.peername ? `${f.sockname ?? '?'} ↔ ${f.peername} · ` : f.sockname ? `${f.sockname} · ` : '');
-  vars.push(list('readers', loop.fds.filter((f) => f.reader).length, loop.fds.filter((f) => f.reader).map((f) => [`fd ${f.fd}`, `${sock(f)}${f.reader!.description}${owner(f.reader)}`, f])));
-  vars.push(list('writers', loop.fds.filter((f) => f.writer).length, loop.fds.filter((f) => f.writer).map((f) => [`fd ${f.fd}`, `${sock(f)}${f.writer!.description}${owner(f.writer)}`, f])));
-  vars.push(list('tasks', page.total, page.tasks.map((t) => [`${t.name}`, threadName(t), t])));
+  const list = (kind: LoopListKind, total: number) => v.pagedVariable(kind, `${total}`, total, (start, count) => loopItems(probe, v, kind, start, count));
+  vars.push(list('ready', loop.readyCount), list('timers', loop.timerCount), list('readers', loop.readerCount), list('writers', loop.writerCount));
+  vars.push(
+    v.pagedVariable('tasks', `${loop.taskCount}`, loop.taskCount, async (start, count) => {
+      const page = await probe.tasks(start, count);
+      return page.tasks.map((t) => ({ ...v.jsonVariable(t.name, t), value: threadName(t) }));
+    }),
+  );
   return vars;
 }
 
+/** One page of a loop list, each item named by the task it wakes (`→ Task-3 handle(conn)`). */
+async function loopItems(probe: ProbeClient, v: VariableStore, kind: LoopListKind, start: number, count: number): Promise<DebugProtocol.Variable[]> {
+  const page = await probe.loopList(kind, start, count);
+  if (!page) return [];
+  const names = new Map(page.owners.map((t) => [t.id, taskLabel(t)]));
+  const owner = (h: HandleInfo | null): string => (h?.task !== undefined ? ` → ${names.get(h.task) ?? `task #${h.task}`}` : '');
+  // A socket's addresses lead the value: `127.0.0.1:8080 ↔ 127.0.0.1:51234 · Handle ... → Task-2 ...`.
+  const sock = (f: FdInfo) => (f.peername ? `${f.sockname ?? '?'} ↔ ${f.peername} · ` : f.sockname ? `${f.sockname} · ` : '');
+  return page.items.map((item, i) => {
+    if ('fd' in item) {
+      const h = (kind === 'readers' ? item.reader : item.writer)!;
+      return { ...v.jsonVariable(`fd ${item.fd}`, item), value: `${sock(item)}${h.description}${owner(h)}` };
+    }
+    const due = kind === 'timers' ? `due in ${(item.dueIn ?? 0).toFixed(3)} s: ` : '';
+    return { ...v.jsonVariable(`[${start + i}]`, item), value: `${due}${item.description}${owner(item)}` };
+  });
+}
+
 /** `412 waits: 380 ended by fds, 30 by timeouts · 2 iterations did not wait · 395 host turns`. */
-function wakeupSummary(w: LoopInfo['wakeups']): string {
+function wakeupSummary(w: LoopCounters['wakeups']): string {
   const waits = w.byFd + w.byTimeout;
   return `${waits} waits: ${w.byFd} ended by fds, ${w.byTimeout} by timeouts · ${w.noWait} iterations did not wait · ${w.hostTurns} host turns`;
 }

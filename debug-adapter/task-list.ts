@@ -63,19 +63,29 @@ export function taskListLimit(args: TaskListArguments): number | undefined {
 
 /** The task list of one stop. */
 export async function taskList(view: StopView, limit: number | undefined): Promise<TaskListBody> {
-  let page, threads, loop;
+  // Only the page is summarised (and which of its tasks are threads), so a limit of 100 costs 100.
+  let page, loop, owners;
   try {
-    [page, threads, loop] = await Promise.all([view.probe.tasks(0, limit ?? Infinity), view.probe.threads(view.options.maxThreads), view.probe.loop(0, LOOP_ITEMS)]);
+    [page, loop] = await Promise.all([view.probe.tasksWithThreads(0, limit ?? Infinity, view.options.maxThreads), view.probe.loop(0, LOOP_ITEMS)]);
+    owners = loop ? await ownersBeyond(view, loop, page.tasks) : [];
   } catch (err) {
     if (err instanceof NoProbeError) throw new UserError(`${TASKS_REQUEST}: the program has not loaded the coroscope runtime yet`);
     throw err;
   }
   if (!loop) throw new UserError(`${TASKS_REQUEST}: no event loop is running (the program has not started one yet, or it has closed)`);
-  const shown = new Set(threads.threads.map((t) => t.id));
+  const shown = new Set(page.threads);
   const stoppedAt = stopLocation(view);
   const tasks = page.tasks.map((t) => entry(t, shown.has(t.id), t.id === view.currentTask ? stoppedAt : undefined));
-  const byId = new Map(page.tasks.map((t) => [t.id, t]));
+  const byId = new Map([...page.tasks, ...owners].map((t) => [t.id, t]));
   return { tasks, total: page.total, loop: loopPart(loop, byId) };
+}
+
+/** The summaries of the tasks the loop's handles wake that are not on the page (each handle names its task). */
+function ownersBeyond(view: StopView, loop: LoopInfo, page: readonly TaskSummary[]): Promise<TaskSummary[]> {
+  const listed = new Set(page.map((t) => t.id));
+  const wanted = new Set<number>();
+  for (const h of [...loop.timers, ...loop.fds.flatMap((f) => [f.reader, f.writer])]) if (h?.task !== undefined && !listed.has(h.task)) wanted.add(h.task);
+  return wanted.size === 0 ? Promise.resolve([]) : view.probe.summaries([...wanted]);
 }
 
 function entry(t: TaskSummary, isThread: boolean, stoppedAt: TaskListEntry['location']): TaskListEntry {

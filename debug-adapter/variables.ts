@@ -23,7 +23,11 @@ type Container =
   | { kind: 'object'; objectId: string; length?: number }
   | { kind: 'scopes'; objectIds: string[]; live?: LiveScopes }
   | { kind: 'json'; value: unknown }
-  | { kind: 'lazy'; load: () => Promise<DebugProtocol.Variable[]> };
+  | { kind: 'lazy'; load: () => Promise<DebugProtocol.Variable[]> }
+  | { kind: 'paged'; total: number; load: PageLoader };
+
+/** Loads items [start, start + count) of a paged list (count >= 1, start + count <= its total). */
+export type PageLoader = (start: number, count: number) => Promise<DebugProtocol.Variable[]>;
 
 interface PropertyDescriptor {
   name: string;
@@ -125,6 +129,16 @@ export class VariableStore {
     return this.add({ kind: 'lazy', load });
   }
 
+  /**
+   * The parent of a list of `total` items that are loaded a page at a time: a client pages it by
+   * indexedVariables (VS Code does above 100) and asks for each page with `variables` start/count.
+   */
+  pagedVariable(name: string, value: string, total: number, load: PageLoader): DebugProtocol.Variable {
+    if (total === 0) return { name, value, variablesReference: 0 };
+    const ref = this.add({ kind: 'paged', total, load });
+    return { name, value, variablesReference: ref, ...(total > PAGE_THRESHOLD ? { indexedVariables: total } : {}) };
+  }
+
   async variables(args: DebugProtocol.VariablesArguments): Promise<DebugProtocol.Variable[]> {
     const c = this.#containers.get(args.variablesReference);
     if (!c) {
@@ -151,6 +165,13 @@ export class VariableStore {
         return this.#jsonVariables(c.value, args);
       case 'lazy':
         return c.load();
+      case 'paged': {
+        if (args.filter === 'named') return [];
+        const start = pageArgument(args, 'start') ?? 0;
+        // DAP: a missing or zero count means all the rest.
+        const count = Math.min(pageArgument(args, 'count') || Infinity, c.total - start);
+        return count > 0 ? c.load(start, count) : [];
+      }
     }
   }
 
@@ -219,6 +240,14 @@ export class VariableStore {
     }
     return [];
   }
+}
+
+/** `start` or `count` of a variables request: a non-negative integer, or undefined when not given. */
+function pageArgument(args: DebugProtocol.VariablesArguments, name: 'start' | 'count'): number | undefined {
+  const v = args[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new UserError(`variables: "${name}" must be a non-negative integer (got ${JSON.stringify(v)})`);
+  return v;
 }
 
 /** A value the inspector holds, as an argument to pass back to it. */

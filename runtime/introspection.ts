@@ -12,16 +12,22 @@ import {
   LIST_LIMIT,
   childrenOf,
   futureInfo,
+  loopCounters,
   loopInfo,
+  loopList,
   summarize,
   taskInfo,
   type Context,
   type FutureInfo,
+  type LoopCounters,
   type LoopInfo,
+  type LoopListKind,
+  type LoopPage,
   type Snapshot,
   type TaskInfo,
   type TaskSummary,
   type ThreadList,
+  type ThreadRows,
 } from './snapshot';
 import { allTasks, setTaskHooks, type Task } from './task';
 
@@ -143,30 +149,50 @@ class Probe {
   threads(limit = 200): ThreadList {
     const loop = this.loopObject();
     if (!loop) return { total: 0, current: null, threads: [] };
-    const all = this.#index(loop).tasks;
-    const ctx = this.#context(loop);
-    const chosen = new Set<Task<unknown>>();
-    const current = loop._currentTask;
-    if (current) chosen.add(current);
-    for (let i = this.#recent.length - 1; i >= 0 && chosen.size < limit; i--) {
-      const t = this.#recent[i]!;
-      if (all.get(t.id) === t) chosen.add(t);
-    }
-    for (const t of all.values()) {
-      if (chosen.size >= limit) break;
-      chosen.add(t);
-    }
-    const threads = [...chosen].sort((a, b) => a.id - b.id).map((t) => summarize(t, ctx));
-    return { total: all.size, current: current?.id ?? null, threads };
+    const index = this.#index(loop);
+    const threads = [...this.#threadChoice(loop, limit)].sort((a, b) => a.id - b.id).map((t) => this.#summary(t, index));
+    return { total: index.tasks.size, current: loop._currentTask?.id ?? null, threads };
   }
 
-  /** A page of task summaries in creation order. */
-  tasks(offset = 0, count = 100): { total: number; tasks: TaskSummary[] } {
+  /** threads(limit), packed (see ThreadRows): what the adapter's threads request asks for. */
+  threadRows(limit = 200): ThreadRows {
+    const { total, current, threads } = this.threads(limit);
+    const sites = new Map<string, number>();
+    const rows = threads.map((t) => {
+      let site = -1;
+      if (t.definedAt !== undefined) {
+        site = sites.get(t.definedAt) ?? sites.size;
+        if (site === sites.size) sites.set(t.definedAt, site);
+      }
+      return [t.id, t.name, t.coroutine, t.state, t.waitingFor, site] as const;
+    });
+    return { total, current, sites: [...sites.keys()], rows };
+  }
+
+  /**
+   * A page of task summaries in creation order. With `threadLimit`, also which of the page's tasks
+   * threads(threadLimit) shows (`threads`, their ids), without summarising the others.
+   */
+  tasks(offset = 0, count = 100, threadLimit?: number): { total: number; tasks: TaskSummary[]; threads?: number[] } {
     const loop = this.loopObject();
-    if (!loop) return { total: 0, tasks: [] };
-    const all = [...this.#index(loop).tasks.values()];
-    const ctx = this.#context(loop);
-    return { total: all.length, tasks: all.slice(offset, offset + count).map((t) => summarize(t, ctx)) };
+    if (!loop) return { total: 0, tasks: [], ...(threadLimit === undefined ? {} : { threads: [] }) };
+    const index = this.#index(loop);
+    const page = index.order.slice(offset, offset + count);
+    const tasks = page.map((t) => this.#summary(t, index));
+    if (threadLimit === undefined) return { total: index.order.length, tasks };
+    const shown = this.#threadChoice(loop, threadLimit);
+    return { total: index.order.length, tasks, threads: page.filter((t) => shown.has(t)).map((t) => t.id) };
+  }
+
+  /** Summaries of the tasks with these ids (unknown ids are left out). */
+  summaries(ids: readonly number[]): TaskSummary[] {
+    const loop = this.loopObject();
+    if (!loop) return [];
+    const index = this.#index(loop);
+    return ids.flatMap((id) => {
+      const t = index.tasks.get(id);
+      return t ? [this.#summary(t, index)] : [];
+    });
   }
 
   task(id: number): TaskInfo | null {
@@ -188,6 +214,26 @@ class Probe {
   loop(offset = 0, count = 100): LoopInfo | null {
     const loop = this.loopObject();
     return loop ? loopInfo(loop, this.#context(loop), offset, count) : null;
+  }
+
+  /** The loop's counters and list sizes, without the lists (each is paged with loopList). */
+  loopCounters(): LoopCounters | null {
+    const loop = this.loopObject();
+    return loop ? loopCounters(loop, this.#context(loop)) : null;
+  }
+
+  /** Items [offset, offset + count) of one of the loop's lists, with the summaries of the tasks they wake. */
+  loopList(kind: LoopListKind, offset = 0, count = 100): LoopPage | null {
+    if (!['ready', 'timers', 'readers', 'writers'].includes(kind)) throw new TypeError(`loopList: no list '${String(kind)}' (ready, timers, readers or writers)`);
+    const loop = this.loopObject();
+    if (!loop) return null;
+    const index = this.#index(loop);
+    const { total, items } = loopList(loop, index.ctx, kind, offset, count);
+    const owners = new Set<number>();
+    for (const item of items) {
+      for (const h of 'fd' in item ? [item.reader, item.writer] : [item]) if (h?.task !== undefined) owners.add(h.task);
+    }
+    return { total, items, owners: this.summaries([...owners]) };
   }
 
   /** The generator object of a coroutine in a task's await chain (returned by handle, for [[GeneratorLocation]]/[[Scopes]]). */
@@ -347,6 +393,30 @@ class Probe {
     return memo !== null && memo.task === task.id && memo.iteration === (this.loopObject()?.iteration ?? -1) && Object.is(memo.value, exception);
   }
 
+  /** Current first, then recently resumed ones, then the oldest tasks: at most `limit`. */
+  #threadChoice(loop: EventLoop, limit: number): Set<Task<unknown>> {
+    const all = this.#index(loop).tasks;
+    const chosen = new Set<Task<unknown>>();
+    const current = loop._currentTask;
+    if (current) chosen.add(current);
+    for (let i = this.#recent.length - 1; i >= 0 && chosen.size < limit; i--) {
+      const t = this.#recent[i]!;
+      if (all.get(t.id) === t) chosen.add(t);
+    }
+    for (const t of all.values()) {
+      if (chosen.size >= limit) break;
+      chosen.add(t);
+    }
+    return chosen;
+  }
+
+  /** A task's summary, made once per index: threads, the task list and the loop's owners share it. */
+  #summary(t: Task<unknown>, index: Index): TaskSummary {
+    let s = index.summaries.get(t);
+    if (!s) index.summaries.set(t, (s = summarize(t, index.ctx)));
+    return s;
+  }
+
   #findTask(id: number): Task<unknown> | null {
     const loop = this.loopObject();
     return loop ? (this.#index(loop).tasks.get(id) ?? null) : null;
@@ -362,38 +432,74 @@ class Probe {
   }
 
   /**
-   * Who waits on what (future id -> tasks blocked on it, parent -> children) and every known task
-   * and future by id. Built once per state of the loop: while a debugger is attached, every change
-   * of a task goes through a hook that bumps #generation, so a stopped program is indexed once.
+   * Every task by id and in creation order, and (built on first use, since listing tasks needs
+   * none of it) who waits on what: future id -> tasks blocked on it, parent -> children, every
+   * known future by id. Built once per state of the loop: while a debugger is attached, every
+   * change of a task goes through a hook that bumps #generation, so a stopped program is indexed once.
    */
   #index(loop: EventLoop): Index {
     const c = this.#cache;
     if (this.#attached && c && c.loop === loop && c.iteration === loop.iteration && c.generation === this.#generation) return c;
-    const waiters = new Map<number, Task<unknown>[]>();
-    const children = new Map<number, number[]>();
+    const order = [...allTasks(loop)];
     const tasks = new Map<number, Task<unknown>>();
-    const futures = new Map<number, Future<unknown>>();
-    for (const t of allTasks(loop)) {
-      tasks.set(t.id, t);
-      futures.set(t.id, t);
-      const w = t.waitingOn;
-      if (w) {
-        futures.set(w.id, w);
-        for (const child of childrenOf(w.waitReason)) futures.set(child.id, child);
-        const list = waiters.get(w.id);
-        if (list) list.push(t);
-        else waiters.set(w.id, [t]);
-      }
-      if (t.parentId !== null) {
-        const list = children.get(t.parentId);
-        if (list) list.push(t.id);
-        else children.set(t.parentId, [t.id]);
-      }
-    }
-    const index: Index = { loop, iteration: loop.iteration, generation: this.#generation, tasks, futures, ctx: { loop, now: loop.time(), tasks, waiters, children } };
+    for (const t of order) tasks.set(t.id, t);
+    let relations: Relations | undefined;
+    const related = (): Relations => (relations ??= relate(order));
+    const ctx: Context = {
+      loop,
+      now: loop.time(),
+      tasks,
+      get waiters() {
+        return related().waiters;
+      },
+      get children() {
+        return related().children;
+      },
+    };
+    const index: Index = {
+      loop,
+      iteration: loop.iteration,
+      generation: this.#generation,
+      tasks,
+      order,
+      get futures() {
+        return related().futures;
+      },
+      ctx,
+      summaries: new Map(),
+    };
     this.#cache = index;
     return index;
   }
+}
+
+interface Relations {
+  readonly waiters: Map<number, Task<unknown>[]>;
+  readonly children: Map<number, number[]>;
+  readonly futures: Map<number, Future<unknown>>;
+}
+
+function relate(tasks: readonly Task<unknown>[]): Relations {
+  const waiters = new Map<number, Task<unknown>[]>();
+  const children = new Map<number, number[]>();
+  const futures = new Map<number, Future<unknown>>();
+  for (const t of tasks) {
+    futures.set(t.id, t);
+    const w = t.waitingOn;
+    if (w) {
+      futures.set(w.id, w);
+      for (const child of childrenOf(w.waitReason)) futures.set(child.id, child);
+      const list = waiters.get(w.id);
+      if (list) list.push(t);
+      else waiters.set(w.id, [t]);
+    }
+    if (t.parentId !== null) {
+      const list = children.get(t.parentId);
+      if (list) list.push(t.id);
+      else children.set(t.parentId, [t.id]);
+    }
+  }
+  return { waiters, children, futures };
 }
 
 interface Index {
@@ -401,8 +507,12 @@ interface Index {
   readonly iteration: number;
   readonly generation: number;
   readonly tasks: Map<number, Task<unknown>>;
+  /** The tasks in creation order, for paging. */
+  readonly order: readonly Task<unknown>[];
   readonly futures: Map<number, Future<unknown>>;
   readonly ctx: Context;
+  /** Summaries made so far in this state of the loop. */
+  readonly summaries: Map<Task<unknown>, TaskSummary>;
 }
 
 /** Where a thrown primitive was last seen: by which task, in which loop iteration. */

@@ -123,7 +123,8 @@ export interface FdInfo {
   readonly writer: HandleInfo | null;
 }
 
-export interface LoopInfo {
+/** The loop's counters and the sizes of its lists, without the lists (the Event loop scope's first level). */
+export interface LoopCounters {
   readonly iteration: number;
   readonly time: number;
   readonly running: boolean;
@@ -133,12 +134,28 @@ export interface LoopInfo {
   readonly lastIteration: { fdsReady: number; timersFired: number; callbacksRun: number; selectTimeout: number | null };
   readonly wakeups: WakeupCounts;
   readonly readyCount: number;
-  readonly ready: readonly HandleInfo[];
   readonly timerCount: number;
-  readonly timers: readonly HandleInfo[];
-  readonly fds: readonly FdInfo[];
+  /** Registered fds with a reader, and with a writer. */
+  readonly readerCount: number;
+  readonly writerCount: number;
   readonly pendingPromises: number;
   readonly taskCount: number;
+}
+
+export interface LoopInfo extends LoopCounters {
+  readonly ready: readonly HandleInfo[];
+  readonly timers: readonly HandleInfo[];
+  readonly fds: readonly FdInfo[];
+}
+
+/** The loop's lists, each paged on its own (readers and writers are fds, in fd order). */
+export type LoopListKind = 'ready' | 'timers' | 'readers' | 'writers';
+
+/** One page of a loop list, with the tasks its items wake (so each item can name its task). */
+export interface LoopPage {
+  readonly total: number;
+  readonly items: readonly (HandleInfo | FdInfo)[];
+  readonly owners: readonly TaskSummary[];
 }
 
 export interface Snapshot {
@@ -155,6 +172,21 @@ export interface ThreadList {
   readonly threads: readonly TaskSummary[];
 }
 
+/** What a thread's name is made of: the part of a TaskSummary the threads request reads. */
+export type ThreadSummary = Pick<TaskSummary, 'id' | 'name' | 'coroutine' | 'state' | 'waitingFor' | 'definedAt'>;
+
+/**
+ * ThreadList packed for the inspector, which carries JSON text at roughly 50 ms per MB: each thread
+ * is a row `[id, name, coroutine, state, waitingFor, site]`, where site indexes `sites` (the
+ * distinct definedAt texts, each a full path) or is -1. 10,000 threads are 0.5 MB instead of 2.7 MB.
+ */
+export interface ThreadRows {
+  readonly total: number;
+  readonly current: number | null;
+  readonly sites: readonly string[];
+  readonly rows: readonly (readonly [number, string, string, TaskSummary['state'], string, number])[];
+}
+
 /** What one probe call knows about the loop: every task, and who waits on what. */
 export interface Context {
   readonly loop: EventLoop | null;
@@ -168,10 +200,12 @@ export interface Context {
 export function summarize(t: Task<unknown>, ctx: Context): TaskSummary {
   const running = ctx.loop?._currentTask === t;
   const w = t.waitingOn;
+  // One copy of the chain per summary: a listing of 10,000 tasks is mostly allocation.
+  const chain = t._awaitChain();
   const state = t.done() ? t.state : running ? 'running' : w ? 'waiting' : 'ready';
-  const waitingFor = running ? 'running' : w ? (w.waitReason || w instanceof Task ? renderWait(w, ctx, true) : unexplainedWait(t, w)) : t.done() ? t.state.toLowerCase() : 'ready';
+  const waitingFor = running ? 'running' : w ? (w.waitReason || w instanceof Task ? renderWait(w, ctx, true) : unexplainedWait(chain, w)) : t.done() ? t.state.toLowerCase() : 'ready';
   const def = siteOf(t.coro.defSite);
-  const site = awaitSiteOf(t);
+  const site = awaitSiteOf(chain);
   const reason = running ? undefined : w?.waitReason;
   return {
     id: t.id,
@@ -180,22 +214,23 @@ export function summarize(t: Task<unknown>, ctx: Context): TaskSummary {
     state,
     waitingFor,
     ...(def ? { definedAt: formatSite(def) } : {}),
-    waitKind: running || !w || t.done() ? 'none' : waitKindOf(t, w),
+    waitKind: running || !w || t.done() ? 'none' : waitKindOf(chain, w),
     ...(reason?.kind === 'fd' ? { waitEvents: reason.events } : {}),
     ...(site ? { awaitSite: { file: site.file, line: site.line, column: site.column } } : {}),
   };
 }
 
-function waitKindOf(t: Task<unknown>, w: Future<unknown>): WaitKind {
+type AwaitChain = ReturnType<Task<unknown>['_awaitChain']>;
+
+function waitKindOf(chain: AwaitChain, w: Future<unknown>): WaitKind {
   if (w instanceof Task) return 'task';
   if (w.waitReason) return w.waitReason.kind;
   // No reason recorded: a runtime coroutine's own future (TaskGroup.exit) is completed by that code.
-  return runtimeAwaiter(t) === null ? 'nothing' : 'other';
+  return runtimeAwaiter(chain) === null ? 'nothing' : 'other';
 }
 
 /** The site of the innermost suspended coroutine of the chain that has one (a running one has left its await). */
-function awaitSiteOf(t: Task<unknown>): Site | undefined {
-  const stack = t._awaitChain();
+function awaitSiteOf(stack: AwaitChain): Site | undefined {
   for (let i = stack.length - 1; i >= 0; i--) {
     const entry = stack[i]!;
     if (entry.site && entry.coroutine.state === 'SUSPENDED') return entry.site;
@@ -245,18 +280,23 @@ export function futureInfo(f: Future<unknown>, ctx: Context): FutureInfo {
 export function loopInfo(loop: EventLoop, ctx: Context, offset = 0, count = LIST_LIMIT): LoopInfo {
   const ready = loop.readyHandles();
   const timers = loop.scheduledTimers();
-  const fds: FdInfo[] = [];
-  for (const [fd, key] of loop.selector.getMap()) {
+  const fds = [...loop.selector.getMap().keys()].sort((a, b) => a - b).map((fd) => fdInfo(loop, fd, ctx));
+  return {
+    ...loopCounters(loop, ctx, timers),
+    ready: ready.slice(offset, offset + count).map((h) => handleInfo(h, ctx)),
+    timers: timers.slice(offset, offset + count).map((h) => handleInfo(h, ctx)),
+    fds,
+  };
+}
+
+/** The counters and list sizes alone: no handle is described and no fd asked for its addresses. */
+export function loopCounters(loop: EventLoop, ctx: Context, timers: readonly TimerHandle[] = loop.scheduledTimers()): LoopCounters {
+  let readerCount = 0;
+  let writerCount = 0;
+  for (const key of loop.selector.getMap().values()) {
     const data = key.data as FdHandles;
-    const events = `${key.events & EVENT_READ ? 'r' : ''}${key.events & EVENT_WRITE ? 'w' : ''}`;
-    fds.push({
-      fd,
-      events,
-      sockname: addressOf(getsockname, fd),
-      peername: addressOf(getpeername, fd),
-      reader: data.reader ? handleInfo(data.reader, ctx, { fd, events: 'read' }) : null,
-      writer: data.writer ? handleInfo(data.writer, ctx, { fd, events: 'write' }) : null,
-    });
+    if (data.reader) readerCount++;
+    if (data.writer) writerCount++;
   }
   const stats = loop.lastIteration;
   return {
@@ -268,13 +308,39 @@ export function loopInfo(loop: EventLoop, ctx: Context, offset = 0, count = LIST
     selector: loop.selector.kind,
     lastIteration: { fdsReady: stats.fdsReady, timersFired: stats.timersFired, callbacksRun: stats.callbacksRun, selectTimeout: stats.selectTimeout },
     wakeups: loop.wakeups,
-    readyCount: ready.length,
-    ready: ready.slice(offset, offset + count).map((h) => handleInfo(h, ctx)),
+    readyCount: loop.readyHandles().length,
     timerCount: timers.length,
-    timers: timers.slice(offset, offset + count).map((h) => handleInfo(h, ctx)),
-    fds: fds.sort((a, b) => a.fd - b.fd),
+    readerCount,
+    writerCount,
     pendingPromises: loop.pendingPromises,
     taskCount: ctx.tasks.size,
+  };
+}
+
+/** Items [offset, offset + count) of one of the loop's lists, and how many it has. */
+export function loopList(loop: EventLoop, ctx: Context, kind: LoopListKind, offset: number, count: number): { total: number; items: (HandleInfo | FdInfo)[] } {
+  if (kind === 'ready' || kind === 'timers') {
+    const handles = kind === 'ready' ? loop.readyHandles() : loop.scheduledTimers();
+    return { total: handles.length, items: handles.slice(offset, offset + count).map((h) => handleInfo(h, ctx)) };
+  }
+  const side = kind === 'readers' ? 'reader' : 'writer';
+  const fds: number[] = [];
+  for (const [fd, key] of loop.selector.getMap()) if ((key.data as FdHandles)[side]) fds.push(fd);
+  fds.sort((a, b) => a - b);
+  return { total: fds.length, items: fds.slice(offset, offset + count).map((fd) => fdInfo(loop, fd, ctx)) };
+}
+
+/** A registered fd: its events, a socket's addresses, and the handles waiting on it. */
+function fdInfo(loop: EventLoop, fd: number, ctx: Context): FdInfo {
+  const key = loop.selector.getMap().get(fd)!;
+  const data = key.data as FdHandles;
+  return {
+    fd,
+    events: `${key.events & EVENT_READ ? 'r' : ''}${key.events & EVENT_WRITE ? 'w' : ''}`,
+    sockname: addressOf(getsockname, fd),
+    peername: addressOf(getpeername, fd),
+    reader: data.reader ? handleInfo(data.reader, ctx, { fd, events: 'read' }) : null,
+    writer: data.writer ? handleInfo(data.writer, ctx, { fd, events: 'write' }) : null,
   };
 }
 
@@ -324,14 +390,13 @@ function seconds(x: number): string {
  * A future with no recorded wait reason, named after the runtime coroutine that awaits it when
  * there is one (`TaskGroup.exit`, a library call), else by its id.
  */
-function unexplainedWait(t: Task<unknown>, f: Future<unknown>): string {
-  const awaiter = runtimeAwaiter(t);
+function unexplainedWait(chain: AwaitChain, f: Future<unknown>): string {
+  const awaiter = runtimeAwaiter(chain);
   return awaiter ? `${awaiter} (Future #${f.id})` : `Future #${f.id}`;
 }
 
 /** The name of the runtime (library) coroutine at the top of a task's chain, or null when the top is the user's. */
-function runtimeAwaiter(t: Task<unknown>): string | null {
-  const stack = t._awaitChain();
+function runtimeAwaiter(stack: AwaitChain): string | null {
   const top = stack[stack.length - 1]?.coroutine;
   return top && stack.length > 1 && top.defSite < 0 ? top.name : null;
 }
@@ -415,13 +480,14 @@ function handleInfo(h: Handle | TimerHandle, ctx: Context, fd?: { fd: number; ev
       }
     }
   }
+  const text = h.toString();
   if (!task) {
-    const m = /name='([^']*)'/.exec(h.toString());
+    const m = /name='([^']*)'/.exec(text);
     if (m) for (const t of ctx.tasks.values()) if (t.getName() === m[1]) task = t;
   }
   return {
     id: h.id,
-    description: h.toString().replace(/^<|>$/g, ''),
+    description: text.replace(/^<|>$/g, ''),
     ...(task ? { task: task.id } : {}),
     ...(typeof when === 'number' ? { when, dueIn: when - ctx.now } : {}),
   };
