@@ -138,7 +138,7 @@ export class ExecutionControl {
           return this.#stop(p, 'entry');
         }
       }
-      if (hit.length === 1 && !this.#pauseRequested && !this.#step) return this.#passOver(p);
+      if (hit.length === 1 && !this.#pauseRequested) return this.#passOver(p);
     }
     if (p.reason === 'Break on start') return this.#passOver(p);
     const hooks = this.#hooks ?? {};
@@ -165,7 +165,7 @@ export class ExecutionControl {
     if (user.length > 0) {
       const { stop, ids } = this.breakpoints.hit(user);
       if (stop) return this.#stop(p, 'breakpoint', undefined, ids);
-      if (!this.#step) return this.#passOver(p);
+      return this.#passOver(p);
     }
     if (p.reason === 'exception' || p.reason === 'promiseRejection') {
       const top = p.callFrames[0] && this.scripts.get(p.callFrames[0].location.scriptId);

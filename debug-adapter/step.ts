@@ -66,10 +66,11 @@ export class Step {
     if (this.method === 'Debugger.resume') return 'Debugger.resume';
     if (this.entering) return 'Debugger.stepInto';
     const top = frames[0];
-    if (!top || !scripts.get(top.location.scriptId)?.isUser) {
-      // Back to the user's code below, if the task's own code is on the stack; else the task comes
-      // back through the resume hook.
-      return scripts.taskCode(frames).lastUser >= 0 ? 'Debugger.stepOut' : 'Debugger.resume';
+    const isUser = (f: CdpCallFrame): boolean => scripts.get(f.location.scriptId)?.isUser ?? false;
+    if (!top || !isUser(top)) {
+      // Out to the user's code below (V8 stops only in a frame no deeper than that); with none, the
+      // task comes back through the resume hook.
+      return frames.some(isUser) ? 'Debugger.stepOut' : 'Debugger.resume';
     }
     if (this.kind === 'in') return 'Debugger.stepInto';
     if (this.kind === 'out') return 'Debugger.stepOut';

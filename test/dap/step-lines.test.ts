@@ -122,3 +122,27 @@ test('F11 on a console.log line lands on the next line, while other tasks run th
       yield s.stop();
     }
   }));
+
+test('F10 goes on past pauses the adapter passes over: a caught exception, a hit count not reached', () =>
+  drive(function* () {
+    const program = fixture('step-pass-over.ts');
+    const s = new Session();
+    yield s.start();
+    try {
+      const parse = lineOf(program, "const a = parseOr('x', 1);");
+      const inCount = lineOf(program, 'total += i;');
+      yield s.launch(program, { [program]: [{ line: parse }, { line: inCount, hitCondition: '100' }] }, {}, ['uncaught']);
+      const stop: Stop = yield s.stopped();
+      assert.deepEqual(where(stop), [`main:${parse}`]);
+      yield s.dc.nextRequest({ threadId: stop.threadId });
+      let next: Stop = yield s.stopped();
+      assert.equal(next.reason, 'step');
+      assert.deepEqual(where(next), [`main:${lineOf(program, 'const b = count(3);')}`], 'past the exception JSON.parse threw and parseOr caught');
+      yield s.dc.nextRequest({ threadId: next.threadId });
+      next = yield s.stopped();
+      assert.equal(next.reason, 'step');
+      assert.deepEqual(where(next), [`main:${lineOf(program, 'await sleep(0.01);')}`], 'past the breakpoint in count whose hit count is not reached');
+    } finally {
+      yield s.stop();
+    }
+  }));
