@@ -51,8 +51,10 @@ export class CatchPredictor {
     if (lineStart === undefined) return null;
     const offset = lineStart + loc.columnNumber;
     let fn = -1;
+    // The last one containing it is the innermost. An arrow function with an expression body returns
+    // at its very end, so the end counts as inside.
     index.functions.forEach(([start, end], i) => {
-      if (start <= offset && offset < end) fn = i; // the last one containing it is the innermost
+      if (start <= offset && offset <= end) fn = i;
     });
     return { index, offset, fn };
   }

@@ -32,7 +32,7 @@ test('F10 over `await sleep(0.05)`, `await tidy()` and `const r = await ask()`: 
       assert.deepEqual(where(stop), [`main:${first}`]);
       yield s.dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [] });
       const thread = stop.threadId;
-      for (const next of ['await tidy();', 'const r = await ask(', "console.log('asked', r);", 'await other;']) {
+      for (const next of ['await tidy();', 'const r = await ask(', 'const loud = await shout(r);', "console.log('asked', r, loud);", 'await other;']) {
         yield s.dc.nextRequest({ threadId: thread });
         stop = yield s.stopped();
         assert.equal(stop.reason, 'step');
@@ -95,6 +95,26 @@ test('F11 on `const r = await ask(...)` stops on the first statement of ask, its
       yield s.dc.stepInRequest({ threadId: inAsk.threadId });
       const next: Stop = yield s.stopped();
       assert.deepEqual(where(next), [`ask:${lineOf(program, 'await sleep(0.01);')}`, `main:${call}`]);
+    } finally {
+      yield s.stop();
+    }
+  }));
+
+test('F11 on `await shout(r)`, an async arrow function, stops on the first statement of its body', () =>
+  drive(function* () {
+    const program = fixture('step-awaits.ts');
+    const s = new Session();
+    yield s.start();
+    try {
+      const call = lineOf(program, 'const loud = await shout(r);');
+      yield s.launch(program, { [program]: [{ line: call }] });
+      const stop: Stop = yield s.stopped();
+      yield s.dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [] });
+      yield s.dc.stepInRequest({ threadId: stop.threadId });
+      const inShout: Stop = yield s.stopped();
+      assert.deepEqual(where(inShout), [`shout:${lineOf(program, 'const loud = word.toUpperCase();')}`, `main:${call}`]);
+      const locals: Record<string, string> = yield s.scope(inShout.frames[0]!.id, 'Locals');
+      assert.equal(locals.word, '"why?why?"');
     } finally {
       yield s.stop();
     }
