@@ -14,7 +14,7 @@ import { HIDDEN_NAME } from './variables';
 /** Where a compiled script's functions and try…catch blocks are, by offset into its source. */
 interface TryIndex {
   readonly lineStarts: readonly number[];
-  /** [start, end) of every function, outer before inner, and whether it is a coroutine function's wrapper. */
+  /** [start, end] of every function (an arrow returns at its end), outer before inner, and whether it is a coroutine function's wrapper. */
   readonly functions: readonly (readonly [number, number, boolean])[];
   /** The try block of every try…catch, with the index of the function it belongs to (-1: top level). */
   readonly tries: readonly { readonly start: number; readonly end: number; readonly fn: number }[];

@@ -158,7 +158,7 @@ export class CoroscopeSession extends DebugSession {
 
   override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: unknown, dest?: number): void {
     // The base class substitutes {name} placeholders; pass variables so a brace in a message stays as
-    // it is. A bare code would be shown to the user by default: the messages above say when (show-user.ts).
+    // it is. For a bare code it would set showUser: quiet instead (show-user.ts decides who is shown).
     const message = typeof codeOrMessage === 'number' ? { id: codeOrMessage, format: format ?? '', showUser: false } : codeOrMessage;
     super.sendErrorResponse(response, message, format, variables ?? {}, dest);
   }
