@@ -14,7 +14,7 @@ import { HIDDEN_NAME } from './variables';
 /** Where a compiled script's functions and try…catch blocks are, by offset into its source. */
 interface TryIndex {
   readonly lineStarts: readonly number[];
-  /** [start, end] of every function (an arrow returns at its end), outer before inner, and whether it is a coroutine function's wrapper. */
+  /** [start, end) of every function, outer before inner, and whether it is a coroutine function's wrapper. */
   readonly functions: readonly (readonly [number, number, boolean])[];
   /** The try block of every try…catch, with the index of the function it belongs to (-1: top level). */
   readonly tries: readonly { readonly start: number; readonly end: number; readonly fn: number }[];
@@ -35,11 +35,13 @@ export class CatchPredictor {
   }
 
   /**
-   * True when the position is in the loader's wrapper of a coroutine function (the compiled
-   * `async function`, whose body only returns the coroutine object), not in the coroutine's body.
+   * True when a frame runs the loader's wrapper of a coroutine function (the compiled `async
+   * function`, whose body only returns the coroutine object), not the coroutine's body. Asked by the
+   * frame's function location (V8's CallFrame.functionLocation): its pause location can be the start
+   * of a nested function, or the very end of an arrow's expression body.
    */
-  async insideCoroutineWrapper(loc: ScriptLocation): Promise<boolean> {
-    const at = await this.#locate(loc);
+  async runsCoroutineWrapper(frame: { location: ScriptLocation; functionLocation?: ScriptLocation }): Promise<boolean> {
+    const at = await this.#locate(frame.functionLocation ?? frame.location);
     return at !== null && at.fn >= 0 && at.index.functions[at.fn]![2];
   }
 
@@ -51,10 +53,8 @@ export class CatchPredictor {
     if (lineStart === undefined) return null;
     const offset = lineStart + loc.columnNumber;
     let fn = -1;
-    // The last one containing it is the innermost. An arrow function with an expression body returns
-    // at its very end, so the end counts as inside.
     index.functions.forEach(([start, end], i) => {
-      if (start <= offset && offset <= end) fn = i;
+      if (start <= offset && offset < end) fn = i; // the last one containing it is the innermost
     });
     return { index, offset, fn };
   }
@@ -97,15 +97,18 @@ function buildIndex(source: string): TryIndex | null {
 /**
  * The loader's compiled `async function`: its body only makes the coroutine object,
  * `return __cs.coro({ *f() {...} }.f, this, arguments, site)` (an arrow: `=> __cs.coro(...)`;
- * an async generator function: `__cs.agen(...)`).
+ * an async generator function: `__cs.agen(...)`), after the loader's own declarations if any
+ * (`const __cs_super0 = (k) => super[k]` in a method that uses `super`).
  */
 function isCoroutineWrapper(t: typeof TS, fn: TS.SignatureDeclaration, file: TS.SourceFile): boolean {
   const body = (fn as { body?: TS.Node }).body;
   if (body === undefined) return false;
   let made: TS.Node | undefined = body;
   if (t.isBlock(body)) {
-    const only = body.statements.length === 1 ? body.statements[0] : undefined;
-    made = only !== undefined && t.isReturnStatement(only) ? only.expression : undefined;
+    const statements = body.statements;
+    const last = statements[statements.length - 1];
+    const loaderOwn = statements.slice(0, -1).every((st) => t.isVariableStatement(st) && st.declarationList.declarations.every((d) => t.isIdentifier(d.name) && HIDDEN_NAME.test(d.name.text)));
+    made = last !== undefined && loaderOwn && t.isReturnStatement(last) ? last.expression : undefined;
   }
   return made !== undefined && t.isCallExpression(made) && /^__cs\.(?:coro|agen)$/.test(made.expression.getText(file));
 }

@@ -9,9 +9,9 @@ import { StoppedEvent } from '@vscode/debugadapter';
 import type { BreakpointManager } from './breakpoints';
 import type { CdpConnection } from './cdp-connection';
 import type { ProbeClient, RemoteObject } from './probe-client';
-import type { ScriptRegistry } from './scripts';
+import type { ScriptLocation, ScriptRegistry } from './scripts';
 import { CatchPredictor } from './catch-prediction';
-import { Step, type V8Step } from './step';
+import { Step, isUserCode, type V8Step } from './step';
 import { UserError } from './errors';
 import { StopView, generatorInternals, taskOfThread, type CdpCallFrame, type ExceptionStop, type ViewOptions } from './stop-view';
 import type { IdCounters } from './variables';
@@ -26,8 +26,8 @@ const RUNTIME_BLACKBOX = ['[/\\\\]dist[/\\\\]runtime[/\\\\]', '[/\\\\]bin[/\\\\]
 const USER_SCRIPT_URL = '^file://(?!.*(?:/node_modules/|/dist/runtime/|/bin/coroscope\\.js$)).*$';
 
 interface PausedEvent {
-  /** At a function's return position, its top frame carries the value it returns. */
-  callFrames: (CdpCallFrame & { returnValue?: RemoteObject })[];
+  /** Each frame's function's own start; at a return position, the top frame's value returned. */
+  callFrames: (CdpCallFrame & { returnValue?: RemoteObject; functionLocation?: ScriptLocation })[];
   reason: string;
   /** For an exception: the thrown value (a RemoteObject) and V8's own catch prediction. */
   data?: { type?: string; value?: unknown; unserializableValue?: string; description?: string; className?: string; objectId?: string; scriptId?: string; uncaught?: boolean };
@@ -199,7 +199,7 @@ export class ExecutionControl {
   /** A pause while a step is under way: the step's end, or a pause on its way. */
   async #stepPaused(p: PausedEvent, step: Step): Promise<void> {
     const top = p.callFrames[0];
-    const topUser = top ? this.scripts.get(top.location.scriptId)?.isUser ?? false : false;
+    const topUser = top ? isUserCode(top, this.scripts) : false;
     if (step.entering && topUser) return this.#stop(p, 'step');
     if (!step.entering) {
       if (step.kind === 'in') {
@@ -215,7 +215,7 @@ export class ExecutionControl {
       if (step.taskId !== null && current !== step.taskId) return this.#continue(true);
     }
     if (!topUser) return this.#passOver(p);
-    if (step.kind === 'in' && (await this.#predictor.insideCoroutineWrapper(top!.location))) return this.#intoCoroutine(p, step);
+    if (step.kind === 'in' && (await this.#predictor.runsCoroutineWrapper(top!))) return this.#intoCoroutine(p, step);
     if (step.onStartLine(p.callFrames, this.scripts)) return this.#passOver(p);
     return this.#stop(p, 'step');
   }

@@ -4,6 +4,12 @@
 // call of the imported function, the loader's await helper, the yield), each a pause of its own.
 import type { CdpCallFrame } from './stop-view';
 import type { ScriptRegistry } from './scripts';
+import { HIDDEN_NAME } from './variables';
+
+/** The program's own code: not Node's or the runtime's, nor a function the loader wrote (`__cs_super0`). */
+export function isUserCode(frame: CdpCallFrame, scripts: ScriptRegistry): boolean {
+  return (scripts.get(frame.location.scriptId)?.isUser ?? false) && !HIDDEN_NAME.test(frame.functionName);
+}
 
 /** The inspector's step commands (a step that waits for a suspended task to resume is a plain resume). */
 export type V8Step = 'Debugger.stepOver' | 'Debugger.stepInto' | 'Debugger.stepOut' | 'Debugger.resume';
@@ -66,7 +72,7 @@ export class Step {
     if (this.method === 'Debugger.resume') return 'Debugger.resume';
     if (this.entering) return 'Debugger.stepInto';
     const top = frames[0];
-    const isUser = (f: CdpCallFrame): boolean => scripts.get(f.location.scriptId)?.isUser ?? false;
+    const isUser = (f: CdpCallFrame): boolean => isUserCode(f, scripts);
     if (!top || !isUser(top)) {
       // Out to the user's code below (V8 stops only in a frame no deeper than that); with none, the
       // task comes back through the resume hook.

@@ -120,6 +120,31 @@ test('F11 on `await shout(r)`, an async arrow function, stops on the first state
     }
   }));
 
+test('F11 into an async method, then into its parent’s through `super`: each stops on the first statement of the body', () =>
+  drive(function* () {
+    const program = fixture('step-super.ts');
+    const s = new Session();
+    yield s.start();
+    try {
+      const call = lineOf(program, 'const n = await counter.bump(1);');
+      yield s.launch(program, { [program]: [{ line: call }] });
+      const stop: Stop = yield s.stopped();
+      yield s.dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [] });
+      yield s.dc.stepInRequest({ threadId: stop.threadId });
+      const inChild: Stop = yield s.stopped();
+      const superCall = lineOf(program, 'const base = await super.bump(by);');
+      assert.deepEqual(where(inChild), [`bump:${superCall}`, `main:${call}`]);
+      yield s.dc.stepInRequest({ threadId: inChild.threadId });
+      const inParent: Stop = yield s.stopped();
+      // Not the loader's `super` helper: the parent's body.
+      assert.deepEqual(where(inParent), [`bump:${lineOf(program, 'const next = by + 1;')}`, `bump:${superCall}`, `main:${call}`]);
+      const locals: Record<string, string> = yield s.scope(inParent.frames[0]!.id, 'Locals');
+      assert.equal(locals.by, '1');
+    } finally {
+      yield s.stop();
+    }
+  }));
+
 test('F11 on a console.log line lands on the next line, while other tasks run the same loop', () =>
   drive(function* () {
     const program = fixture('step-console.ts');
