@@ -3,6 +3,8 @@
 // sits in the try block of a try…catch of its own function: the prediction V8 makes for native
 // async functions, made over our await chain instead of a promise chain. Stopping at the throw
 // keeps the frames and locals that are gone once the task has unwound.
+// The same parse of the compiled script tells step-in where the loader's coroutine functions are:
+// `function f(a) { return __cs.coro(...) }` only makes the coroutine, its body runs later.
 import type * as TS from 'typescript';
 import type { CdpConnection } from './cdp-connection';
 import type { ScriptLocation } from './scripts';
@@ -12,8 +14,8 @@ import { HIDDEN_NAME } from './variables';
 /** Where a compiled script's functions and try…catch blocks are, by offset into its source. */
 interface TryIndex {
   readonly lineStarts: readonly number[];
-  /** [start, end) of every function, outer before inner. */
-  readonly functions: readonly (readonly [number, number])[];
+  /** [start, end) of every function, outer before inner, and whether it is a coroutine function's wrapper. */
+  readonly functions: readonly (readonly [number, number, boolean])[];
   /** The try block of every try…catch, with the index of the function it belongs to (-1: top level). */
   readonly tries: readonly { readonly start: number; readonly end: number; readonly fn: number }[];
 }
@@ -28,16 +30,33 @@ export class CatchPredictor {
    * of the function it is in. A nested function's try does not count: its own frame is asked.
    */
   async insideTryCatch(loc: ScriptLocation): Promise<boolean> {
+    const at = await this.#locate(loc);
+    return at !== null && at.index.tries.some((t) => t.fn === at.fn && t.start <= at.offset && at.offset < t.end);
+  }
+
+  /**
+   * True when a frame runs the loader's wrapper of a coroutine function (the compiled `async
+   * function`, whose body only returns the coroutine object), not the coroutine's body. Asked by the
+   * frame's function location (V8's CallFrame.functionLocation): its pause location can be the start
+   * of a nested function, or the very end of an arrow's expression body.
+   */
+  async runsCoroutineWrapper(frame: { location: ScriptLocation; functionLocation?: ScriptLocation }): Promise<boolean> {
+    const at = await this.#locate(frame.functionLocation ?? frame.location);
+    return at !== null && at.fn >= 0 && at.index.functions[at.fn]![2];
+  }
+
+  /** The script's index, the offset of the position, and the innermost function containing it (-1: top level). */
+  async #locate(loc: ScriptLocation): Promise<{ index: TryIndex; offset: number; fn: number } | null> {
     const index = await this.#index(loc.scriptId);
-    if (!index) return false;
+    if (!index) return null;
     const lineStart = index.lineStarts[loc.lineNumber];
-    if (lineStart === undefined) return false;
+    if (lineStart === undefined) return null;
     const offset = lineStart + loc.columnNumber;
     let fn = -1;
     index.functions.forEach(([start, end], i) => {
       if (start <= offset && offset < end) fn = i; // the last one containing it is the innermost
     });
-    return index.tries.some((t) => t.fn === fn && t.start <= offset && offset < t.end);
+    return { index, offset, fn };
   }
 
   #index(scriptId: string): Promise<TryIndex | null> {
@@ -60,11 +79,11 @@ function buildIndex(source: string): TryIndex | null {
   const t = loadTypescript();
   if (!t) return null;
   const file = t.createSourceFile('compiled.js', source, t.ScriptTarget.Latest, false, t.ScriptKind.JS);
-  const functions: [number, number][] = [];
+  const functions: [number, number, boolean][] = [];
   const tries: { start: number; end: number; fn: number }[] = [];
   const visit = (node: TS.Node, fn: number): void => {
     if (t.isFunctionLike(node)) {
-      functions.push([node.getStart(file), node.end]);
+      functions.push([node.getStart(file), node.end, isCoroutineWrapper(t, node, file)]);
       fn = functions.length - 1;
     } else if (t.isTryStatement(node) && node.catchClause && !isLoaderCatch(t, node.catchClause, file)) {
       tries.push({ start: node.tryBlock.getStart(file), end: node.tryBlock.end, fn });
@@ -73,6 +92,25 @@ function buildIndex(source: string): TryIndex | null {
   };
   visit(file, -1);
   return { lineStarts: file.getLineStarts(), functions, tries };
+}
+
+/**
+ * The loader's compiled `async function`: its body only makes the coroutine object,
+ * `return __cs.coro({ *f() {...} }.f, this, arguments, site)` (an arrow: `=> __cs.coro(...)`;
+ * an async generator function: `__cs.agen(...)`), after the loader's own declarations if any
+ * (`const __cs_super0 = (k) => super[k]` in a method that uses `super`).
+ */
+function isCoroutineWrapper(t: typeof TS, fn: TS.SignatureDeclaration, file: TS.SourceFile): boolean {
+  const body = (fn as { body?: TS.Node }).body;
+  if (body === undefined) return false;
+  let made: TS.Node | undefined = body;
+  if (t.isBlock(body)) {
+    const statements = body.statements;
+    const last = statements[statements.length - 1];
+    const loaderOwn = statements.slice(0, -1).every((st) => t.isVariableStatement(st) && st.declarationList.declarations.every((d) => t.isIdentifier(d.name) && HIDDEN_NAME.test(d.name.text)));
+    made = last !== undefined && loaderOwn && t.isReturnStatement(last) ? last.expression : undefined;
+  }
+  return made !== undefined && t.isCallExpression(made) && /^__cs\.(?:coro|agen)$/.test(made.expression.getText(file));
 }
 
 /**

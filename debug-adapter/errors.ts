@@ -1,7 +1,7 @@
 // The errors a request answers with: the session turns them into error responses (never crashes).
 
-/** A user-facing error (bad expression, unknown frame, a value that cannot be set): shown to the user. */
+/** An error whose message is the answer (bad expression, a value that cannot be set); show-user.ts decides if it pops up. */
 export class UserError extends Error {}
 
-/** A reference (variablesReference, frameId) from an earlier stop: answered quietly, not shown. */
+/** A reference (variablesReference, frameId) from an earlier stop: answered quietly, never a notification. */
 export class StaleReferenceError extends Error {}

@@ -2,14 +2,16 @@
 // the adapter's own (a file's first line, to bind its breakpoints; a step passing through another
 // task; a breakpoint whose hit count is not reached) and the debuggee goes on at once; the others
 // become a stop the user sees, modelled by a StopView. Steps follow the task: the probe arms the
-// task's coroutines, and a breakpoint on its taskResumed() hook brings the step back to that task.
+// task's coroutines, and a breakpoint on its taskResumed() hook brings the step back to that task;
+// a Step (step.ts) decides which pauses on the way end it.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { StoppedEvent } from '@vscode/debugadapter';
 import type { BreakpointManager } from './breakpoints';
 import type { CdpConnection } from './cdp-connection';
-import type { ProbeClient } from './probe-client';
-import type { ScriptRegistry } from './scripts';
+import type { ProbeClient, RemoteObject } from './probe-client';
+import type { ScriptLocation, ScriptRegistry } from './scripts';
 import { CatchPredictor } from './catch-prediction';
+import { Step, isUserCode, type V8Step } from './step';
 import { UserError } from './errors';
 import { StopView, generatorInternals, taskOfThread, type CdpCallFrame, type ExceptionStop, type ViewOptions } from './stop-view';
 import type { IdCounters } from './variables';
@@ -23,16 +25,9 @@ const RUNTIME_BLACKBOX = ['[/\\\\]dist[/\\\\]runtime[/\\\\]', '[/\\\\]bin[/\\\\]
 /** Files of the user's program: not the runtime, not node_modules, not Node's own modules. */
 const USER_SCRIPT_URL = '^file://(?!.*(?:/node_modules/|/dist/runtime/|/bin/coroscope\\.js$)).*$';
 
-export interface StepState {
-  readonly kind: 'next' | 'in' | 'out';
-  /** The task the step follows (a step-in moves to a task created by the stepped call). */
-  taskId: number | null;
-  /** The armed task resumed: the next pause is inside its coroutine. */
-  entering: boolean;
-}
-
 interface PausedEvent {
-  callFrames: CdpCallFrame[];
+  /** Each frame's function's own start; at a return position, the top frame's value returned. */
+  callFrames: (CdpCallFrame & { returnValue?: RemoteObject; functionLocation?: ScriptLocation })[];
   reason: string;
   /** For an exception: the thrown value (a RemoteObject) and V8's own catch prediction. */
   data?: { type?: string; value?: unknown; unserializableValue?: string; description?: string; className?: string; objectId?: string; scriptId?: string; uncaught?: boolean };
@@ -55,7 +50,7 @@ export class ExecutionControl {
   #filters = new Set<string>();
   #hooks: { resumed?: string; failed?: string; reported?: string } | null = null;
   #entryBreakpoint: string | null = null;
-  #step: StepState | null = null;
+  #step: Step | null = null;
   #pauseRequested = false;
   #blackboxed = false;
   #enteredProgram = false;
@@ -143,27 +138,25 @@ export class ExecutionControl {
           return this.#stop(p, 'entry');
         }
       }
-      if (hit.length === 1 && !this.#pauseRequested && !this.#step) return this.#continue();
+      if (hit.length === 1 && !this.#pauseRequested) return this.#passOver(p);
     }
-    if (p.reason === 'Break on start') return this.#continue();
+    if (p.reason === 'Break on start') return this.#passOver(p);
     const hooks = this.#hooks ?? {};
     if (hooks.resumed && hit.includes(hooks.resumed)) {
       if (this.#step) {
         this.#step.entering = true;
-        await this.#setBlackbox(true);
-        await cdp.send('Debugger.stepInto');
-        return;
+        return this.#continue(true, 'Debugger.stepInto');
       }
-      return this.#continue();
+      return this.#passOver(p);
     }
     if (hooks.failed && hit.includes(hooks.failed)) {
-      if (!this.#filters.has('uncaught')) return this.#continue();
+      if (!this.#filters.has('uncaught')) return this.#passOver(p);
       const repr = await this.#frameValue(p, 'repr');
       const description = `a task ended with an exception: ${repr}`;
       return this.#stop(p, 'exception', description, undefined, { description, className: await this.#exceptionClass(p), breakMode: 'unhandled', evaluateName: 'exception', hint: await this.#frameHint(p) });
     }
     if (hooks.reported && hit.includes(hooks.reported)) {
-      if (!this.#filters.has('neverRetrieved')) return this.#continue();
+      if (!this.#filters.has('neverRetrieved')) return this.#passOver(p);
       const message = await this.#frameValue(p, 'message');
       const className = await this.#exceptionClass(p);
       return this.#stop(p, 'exception', message, undefined, { description: message, className, breakMode: 'unhandled', evaluateName: 'exception', hint: await this.#frameHint(p) });
@@ -172,15 +165,15 @@ export class ExecutionControl {
     if (user.length > 0) {
       const { stop, ids } = this.breakpoints.hit(user);
       if (stop) return this.#stop(p, 'breakpoint', undefined, ids);
-      if (!this.#step) return this.#continue();
+      return this.#passOver(p);
     }
     if (p.reason === 'exception' || p.reason === 'promiseRejection') {
       const top = p.callFrames[0] && this.scripts.get(p.callFrames[0].location.scriptId);
-      if (!top?.isUser) return this.#continue();
+      if (!top?.isUser) return this.#passOver(p);
       // The common caught exception, thrown inside a try…catch of its own function: decided from
       // the script alone, without asking the probe. (V8's pause itself remains: milliseconds per
       // throw, see bench:dap.)
-      if (!this.#filters.has('all') && (await this.#predictor.insideTryCatch(p.callFrames[0]!.location))) return this.#continue();
+      if (!this.#filters.has('all') && (await this.#predictor.insideTryCatch(p.callFrames[0]!.location))) return this.#passOver(p);
       const thrown = p.data ?? {};
       const description = thrown.description?.split('\n')[0] ?? (thrown.type === 'string' ? JSON.stringify(thrown.value) : String(thrown.unserializableValue ?? thrown.value));
       // An exception propagating through the await chain is thrown again at each await.
@@ -194,14 +187,21 @@ export class ExecutionControl {
         return this.#stop(p, 'exception', `Uncaught ${description}`, undefined, { description: `Uncaught ${description}`, className, breakMode: 'unhandled', hint: await this.#thrownHint(thrown.objectId) });
       }
       // 'all': at the throw, once.
-      if (!this.#filters.has('all') || !first) return this.#continue();
+      if (!this.#filters.has('all') || !first) return this.#passOver(p);
       return this.#stop(p, 'exception', description, undefined, { description, className, breakMode: 'always', hint: await this.#thrownHint(thrown.objectId) });
     }
     if (this.#pauseRequested) return this.#stop(p, 'pause');
     const step = this.#step;
-    if (step) {
-      const topUser = p.callFrames[0] ? this.scripts.get(p.callFrames[0].location.scriptId)?.isUser ?? false : false;
-      if (step.entering) return this.#stop(p, 'step');
+    if (step) return this.#stepPaused(p, step);
+    return this.#stop(p, p.reason === 'other' ? 'breakpoint' : p.reason);
+  }
+
+  /** A pause while a step is under way: the step's end, or a pause on its way. */
+  async #stepPaused(p: PausedEvent, step: Step): Promise<void> {
+    const top = p.callFrames[0];
+    const topUser = top ? isUserCode(top, this.scripts) : false;
+    if (step.entering && topUser) return this.#stop(p, 'step');
+    if (!step.entering) {
       if (step.kind === 'in') {
         // The stepped call created a task: follow it into its coroutine when it first runs.
         const spawned = await this.probe.call<number | null>('spawnedDuringStep').catch(() => null);
@@ -211,11 +211,26 @@ export class ExecutionControl {
         }
       }
       const current = await this.probe.current().catch(() => null);
-      if (topUser && (step.taskId === null || current === step.taskId)) return this.#stop(p, 'step');
-      // Another task's code, or the runtime: the armed task will come back through the resume hook.
-      return this.#continue(true);
+      // Another task's code, or the loop's: the armed task will come back through the resume hook.
+      if (step.taskId !== null && current !== step.taskId) return this.#continue(true);
     }
-    return this.#stop(p, p.reason === 'other' ? 'breakpoint' : p.reason);
+    if (!topUser) return this.#passOver(p);
+    if (step.kind === 'in' && (await this.#predictor.runsCoroutineWrapper(top!))) return this.#intoCoroutine(p, step);
+    if (step.onStartLine(p.callFrames, this.scripts)) return this.#passOver(p);
+    return this.#stop(p, 'step');
+  }
+
+  /**
+   * Step-in went into a coroutine function: the call only makes the coroutine, whose body runs when
+   * a task first drives it. Over the wrapper to its return, where the probe arms the coroutine it
+   * returns; the step goes on in the caller, and the resume hook brings it into the body.
+   */
+  async #intoCoroutine(p: PausedEvent, step: Step): Promise<void> {
+    const made = p.callFrames[0]!.returnValue;
+    if (made?.objectId) {
+      await this.probe.callFunction('function (c, t) { return this.breakOnStart(c, t); }', [{ objectId: made.objectId }, { value: step.taskId ?? -1 }]).catch(() => undefined);
+    }
+    return this.#continue(true, 'Debugger.stepOver');
   }
 
   /**
@@ -261,15 +276,24 @@ export class ExecutionControl {
     this.host.sendEvent(event);
   }
 
-  /** Lets the debuggee run on without telling the client (an internal pause). */
-  async #continue(keepStepping = false): Promise<void> {
+  /**
+   * Lets the debuggee run on without telling the client (an internal pause). A step under way goes
+   * on with the V8 step it needs from here (V8 forgets its step at every pause).
+   */
+  async #continue(keepStepping = false, method: V8Step = 'Debugger.resume'): Promise<void> {
     if (!keepStepping) await this.#setBlackbox(this.#step !== null);
     this.probe.reset();
     await this.cdp.send('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
-    await this.cdp.send('Debugger.resume').catch(() => undefined);
+    await this.cdp.send(method).catch(() => undefined);
     // A Pause that arrived while the debuggee was paused for the adapter's own reasons (binding a
     // file's breakpoints, a hook) was absorbed by that pause: ask again, or it would be lost.
     if (this.#pauseRequested) await this.cdp.send('Debugger.pause').catch(() => undefined);
+  }
+
+  /** A pause that is the adapter's own: the debuggee goes on, and so does a step under way. */
+  #passOver(p: PausedEvent): Promise<void> {
+    const step = this.#step;
+    return step ? this.#continue(true, step.carryOn(p.callFrames, this.scripts)) : this.#continue();
   }
 
   /** Continue: the debuggee runs on until something stops it. */
@@ -335,14 +359,14 @@ export class ExecutionControl {
    * (after an `await`, or when an awaited coroutine returns) the adapter stops in it; pauses in other
    * tasks' code on the way are passed over.
    */
-  async step(kind: StepState['kind'], threadId: number): Promise<undefined> {
+  async step(kind: Step['kind'], threadId: number): Promise<undefined> {
     const view = this.#view;
     if (!view) throw new UserError(`${kind === 'next' ? 'next' : kind === 'in' ? 'stepIn' : 'stepOut'}: the program is not stopped`);
     const cdp = this.cdp;
     const probe = this.probe;
     const taskId = threadId === view.stoppedThread ? view.currentTask : taskOfThread(threadId);
     let maxDepth = Infinity;
-    let method = kind === 'next' ? 'Debugger.stepOver' : kind === 'in' ? 'Debugger.stepInto' : 'Debugger.stepOut';
+    let method: V8Step = kind === 'next' ? 'Debugger.stepOver' : kind === 'in' ? 'Debugger.stepInto' : 'Debugger.stepOut';
     if (threadId !== view.stoppedThread) {
       // A suspended task: run until it resumes, and stop there.
       if (taskId === null) throw new UserError('the event loop thread is not stopped: only tasks and the stopped thread can step');
@@ -357,7 +381,7 @@ export class ExecutionControl {
     }
     if (taskId !== null && maxDepth >= 0) await probe.call('breakOnResume', taskId, maxDepth);
     if (kind === 'in' && threadId === view.stoppedThread) await probe.call('followSpawned', true);
-    this.#step = { kind, taskId, entering: false };
+    this.#step = Step.begin(kind, taskId, method, threadId === view.stoppedThread ? view.callFrames : null, this.scripts);
     this.dropView();
     await this.#setBlackbox(true);
     probe.reset();

@@ -17,6 +17,7 @@ import { ProbeClient } from './probe-client';
 import { ScriptRegistry, type ScriptParsed } from './scripts';
 import { ExecutionControl, OBJECT_GROUP } from './execution-control';
 import { StaleReferenceError, UserError } from './errors';
+import { errorMessage } from './show-user';
 import { EVENT_LOOP_THREAD, type StopView } from './stop-view';
 import { TASKS_REQUEST, taskList, taskListLimit, type TaskListArguments, type TaskListBody } from './task-list';
 import type { IdCounters } from './variables';
@@ -150,14 +151,16 @@ export class CoroscopeSession extends DebugSession {
       },
       (err: Error) => {
         const code = err instanceof StaleReferenceError ? 2001 : err instanceof UserError ? 2002 : 2000;
-        this.sendErrorResponse(response, { id: code, format: err.message || String(err), showUser: !(err instanceof StaleReferenceError) }, undefined, {});
+        this.sendErrorResponse(response, errorMessage(request, code, err.message || String(err), err), undefined, {});
       },
     );
   }
 
   override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: unknown, dest?: number): void {
-    // The base class substitutes {name} placeholders; pass variables so a brace in a message stays as it is.
-    super.sendErrorResponse(response, codeOrMessage as DebugProtocol.Message, format, variables ?? {}, dest);
+    // The base class substitutes {name} placeholders; pass variables so a brace in a message stays as
+    // it is. For a bare code it would set showUser: quiet instead (show-user.ts decides who is shown).
+    const message = typeof codeOrMessage === 'number' ? { id: codeOrMessage, format: format ?? '', showUser: false } : codeOrMessage;
+    super.sendErrorResponse(response, message, format, variables ?? {}, dest);
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import type { CdpConnection } from './cdp-connection';
 import type { ProbeClient, RemoteObject, TaskInfo } from './probe-client';
 import type { ScriptLocation, ScriptRegistry, SourceLocation } from './scripts';
 import { parameterNames } from './signatures';
-import { UserError } from './errors';
+import { StaleReferenceError, UserError } from './errors';
 import { loopScope } from './loop-scope';
 import { HIDDEN_NAME, VariableStore, type IdCounters } from './variables';
 
@@ -194,7 +194,7 @@ export class StopView {
 
   #frame(frameId: number): FrameRef {
     const f = this.#frames.get(frameId);
-    if (!f) throw new UserError(`frameId ${frameId} is not valid now (it is from an earlier stop, or was never given out)`);
+    if (!f) throw new StaleReferenceError(`frameId ${frameId} is not valid now (it is from an earlier stop, or was never given out)`);
     return f;
   }
 

@@ -3,6 +3,7 @@
 // the probe with the inspector's Runtime.callFunctionOn(..., returnByValue) and reads generator
 // objects by handle; it never reaches into private fields. The hooks that track tasks are installed
 // only once a debugger attaches (attach()), so a program without one pays nothing.
+import { Coroutine } from './coroutine';
 import type { EventLoop } from './event-loop';
 import { noDelayOnInspectorConnections } from './host/inspector-socket';
 import type { Future } from './future';
@@ -263,6 +264,16 @@ class Probe {
     if (!stack) return false;
     this.#arm(taskId, stack, maxDepth);
     return this.#armed.length > 0;
+  }
+
+  /**
+   * Step-in on a call of a coroutine function: the call only made the coroutine (its body starts
+   * when a task first drives it), so arm it; the adapter stops on its first statement then.
+   */
+  breakOnStart(coroutine: unknown, taskId: number): boolean {
+    if (!(coroutine instanceof Coroutine) || coroutine.state !== 'CREATED') return false;
+    this.#arm(taskId, [{ coroutine }], 0);
+    return true;
   }
 
   /** Step-in follows a task created during the step (see spawnedDuringStep); off when the step ends. */

@@ -107,3 +107,22 @@ test('generatorOf and breakOnResume hand out the suspended generator and disarm 
     probe.detach();
   });
 });
+
+test('breakOnStart arms a coroutine nobody drives yet; its first send disarms it; started ones and other values are refused', () => {
+  probe.attach();
+  async function ask(question: string): Promise<string> {
+    await sleep(0);
+    return `${question}?`;
+  }
+  async function main(): Promise<void> {
+    const coro = ask('why');
+    const gen = (coro as unknown as { gen: object }).gen;
+    assert.equal(probe.breakOnStart(coro, 1), true);
+    assert.ok(Object.prototype.hasOwnProperty.call(gen, 'next'));
+    assert.equal(await coro, 'why?');
+    assert.ok(!Object.prototype.hasOwnProperty.call(gen, 'next'));
+    assert.equal(probe.breakOnStart(coro, 1), false, 'already ran');
+    assert.equal(probe.breakOnStart({ gen }, 1), false, 'not a coroutine');
+  }
+  return run(main(), { loopFactory: fakeLoop }).then(() => probe.detach());
+});
