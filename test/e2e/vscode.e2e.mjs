@@ -360,4 +360,68 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20_000 });
     await waitFor('the debuggee and the adapter to exit', () => debuggees().length === 0 && !processes().some((a) => a.includes(join('dist', 'debug-adapter', 'main.js')) && a.includes(server.dir)), 10_000);
   });
+
+  test('stepping: one F10 over `await sleep()`, one F11 into a coroutine body, no notification on the way', async () => {
+    server.writeUserSettings(userSettings);
+    await delay(1500);
+    await openFile(page, PROGRAM);
+    const toasts = page.locator('.notifications-toasts .notification-toast');
+    const noToast = async (when) => {
+      await delay(1500); // inline values and hovers are evaluated right after a stop
+      const texts = await toasts.allInnerTexts();
+      assert.deepEqual(texts, [], `no notification ${when}`);
+    };
+    /** The line of `fn`'s top frame in the thread named `thread` (its stack is expanded when it stopped). */
+    const frameLine = async (fn) => {
+      const l = await labels(callStack());
+      const frame = l.find((x) => x.startsWith(`Stack Frame ${fn}, line `));
+      return frame ? Number(/line (\d+)/.exec(frame)[1]) : undefined;
+    };
+    const toggleBreakpoint = async (line) => {
+      await gotoLine(page, line, 3);
+      await page.keyboard.press('F9');
+    };
+    await toggleBreakpoint(BREAKPOINT_LINE); // off: the earlier tests left it on
+    const SLEEP_LINE = lineOf('await sleep(0.05);');
+    await toggleBreakpoint(SLEEP_LINE);
+    await page.locator('.monaco-editor .codicon-debug-breakpoint').first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await setPanes({ 'Call Stack': true, Variables: true, Tasks: false });
+    await waitFor(`main paused at line ${SLEEP_LINE}`, async () => (await labels(callStack())).some((l) => /^Thread Task-1 main.*Paused on breakpoint/.test(l)) && (await frameLine('main')) === SLEEP_LINE, 60_000);
+    await noToast('at the breakpoint');
+
+    // One F10: the next line of main (the loop's `i++`, or its next statement), not the same line again.
+    await page.keyboard.press('F10');
+    const after = await waitFor('main paused after one F10', async () => {
+      const l = await labels(callStack());
+      const line = await frameLine('main');
+      return l.some((x) => /^Thread Task-1 main.*Paused on step/.test(x)) && line !== undefined && line !== SLEEP_LINE ? line : undefined;
+    }, 20_000);
+    assert.ok([lineOf('for (let i = 1'), lineOf('await queue.put')].includes(after), `one F10 from line ${SLEEP_LINE} stopped at line ${after}`);
+    await screenshot('one-f10-over-await-sleep');
+    await noToast('after F10');
+
+    // One F11 on `const result = await handle(item)` in a consumer: the first line of handle's body.
+    await toggleBreakpoint(SLEEP_LINE);
+    const CALL_LINE = lineOf('await handle(item)');
+    await toggleBreakpoint(CALL_LINE);
+    await page.keyboard.press('F5');
+    await waitFor(`a consumer paused at line ${CALL_LINE}`, async () => (await labels(callStack())).some((l) => /^Thread consumer-\d.*Paused on breakpoint/.test(l)) && (await frameLine('consumer')) === CALL_LINE, 30_000);
+    await noToast('at the consumer breakpoint');
+    await page.keyboard.press('F11');
+    await waitFor("handle's first statement after one F11", async () => (await frameLine('handle')) === lineOf('const doubled = item * 2'), 20_000);
+    // handle's own locals: its argument and `doubled` (not yet assigned), none of consumer's.
+    const locals = await waitFor("handle's locals", async () => {
+      const l = await labels(variables());
+      return l.some((x) => /^item, value (10|20)$/.test(x)) && l.some((x) => /^doubled, value undefined$/.test(x)) ? l : undefined;
+    }, 15_000);
+    assert.ok(!locals.some((x) => /^(queue|result),/.test(x)), `consumer's locals are not handle's:\n${locals.join('\n')}`);
+    await screenshot('one-f11-into-handle');
+    await noToast('after F11');
+    await toggleBreakpoint(CALL_LINE);
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20_000 });
+    await waitFor('the debuggee to exit', () => debuggees().length === 0, 10_000);
+  });
 });
