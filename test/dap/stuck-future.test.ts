@@ -24,9 +24,9 @@ test('pause while idle shows every task, its suspended frames, locals and the aw
       const threads: DebugProtocol.Thread[] = yield s.threads();
       const names = threads.map((t) => t.name);
       assert.equal(names[0], 'event loop');
-      assert.ok(names.includes('Task-1 main() ⏸ gather(2)'), names.join(' | '));
-      assert.ok(names.includes('ticker(period) ⏸ sleep 0.25 s'), names.join(' | '));
-      const handle = threads.find((t) => /^Task-3 handle\(request\) ⏸ Future #\d+$/.test(t.name));
+      assert.ok(names.includes('Task-1 ⏸ gather(2) · main()'), names.join(' | '));
+      assert.ok(names.includes('ticker ⏸ sleep 0.25 s'), names.join(' | '));
+      const handle = threads.find((t) => /^Task-3 ⏸ Future #\d+ · handle\(request\)$/.test(t.name));
       assert.ok(handle, names.join(' | '));
 
       // Task-3: handle() awaits waitForReply(), which awaits the reply future.

@@ -16,7 +16,7 @@ function tasks(s: Session, args: { limit?: unknown } = {}): Promise<TaskListBody
 
 /** A task as a line: name, state, wait kind and text, await line. */
 function row(t: TaskListEntry): string {
-  return `${t.name} | ${t.state} | ${t.wait.kind}: ${t.wait.text} | ${t.location ? `${t.location.path}:${t.location.line}` : '-'}`;
+  return `${t.name} ${t.coroutine} | ${t.state} | ${t.wait.kind}: ${t.wait.text} | ${t.location ? `${t.location.path}:${t.location.line}` : '-'}`;
 }
 
 test('coroscope/tasks: every task with its wait kind, await line and thread; errors when there is nothing to list', () =>
@@ -43,7 +43,7 @@ test('coroscope/tasks: every task with its wait kind, await line and thread; err
       const threads: DebugProtocol.Thread[] = yield s.threads();
       for (const t of list.tasks) {
         const thread = threads.find((th) => th.id === t.threadId);
-        assert.ok(thread?.name.startsWith(t.name), `${t.name} is thread ${t.threadId}: ${threads.map((th) => `${th.id} ${th.name}`).join(' | ')}`);
+        assert.ok(thread?.name.startsWith(`${t.name} `) && thread.name.endsWith(` · ${t.coroutine}`), `${t.name} is thread ${t.threadId}: ${threads.map((th) => `${th.id} ${th.name}`).join(' | ')}`);
       }
       assert.equal(list.tasks[1]!.threadId, first.threadId);
       assert.equal(list.tasks[0]!.location!.column, 5);
@@ -76,7 +76,7 @@ test('coroscope/tasks lists the tasks beyond the thread cap (maxThreads), and pa
       assert.deepEqual(threads.map((t) => t.id), [1, first.threadId], 'one task as a thread, beside the event loop');
       const list: TaskListBody = yield tasks(s);
       assert.equal(list.total, 3);
-      assert.deepEqual(list.tasks.map((t) => [t.name, t.threadId]), [
+      assert.deepEqual(list.tasks.map((t) => [`${t.name} ${t.coroutine}`, t.threadId]), [
         ['Task-1 main()', undefined],
         ['c1 consumer(name, queue)', first.threadId],
         ['c2 consumer(name, queue)', undefined],
@@ -86,7 +86,7 @@ test('coroscope/tasks lists the tasks beyond the thread cap (maxThreads), and pa
 
       const page: TaskListBody = yield tasks(s, { limit: 2 });
       assert.equal(page.total, 3);
-      assert.deepEqual(page.tasks.map((t) => t.name), ['Task-1 main()', 'c1 consumer(name, queue)']);
+      assert.deepEqual(page.tasks.map((t) => `${t.name} ${t.coroutine}`), ['Task-1 main()', 'c1 consumer(name, queue)']);
       assert.match(yield failure(tasks(s, { limit: -1 })), /"limit" must be a non-negative integer/);
       assert.match(yield failure(tasks(s, { limit: 'all' })), /"limit" must be a non-negative integer/);
     } finally {
@@ -103,7 +103,7 @@ test('$await@<line>: the future or coroutine awaited by the frame of the thread 
       const first: Stop = yield s.stopped();
       // Another task: main awaits producer() at line 26, producer awaits sleep() at line 9.
       const threads: DebugProtocol.Thread[] = yield s.threads();
-      const main = threads.find((t) => t.name.startsWith('Task-1 main()'))!;
+      const main = threads.find((t) => t.name.startsWith('Task-1 '))!;
       const frames: DebugProtocol.StackFrame[] = yield s.frames(main.id);
       assert.deepEqual(frames.map((f) => [f.name, f.line]), [['producer', 9], ['main', 26]]);
       const [producer, mainFrame] = frames as [DebugProtocol.StackFrame, DebugProtocol.StackFrame];
