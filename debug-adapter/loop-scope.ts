@@ -26,12 +26,13 @@ export async function loopScope(probe: ProbeClient, variables: VariableStore): P
     const ref = items.length === 0 ? 0 : v.lazy(async () => items.map(([n, value, detail]) => ({ ...v.jsonVariable(n, detail), value })));
     return { name, value: `${total}`, variablesReference: ref, ...(items.length > 100 ? { indexedVariables: items.length } : {}) };
   };
-  vars.push(list('ready', loop.readyCount, loop.ready.map((h, i) => [`[${i}]`, `${h.description}${owner(h)}`, h])));
-  vars.push(list('timers', loop.timerCount, loop.timers.map((h, i) => [`[${i}]`, `due in ${(h.dueIn ?? 0).toFixed(3)} s: ${h.description}${owner(h)}`, h])));
-  // A socket's addresses lead the value: `127.0.0.1:8080 ↔ 127.0.0.1:51234 · Handle ... → Task-2 ...`.
+  vars.push(list('ready', loop.readyCount, loop.ready.map((h, i) => [`[${i}]`, `${h.label}${owner(h)}`, h])));
+  vars.push(list('timers', loop.timerCount, loop.timers.map((h, i) => [`[${i}]`, `due in ${(h.dueIn ?? 0).toFixed(3)} s: ${h.label}${owner(h)}`, h])));
+  // A socket's addresses lead the value: `127.0.0.1:8080 ↔ 127.0.0.1:51234 · recv fd 9 → Task-2 ...`; the
+  // runtime's repr of each handle (`Handle SocketTransport.readReady(fd 9)`) is in its expansion.
   const sock = (f: FdInfo) => (f.peername ? `${f.sockname ?? '?'} ↔ ${f.peername} · ` : f.sockname ? `${f.sockname} · ` : '');
-  vars.push(list('readers', loop.fds.filter((f) => f.reader).length, loop.fds.filter((f) => f.reader).map((f) => [`fd ${f.fd}`, `${sock(f)}${f.reader!.description}${owner(f.reader)}`, f])));
-  vars.push(list('writers', loop.fds.filter((f) => f.writer).length, loop.fds.filter((f) => f.writer).map((f) => [`fd ${f.fd}`, `${sock(f)}${f.writer!.description}${owner(f.writer)}`, f])));
+  vars.push(list('readers', loop.fds.filter((f) => f.reader).length, loop.fds.filter((f) => f.reader).map((f) => [`fd ${f.fd}`, `${sock(f)}${f.reader!.label}${owner(f.reader)}`, f])));
+  vars.push(list('writers', loop.fds.filter((f) => f.writer).length, loop.fds.filter((f) => f.writer).map((f) => [`fd ${f.fd}`, `${sock(f)}${f.writer!.label}${owner(f.writer)}`, f])));
   vars.push(list('tasks', page.total, page.tasks.map((t) => [`${t.name}`, threadName(t), t])));
   return vars;
 }

@@ -5,7 +5,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { basename } from 'node:path';
 import type { CdpConnection } from './cdp-connection';
-import type { ProbeClient, RemoteObject, TaskInfo } from './probe-client';
+import type { FutureInfo, ProbeClient, RemoteObject, TaskInfo } from './probe-client';
 import type { ScriptLocation, ScriptRegistry, SourceLocation } from './scripts';
 import { parameterNames } from './signatures';
 import { UserError } from './errors';
@@ -18,6 +18,8 @@ export const threadOfTask = (taskId: number): number => taskId + 1;
 export const taskOfThread = (threadId: number): number | null => (threadId > EVENT_LOOP_THREAD ? threadId - 1 : null);
 /** The `evaluate` expression for what the frame suspended at a line awaits: `$await@<line>` (1-based). */
 export const AWAIT_AT = '$await@';
+/** How many other tasks' futures an `await` hover names before `and N more`. */
+const AWAIT_HOVER_TASKS = 3;
 
 export interface CdpCallFrame {
   callFrameId: string;
@@ -312,23 +314,32 @@ export class StopView {
     return { result: v.value, variablesReference: v.variablesReference, type: v.type, ...(v.indexedVariables ? { indexedVariables: v.indexedVariables } : {}) };
   }
 
-  async #evaluateAwait(f: FrameRef | undefined): Promise<{ result: string; variablesReference: number }> {
+  /** The `await` hover's answer: one phrase (`sleep 0.75 s · due in 0.12 s`), the future's details and asyncio's repr one click deeper. */
+  async #evaluateAwait(f: FrameRef | undefined): Promise<{ result: string; variablesReference: number; type: string }> {
     if (!f || f.kind === 'label' || f.taskId === null) throw new UserError('`await`: this frame is not part of a task');
     if (f.kind === 'v8') {
       if (f.coroutineDepth === null) throw new UserError('`await`: this frame is not a coroutine');
       throw new UserError('`await`: this coroutine is running; it awaits nothing yet');
     }
     const vars = await this.#awaiting(f.taskId, f.depth, f.innermost);
-    const fut = f.innermost ? await this.probe.call<{ repr: string; completedBy: string } | null>('awaitedFuture', f.taskId) : null;
-    const summary = fut ? `${fut.repr} — completed by: ${fut.completedBy}` : vars.map((v) => `${v.name}=${v.value}`).join(', ');
-    return { result: summary, variablesReference: this.variables.lazy(async () => vars) };
+    let summary: string;
+    if (f.innermost) {
+      const fut = await this.probe.call<FutureInfo | null>('awaitedFuture', f.taskId);
+      summary = fut ? fut.summary : 'nothing: the task is ready to run';
+    } else {
+      // An outer frame awaits the coroutine of the next one.
+      const next = (await this.#task(f.taskId))?.stack[f.depth + 1];
+      summary = next ? `${next.name}() · ${next.state.toLowerCase()}${next.file ? ` at ${basename(next.file)}:${next.line}` : ''}` : 'nothing';
+    }
+    return { result: summary, type: 'Future', variablesReference: this.variables.lazy(async () => vars) };
   }
 
   /**
    * `$await@<line>` (a hover on an await of another line): what the frame suspended at that line
-   * awaits, the given frame first, else the innermost frame of its thread at that line of its source.
+   * awaits, the given frame first, else the innermost frame of its thread at that line of its
+   * source, else the futures of the other tasks suspended there, each by task name.
    */
-  async #evaluateAwaitAt(f: FrameRef | undefined, lineText: string): Promise<{ result: string; variablesReference: number }> {
+  async #evaluateAwaitAt(f: FrameRef | undefined, lineText: string): Promise<{ result: string; variablesReference: number; type: string }> {
     if (!/^[1-9]\d*$/.test(lineText)) throw new UserError(`\`${AWAIT_AT}<line>\`: the line must be a positive integer (got '${lineText}')`);
     const line = Number(lineText);
     if (f?.kind === 'suspended' && f.location?.line === line) return this.#evaluateAwait(f);
@@ -342,8 +353,21 @@ export class StopView {
       await this.stackTrace(f.threadId);
       found = find();
     }
-    if (!found) throw new UserError(`not suspended at line ${line}`);
-    return this.#evaluateAwait(found);
+    if (found) return this.#evaluateAwait(found);
+    return this.#othersAwaitingAt(path, line, f.kind === 'label' ? null : f.taskId);
+  }
+
+  /** The futures of the tasks (other than `except`) whose innermost await is at `path:line`: `alice: sleep 30 s · due in 29.7 s; bob: …`. */
+  async #othersAwaitingAt(path: string, line: number, except: number | null): Promise<{ result: string; variablesReference: number; type: string }> {
+    const { tasks } = await this.probe.tasks(0, Infinity);
+    const there = tasks.filter((t) => t.id !== except && t.state === 'waiting' && t.awaitSite?.line === line && t.awaitSite.file === path);
+    if (there.length === 0) throw new UserError(`not suspended at line ${line}`);
+    const shown = await Promise.all(there.slice(0, AWAIT_HOVER_TASKS).map(async (t) => ({ t, fut: await this.probe.call<FutureInfo | null>('awaitedFuture', t.id) })));
+    const phrases = shown.map(({ t, fut }) => `${t.name}: ${fut?.summary ?? t.waitingFor}`);
+    if (there.length > shown.length) phrases.push(`and ${there.length - shown.length} more`);
+    const children = async (): Promise<DebugProtocol.Variable[]> =>
+      shown.map(({ t, fut }) => ({ ...this.variables.jsonVariable(t.name, fut), value: fut?.summary ?? t.waitingFor, type: 'Future' }));
+    return { result: phrases.join('; '), type: 'Future', variablesReference: this.variables.lazy(children) };
   }
 
   async #evaluateSuspended(f: Extract<FrameRef, { kind: 'suspended' }>, text: string): Promise<{ result: string; variablesReference: number; type?: string }> {
@@ -377,7 +401,9 @@ export class StopView {
 /** `Task-3 handle(conn)`: the task's name and its coroutine with its parameters (just one of them when they are the same). */
 export function taskLabel(t: { name: string; coroutine: string; definedAt?: string }): string {
   const coroutine = coroutineLabel(t);
-  return t.name === t.coroutine ? coroutine : `${t.name} ${coroutine}`;
+  if (t.name === t.coroutine) return coroutine;
+  // `serveConnection 127.0.0.1:50772` already says its coroutine.
+  return t.name.startsWith(`${t.coroutine} `) ? t.name : `${t.name} ${coroutine}`;
 }
 
 /** `handle(conn)`: the coroutine with its parameter names, when the loader recorded its definition. */

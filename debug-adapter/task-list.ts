@@ -109,12 +109,8 @@ function loopPart(loop: LoopInfo, tasks: Map<number, TaskSummary>): TaskListLoop
     const t = tasks.get(id);
     return t ? taskLabel(t) : `task #${id}`;
   };
-  const waiter = (h: HandleInfo): string => (h.task !== undefined ? name(h.task) : h.description);
-  const timer = (h: HandleInfo): string => {
-    if (h.task === undefined) return h.description;
-    const t = tasks.get(h.task);
-    return `${t?.waitKind === 'timer' ? t.waitingFor : h.description} → ${name(h.task)}`;
-  };
+  const waiter = (h: HandleInfo): string => (h.task !== undefined ? name(h.task) : h.label);
+  const timer = (h: HandleInfo): string => (h.task === undefined ? h.label : `${h.label} → ${name(h.task)}`);
   return {
     iteration: loop.iteration,
     time: loop.time,

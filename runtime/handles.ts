@@ -106,6 +106,20 @@ export class TimerHandle extends Handle {
   }
 }
 
+/**
+ * Gives a callback the phrase a person reads for it in the debugger (`Node's event loop (libuv
+ * backend fd)`); its repr (`Handle <anonymous>()`) stays as asyncio's, one click deeper.
+ */
+export function withLabel<F extends (...args: any[]) => unknown>(callback: F, label: string): F & { label: string } {
+  return Object.assign(callback, { label });
+}
+
+/** The phrase given by withLabel, if any. */
+export function labelOf(callback: ((...args: any[]) => unknown) | null): string | undefined {
+  const label = (callback as { label?: unknown } | null)?.label;
+  return typeof label === 'string' ? label : undefined;
+}
+
 /** `name(args)`, or the callback's own description when it carries one (tasks' steps do). */
 export function describeCallback(cb: (...args: any[]) => unknown, args: readonly unknown[]): string {
   const described = (cb as { description?: () => string }).description;
