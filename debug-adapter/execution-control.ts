@@ -175,12 +175,12 @@ export class ExecutionControl {
       if (!this.#step) return this.#continue();
     }
     if (p.reason === 'exception' || p.reason === 'promiseRejection') {
-      const top = p.callFrames[0] && this.scripts.get(p.callFrames[0].location.scriptId);
-      if (!top?.isUser) return this.#continue();
+      const thrower = this.#userThrower(p.callFrames);
+      if (thrower < 0) return this.#continue();
       // The common caught exception, thrown inside a try…catch of its own function: decided from
       // the script alone, without asking the probe. (V8's pause itself remains: milliseconds per
       // throw, see bench:dap.)
-      if (!this.#filters.has('all') && (await this.#predictor.insideTryCatch(p.callFrames[0]!.location))) return this.#continue();
+      if (!this.#filters.has('all') && (await this.#predictor.insideTryCatch(p.callFrames[thrower]!.location))) return this.#continue();
       const thrown = p.data ?? {};
       const description = thrown.description?.split('\n')[0] ?? (thrown.type === 'string' ? JSON.stringify(thrown.value) : String(thrown.unserializableValue ?? thrown.value));
       // An exception propagating through the await chain is thrown again at each await.
@@ -191,11 +191,11 @@ export class ExecutionControl {
       // are still there, once (it may be caught nowhere, yet only become clear further out).
       const className = p.data?.className;
       if (this.#filters.has('uncaught') && (await this.#endsItsTask(p)) && (await once('stoppedAtThrow'))) {
-        return this.#stop(p, 'exception', `Uncaught ${description}`, undefined, { description: `Uncaught ${description}`, className, breakMode: 'unhandled', hint: await this.#thrownHint(thrown.objectId) });
+        return this.#stop(p, 'exception', `Uncaught ${description}`, undefined, { description: `Uncaught ${description}`, className, breakMode: 'unhandled', hint: await this.#thrownHint(thrown.objectId), objectId: thrown.objectId });
       }
       // 'all': at the throw, once.
       if (!this.#filters.has('all') || !first) return this.#continue();
-      return this.#stop(p, 'exception', description, undefined, { description, className, breakMode: 'always', hint: await this.#thrownHint(thrown.objectId) });
+      return this.#stop(p, 'exception', description, undefined, { description, className, breakMode: 'always', hint: await this.#thrownHint(thrown.objectId), objectId: thrown.objectId });
     }
     if (this.#pauseRequested) return this.#stop(p, 'pause');
     const step = this.#step;
@@ -216,6 +216,20 @@ export class ExecutionControl {
       return this.#continue(true);
     }
     return this.#stop(p, p.reason === 'other' ? 'breakpoint' : p.reason);
+  }
+
+  /**
+   * The frame whose line threw, as the user sees it: the top frame when it is the user's; under
+   * Node's own frames (execSync failing inside node:child_process), the user's frame that called
+   * them. -1 for a throw in the runtime or with no user frame under Node's.
+   */
+  #userThrower(frames: readonly CdpCallFrame[]): number {
+    for (let i = 0; i < frames.length; i++) {
+      const script = this.scripts.get(frames[i]!.location.scriptId);
+      if (script?.isUser) return i;
+      if (!script?.isInternal || script.isRuntime) return -1;
+    }
+    return -1;
   }
 
   /**

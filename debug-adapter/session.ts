@@ -238,6 +238,8 @@ export class CoroscopeSession extends DebugSession {
         void within(closed, 500).then(() => {
           if (stderrLine && !INSPECTOR_NOISE.test(stderrLine)) this.sendEvent(new OutputEvent(stderrLine + '\n', 'stderr'));
           this.#exitCode = code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 0);
+          // The Debug Console's last line: how the program ended (after its traceback, if any).
+          this.sendEvent(new OutputEvent(`Program exited with code ${this.#exitCode}${signal ? ` (${signal})` : ''}\n`, 'console'));
           this.#child = null;
           this.#ended();
           resolve();

@@ -11,6 +11,7 @@ import { parameterNames } from './signatures';
 import { UserError } from './errors';
 import { loopScope } from './loop-scope';
 import { HIDDEN_NAME, VariableStore, type IdCounters } from './variables';
+import type { ExceptionPart } from '../runtime/traceback';
 
 /** The thread of code that runs outside any task (module top level, plain loop callbacks). */
 export const EVENT_LOOP_THREAD = 1;
@@ -77,12 +78,38 @@ export class StopView {
       .map((f) => `    at ${f.name} (${f.source!.path}:${f.line}:${f.column})`)
       .join('\n');
     const message = e.description.replace(/^Uncaught /, '');
+    const parts = await this.#exceptionParts(e);
+    // The widget shows the description, not innerException: each sub-exception gets a line there too.
+    const lines = [message, ...(e.hint ? [`hint: ${e.hint}`] : []), ...(parts ? partLines(parts, '  ') : [])];
     return {
       exceptionId: e.className ?? 'exception',
-      description: e.hint ? `${message}\nhint: ${e.hint}` : message,
+      description: lines.join('\n'),
       breakMode: e.breakMode,
-      details: { message, typeName: e.className, ...(stackTrace ? { stackTrace } : {}), ...(e.evaluateName ? { evaluateName: e.evaluateName } : {}) },
+      details: {
+        message,
+        typeName: e.className,
+        ...(stackTrace ? { stackTrace } : {}),
+        ...(e.evaluateName ? { evaluateName: e.evaluateName } : {}),
+        ...(parts ? { innerException: parts.map(innerException) } : {}),
+      },
     };
+  }
+
+  /** The sub-exceptions of the stop's exception when it is a group (a TaskGroup's ExceptionGroup), else null. */
+  async #exceptionParts(e: ExceptionStop): Promise<ExceptionPart[] | null> {
+    try {
+      let objectId = e.objectId;
+      const top = this.callFrames[0];
+      if (!objectId && e.evaluateName && top) {
+        const r = await this.cdp.send<{ result: RemoteObject }>('Debugger.evaluateOnCallFrame', { callFrameId: top.callFrameId, expression: e.evaluateName, silent: true, objectGroup: this.probe.objectGroup });
+        objectId = r.result.objectId;
+      }
+      if (!objectId) return null;
+      const r = await this.probe.callFunction('function (e) { return this.exceptionParts(e); }', [{ objectId }]);
+      return typeof r.result.value === 'string' ? (JSON.parse(r.result.value) as ExceptionPart[] | null) : null;
+    } catch {
+      return null;
+    }
   }
 
   get stoppedThread(): number {
@@ -427,6 +454,25 @@ export function threadName(t: { name: string; coroutine: string; state: string; 
   return `${t.name} (${t.waitingFor})${tail}`;
 }
 
+/** `1. QuotaExceeded: holiday.mov is 240 MB… (task 'upload holiday.mov', at upload (/w/p.ts:11))`, nested groups indented. */
+function partLines(parts: readonly ExceptionPart[], indent: string): string[] {
+  return parts.flatMap((p, i) => [
+    `${indent}${i + 1}. ${p.typeName}: ${p.message}${p.task !== undefined ? ` (in task '${p.task}'${p.awaitChain.length ? `, at ${p.awaitChain[p.awaitChain.length - 1]}` : ''})` : ''}`,
+    ...(p.parts ? partLines(p.parts, indent + '   ') : []),
+  ]);
+}
+
+/** A sub-exception as DAP's ExceptionDetails: its stack trace is the task that raised it, then its await chain. */
+function innerException(p: ExceptionPart): DebugProtocol.ExceptionDetails {
+  const trace = [...(p.task !== undefined ? [`    in task '${p.task}'`] : []), ...[...p.awaitChain].reverse().map((c) => `    at ${c}`)];
+  return {
+    message: p.message,
+    typeName: p.typeName,
+    ...(trace.length ? { stackTrace: trace.join('\n') } : {}),
+    ...(p.parts ? { innerException: p.parts.map(innerException) } : {}),
+  };
+}
+
 function stackFrame(id: number, name: string, loc: SourceLocation | null, hint: 'subtle' | undefined): DebugProtocol.StackFrame {
   const frame: DebugProtocol.StackFrame = { id, name, line: loc?.line ?? 0, column: loc?.column ?? 0 };
   if (loc) frame.source = { name: basename(loc.path), path: loc.path };
@@ -444,6 +490,8 @@ export interface ExceptionStop {
   readonly evaluateName?: string;
   /** The runtime's advice on the error (RuntimeError.hint), kept out of its message. */
   readonly hint?: string;
+  /** The thrown value's handle, when the pause gave one (else it is read through evaluateName). */
+  readonly objectId?: string;
 }
 
 /** Where the generator of a task's coroutine at `depth` is suspended (compiled position), and its scopes. */

@@ -8,6 +8,7 @@ import { noDelayOnInspectorConnections } from './host/inspector-socket';
 import type { Future } from './future';
 import type { ExceptionContext } from './handles';
 import { peekRunningLoop } from './running';
+import { exceptionParts } from './traceback';
 import {
   LIST_LIMIT,
   childrenOf,
@@ -297,6 +298,11 @@ class Probe {
 
   #primitiveSighting(value: unknown): PrimitiveSighting {
     return { task: this.current(), iteration: this.loopObject()?.iteration ?? -1, value };
+  }
+
+  /** The sub-exceptions of an exception group, as JSON text (the adapter passes the exception by handle). */
+  exceptionParts(err: unknown): string {
+    return JSON.stringify(exceptionParts(err));
   }
 
   /** The functions the adapter sets breakpoints on (by handle, for their [[FunctionLocation]]). */
