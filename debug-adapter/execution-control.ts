@@ -268,7 +268,7 @@ export class ExecutionControl {
     await probe.call('followSpawned', false).catch(() => undefined);
     const current = await probe.current().catch(() => null);
     this.#view = new StopView(this.cdp, probe, this.scripts, p.callFrames, current, this.options, this.counters, exception);
-    const event = new StoppedEvent(reason, this.#view.stoppedThread, description) as DebugProtocol.StoppedEvent;
+    const event = new StoppedEvent(reason, await this.#view.focusThread(), description) as DebugProtocol.StoppedEvent;
     event.body.allThreadsStopped = true;
     if (description) event.body.description = description;
     if (hitBreakpointIds?.length) event.body.hitBreakpointIds = hitBreakpointIds;

@@ -19,6 +19,8 @@ export const threadOfTask = (taskId: number): number => taskId + 1;
 export const taskOfThread = (threadId: number): number | null => (threadId > EVENT_LOOP_THREAD ? threadId - 1 : null);
 /** The `evaluate` expression for what the frame suspended at a line awaits: `$await@<line>` (1-based). */
 export const AWAIT_AT = '$await@';
+/** The system call each selector waits in, for the idle loop's frame. */
+const SELECT_CALLS: Record<string, string> = { epoll: 'epoll_wait', poll: 'poll', select: 'select', kqueue: 'kevent' };
 /** How many other tasks' futures an `await` hover names before `and N more`. */
 const AWAIT_HOVER_TASKS = 3;
 
@@ -116,6 +118,30 @@ export class StopView {
     return this.currentTask === null ? EVENT_LOOP_THREAD : threadOfTask(this.currentTask);
   }
 
+  /** True when the stop found the loop between tasks with none of the program's code on the stack (a Pause while it waits). */
+  get #idle(): boolean {
+    return this.currentTask === null && !this.callFrames.some((cf) => this.scripts.get(cf.location.scriptId)?.isUser);
+  }
+
+  /**
+   * The thread the `stopped` event focuses: the stopped one, except for a loop found idle, where
+   * the runtime's frames say nothing to the user: then the task that ran last (else main), with its
+   * await line and locals.
+   */
+  async focusThread(): Promise<number> {
+    if (!this.#idle) return this.stoppedThread;
+    const idle = await this.probe.call<{ lastTask: number | null } | null>('idle').catch(() => null);
+    return idle?.lastTask != null ? threadOfTask(idle.lastTask) : EVENT_LOOP_THREAD;
+  }
+
+  /** `idle in epoll_wait · 2.3 s`: the event loop thread's one frame when it was found waiting; null without a loop (its frames are shown). */
+  async #idleLabel(): Promise<string | null> {
+    const idle = await this.probe.call<{ idleFor: number | null; selector: string } | null>('idle').catch(() => null);
+    if (!idle) return null;
+    const call = SELECT_CALLS[idle.selector] ?? idle.selector;
+    return `idle in ${call}${idle.idleFor === null ? '' : ` · ${idle.idleFor < 10 ? idle.idleFor.toFixed(1) : Math.round(idle.idleFor)} s`}`;
+  }
+
   async threads(): Promise<DebugProtocol.Thread[]> {
     const out: DebugProtocol.Thread[] = [{ id: EVENT_LOOP_THREAD, name: 'event loop' }];
     let list;
@@ -138,7 +164,10 @@ export class StopView {
   async stackTrace(threadId: number, startFrame = 0, levels = 0): Promise<{ stackFrames: DebugProtocol.StackFrame[]; totalFrames: number }> {
     const taskId = taskOfThread(threadId);
     const frames: DebugProtocol.StackFrame[] = [];
-    if (threadId === this.stoppedThread) {
+    const idle = threadId === this.stoppedThread && this.#idle && !this.options.showRuntimeFrames ? await this.#idleLabel() : null;
+    if (idle !== null) {
+      frames.push(this.#label(threadId, idle));
+    } else if (threadId === this.stoppedThread) {
       frames.push(...(await this.#liveFrames(threadId, taskId)));
     } else if (taskId !== null) {
       const task = await this.#task(taskId);

@@ -57,6 +57,8 @@ class Probe {
   readonly #stoppedPrimitive: { memo: PrimitiveSighting | null } = { memo: null };
   #generation = 0;
   #cache: Index | null = null;
+  /** Loop time when a task last stopped running (while attached): how long the loop has been idle. */
+  #lastStepEnd: number | null = null;
 
   /** Installs the task hooks; idempotent. Returns the snapshot version. */
   attach(): number {
@@ -76,11 +78,13 @@ class Probe {
           this.#generation++;
           this.#resumed(task);
         },
-        suspended: () => {
+        suspended: (task) => {
           this.#generation++;
+          this.#lastStepEnd = task.getLoop().time();
         },
         exited: (task) => {
           this.#generation++;
+          this.#lastStepEnd = task.getLoop().time();
           this.#exited(task);
         },
       });
@@ -298,6 +302,20 @@ class Probe {
 
   #primitiveSighting(value: unknown): PrimitiveSighting {
     return { task: this.current(), iteration: this.loopObject()?.iteration ?? -1, value };
+  }
+
+  /**
+   * What a Pause that found no task running shows: the task that ran last (else the oldest one,
+   * main), and how long no task has run. Null when there is no loop.
+   */
+  idle(): { lastTask: number | null; idleFor: number | null; selector: string } | null {
+    const loop = this.loopObject();
+    if (!loop) return null;
+    const tasks = this.#index(loop).tasks;
+    let lastTask: number | null = null;
+    for (let i = this.#recent.length - 1; i >= 0 && lastTask === null; i--) if (tasks.get(this.#recent[i]!.id) === this.#recent[i]) lastTask = this.#recent[i]!.id;
+    if (lastTask === null) for (const t of tasks.values()) if (lastTask === null || t.id < lastTask) lastTask = t.id;
+    return { lastTask, idleFor: this.#lastStepEnd === null ? null : Math.max(0, loop.time() - this.#lastStepEnd), selector: loop.selector.kind };
   }
 
   /** The sub-exceptions of an exception group, as JSON text (the adapter passes the exception by handle). */

@@ -119,3 +119,31 @@ test('the `await` hover: type Future, a short phrase, the repr one click deeper;
       yield s.stop();
     }
   }));
+
+test('Pause while the loop waits: the stop focuses the task that ran last, and the event loop thread is one frame', () =>
+  drive(function* () {
+    const s = new Session();
+    yield s.start();
+    try {
+      yield s.launch(program, { [program]: [{ line: 32 }] });
+      const at: Stop = yield s.stopped();
+      yield s.dc.continueRequest({ threadId: at.threadId });
+      yield delay(400); // main logs, then every task sleeps or waits on its socket
+      yield s.dc.pauseRequest({ threadId: 1 });
+      const stop: Stop = yield s.stopped();
+      assert.equal(stop.reason, 'pause');
+      const threads: DebugProtocol.Thread[] = yield s.threads();
+      // main ran last (it logged and went to sleep at line 33): its await line, with its locals.
+      assert.equal(threads.find((t) => t.id === stop.threadId)!.name, 'Task-1 ⏸ sleep 30 s · main()');
+      assert.deepEqual(stop.frames.map((f) => [f.name, f.line]), [['main', 33]]);
+      const locals: Record<string, string> = yield s.scope(stop.frames[0]!.id, 'Locals');
+      assert.match(locals.port!, /^\d+$/);
+      const loopFrames: DebugProtocol.StackFrame[] = yield s.frames(1);
+      assert.equal(loopFrames.length, 1);
+      const [, seconds] = /^idle in epoll_wait · (\d+(?:\.\d)?) s$/.exec(loopFrames[0]!.name) ?? [];
+      assert.ok(Number(seconds) >= 0.3, `${loopFrames[0]!.name}: idle since main went to sleep, at least the 0.4 s waited`);
+      assert.equal(loopFrames[0]!.presentationHint, 'label');
+    } finally {
+      yield s.stop();
+    }
+  }));
