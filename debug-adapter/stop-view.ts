@@ -19,6 +19,9 @@ export const threadOfTask = (taskId: number): number => taskId + 1;
 export const taskOfThread = (threadId: number): number | null => (threadId > EVENT_LOOP_THREAD ? threadId - 1 : null);
 /** The `evaluate` expression for what the frame suspended at a line awaits: `$await@<line>` (1-based). */
 export const AWAIT_AT = '$await@';
+/** Fields of the Awaiting and Task scopes in the runtime's terms (`<Future pending cb=[Task.wakeup]>`): under `details`. */
+const FUTURE_DETAILS = ['id', 'kind', 'outcome', 'cancelMessage', 'callbacks', 'waitReason', 'repr'];
+const TASK_DETAILS = ['repr', 'futureState', 'awaitSite', 'waitKind', 'waitEvents'];
 /** The system call each selector waits in, for the idle loop's frame. */
 const SELECT_CALLS: Record<string, string> = { epoll: 'epoll_wait', poll: 'poll', select: 'select', kqueue: 'kevent' };
 /** How many other tasks' futures an `await` hover names before `and N more`. */
@@ -277,7 +280,7 @@ export class StopView {
       out.push({ name: 'Awaiting', variablesReference: this.variables.lazy(() => this.#awaiting(taskId, f.depth, f.innermost)), presentationHint: 'registers', expensive: false });
     }
     if (taskId !== null) {
-      out.push({ name: 'Task', variablesReference: this.variables.lazy(async () => this.#jsonVars(await this.#task(taskId))), expensive: false });
+      out.push({ name: 'Task', variablesReference: this.variables.lazy(async () => this.#readableVars(await this.#task(taskId), TASK_DETAILS)), expensive: false });
     }
     out.push({ name: 'Event loop', variablesReference: this.variables.lazy(() => loopScope(this.probe, this.variables)), expensive: false });
     return out;
@@ -321,7 +324,19 @@ export class StopView {
     }
     const fut = await this.probe.call<unknown>('awaitedFuture', taskId);
     if (!fut) return [{ name: 'future', value: 'none: the task is ready to run', variablesReference: 0 }];
-    return this.#jsonVars(fut);
+    const { summary, ...rest } = fut as FutureInfo;
+    return this.#readableVars({ future: summary, ...rest }, FUTURE_DETAILS);
+  }
+
+  /** An object's fields a person reads, then `details`: the runtime's own view (its repr, ids, callbacks), one click deeper. */
+  #readableVars(value: unknown, detailKeys: readonly string[]): DebugProtocol.Variable[] {
+    if (value === null || typeof value !== 'object') return [];
+    const entries = Object.entries(value as Record<string, unknown>);
+    const shown = entries.filter(([k]) => !detailKeys.includes(k));
+    const details = Object.fromEntries(entries.filter(([k]) => detailKeys.includes(k)));
+    const out = shown.map(([k, v]) => this.variables.jsonVariable(k, v));
+    if (Object.keys(details).length > 0) out.push(this.variables.jsonVariable('details', details, "the runtime's repr, ids and callbacks"));
+    return out;
   }
 
   #jsonVars(value: unknown): DebugProtocol.Variable[] {
@@ -377,12 +392,15 @@ export class StopView {
       if (f.coroutineDepth === null) throw new UserError('`await`: this frame is not a coroutine');
       throw new UserError('`await`: this coroutine is running; it awaits nothing yet');
     }
-    const vars = await this.#awaiting(f.taskId, f.depth, f.innermost);
+    let vars: DebugProtocol.Variable[];
     let summary: string;
     if (f.innermost) {
+      // The hover's expansion is the detail: every field, asyncio's repr among them.
       const fut = await this.probe.call<FutureInfo | null>('awaitedFuture', f.taskId);
       summary = fut ? fut.summary : 'nothing: the task is ready to run';
+      vars = this.#jsonVars(fut);
     } else {
+      vars = await this.#awaiting(f.taskId, f.depth, f.innermost);
       // An outer frame awaits the coroutine of the next one.
       const next = (await this.#task(f.taskId))?.stack[f.depth + 1];
       summary = next ? `${next.name}() · ${next.state.toLowerCase()}${next.file ? ` at ${basename(next.file)}:${next.line}` : ''}` : 'nothing';

@@ -55,6 +55,20 @@ test('threads, fds and timers are named in the program’s words; the server’s
       assert.equal(detail.fd, host.name.slice(3));
       assert.equal(hostReader.description, 'Handle <anonymous>()');
 
+      // alice's frame: the Awaiting and Task scopes lead with what a person reads; the reprs are under `details`.
+      const alice = ((yield s.threads()) as DebugProtocol.Thread[]).find((t) => t.name.startsWith('alice '))!;
+      const aliceFrames: DebugProtocol.StackFrame[] = yield s.frames(alice.id);
+      const awaiting: Record<string, string> = yield s.scope(aliceFrames[0]!.id, 'Awaiting');
+      assert.match(awaiting.future!, /^sleep 30 s · due in 29\.\d+ s$/);
+      assert.equal(awaiting.state, 'PENDING');
+      const task: Record<string, string> = yield s.scope(aliceFrames[0]!.id, 'Task');
+      assert.equal(task.name, 'alice');
+      for (const shown of [...Object.values(awaiting), ...Object.values(task)]) assert.doesNotMatch(shown, INTERNALS);
+      const aliceScopes: DebugProtocol.Scope[] = (yield s.dc.scopesRequest({ frameId: aliceFrames[0]!.id })).body.scopes;
+      const awaitingVars: DebugProtocol.Variable[] = (yield s.dc.variablesRequest({ variablesReference: aliceScopes.find((x) => x.name === 'Awaiting')!.variablesReference })).body.variables;
+      const details: Record<string, string> = yield s.variables(awaitingVars.find((v) => v.name === 'details')!.variablesReference);
+      assert.match(details.repr!, /^<Future pending cb=\[Task\.wakeup/);
+
       // The Tasks view's list names the same things.
       const list: TaskListBody = (yield s.dc.customRequest('coroscope/tasks', {})).body;
       assert.deepEqual(list.tasks.slice(0, 3).map((t) => `${t.name} | ${t.wait.text} | ${t.coroutine}`), ['Task-1 | running | main()', 'alice | sleep 30 s | kvClient(who, port)', 'bob | sleep 30 s | kvClient(who, port)']);
