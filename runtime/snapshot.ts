@@ -445,7 +445,7 @@ function handleInfo(h: Handle | TimerHandle, ctx: Context, fd?: { fd: number; ev
   }
   const description = h.toString().replace(/^<|>$/g, '');
   const w = task && !task.done() && ctx.loop?._currentTask !== task ? task.waitingOn : null;
-  const label = w && (w.waitReason || w instanceof Task) ? renderWait(w, ctx, true) : (labelOf(h.callback) ?? description);
+  const label = w && (w.waitReason || w instanceof Task) ? renderWait(w, ctx, true) : (labelOf(h.callback) ?? (task && !w ? 'runs its next step' : description));
   return {
     id: h.id,
     label,

@@ -107,3 +107,29 @@ test('generatorOf and breakOnResume hand out the suspended generator and disarm 
     probe.detach();
   });
 });
+
+import { withLabel } from 'coroscope/handles';
+
+test("handles are labelled in the program's words: a timer by its task's wait, a ready task's step, a labelled callback", () => {
+  probe.attach();
+  let loop: ReturnType<typeof probe.loop> = null;
+  async function nap(): Promise<void> {
+    await sleep(2);
+  }
+  async function main(): Promise<void> {
+    const l = getRunningLoop();
+    const napper = createTask(nap(), { name: 'napper' });
+    await sleep(0);
+    createTask(nap(), { name: 'late' }); // ready: its first step is queued
+    const h = l.callLater(5, withLabel(() => undefined, 'flushes the log'));
+    loop = probe.loop();
+    h.cancel();
+    napper.cancel();
+  }
+  return run(main(), { loopFactory: fakeLoop }).catch(() => undefined).then(() => {
+    assert.ok(loop);
+    assert.deepEqual(loop.timers.map((t) => t.label), ['sleep 2 s', 'flushes the log']);
+    assert.deepEqual(loop.ready.map((h) => h.label), ['runs its next step']);
+    assert.match(loop.ready[0]!.description, /^Handle <Task pending name='late'/);
+  });
+});
