@@ -77,10 +77,12 @@ export class Handle {
   }
 }
 
+/** TimerHandle's sequence (module-level: a class that names itself inside is renamed `_TimerHandle` by the bundler, and the debugger shows that name). */
+let nextTimerSeq = 0;
+
 /** A handle due at a point of loop time. Ordered by (when, seq): equal deadlines keep FIFO order. */
 export class TimerHandle extends Handle {
-  static #nextSeq = 0;
-  readonly seq = TimerHandle.#nextSeq++;
+  readonly seq = nextTimerSeq++;
   /** Set by the loop while the handle sits in its timer heap (for lazy removal accounting). */
   scheduled = false;
 

@@ -161,3 +161,18 @@ test('Pause while the loop waits: the stop focuses the task that ran last, and t
       yield s.stop();
     }
   }));
+
+test("locals holding the runtime's objects show its class names (Coroutine, TimerHandle, Socket), not the bundler's", () =>
+  drive(function* () {
+    const objects = join(__dirname, 'fixtures', 'runtime-objects.ts');
+    const s = new Session();
+    yield s.start();
+    try {
+      yield s.launch(objects, { [objects]: [{ line: 12 }] });
+      const stop: Stop = yield s.stopped();
+      const locals: Record<string, string> = yield s.scope(stop.frames[0]!.id, 'Locals');
+      assert.deepEqual([locals.coro, locals.timer, locals.sock], ['Coroutine', 'TimerHandle', 'Socket']);
+    } finally {
+      yield s.stop();
+    }
+  }));
