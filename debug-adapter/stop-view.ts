@@ -121,9 +121,12 @@ export class StopView {
     return this.currentTask === null ? EVENT_LOOP_THREAD : threadOfTask(this.currentTask);
   }
 
-  /** True when the stop found the loop between tasks with none of the program's code on the stack (a Pause while it waits). */
+  /**
+   * True when the stop found the loop between tasks with none of the program's code on the stack (a
+   * Pause while it waits). A stop in the runtime's exception hooks is not idle: its frames hold the exception.
+   */
   get #idle(): boolean {
-    return this.currentTask === null && !this.callFrames.some((cf) => this.scripts.get(cf.location.scriptId)?.isUser);
+    return this.exception === null && this.currentTask === null && !this.callFrames.some((cf) => this.scripts.get(cf.location.scriptId)?.isUser);
   }
 
   /**
