@@ -7,11 +7,14 @@ import { basename } from 'node:path';
 import type { CdpConnection } from './cdp-connection';
 import type { FutureInfo, ProbeClient, RemoteObject, TaskInfo } from './probe-client';
 import type { ScriptLocation, ScriptRegistry, SourceLocation } from './scripts';
-import { parameterNames } from './signatures';
 import { UserError } from './errors';
 import { loopScope } from './loop-scope';
 import { HIDDEN_NAME, VariableStore, type IdCounters } from './variables';
-import type { ExceptionPart } from '../runtime/traceback';
+import { othersAwaitingAt } from './await-answer';
+import { innerException, partLines, type ExceptionPart } from './exception-parts';
+import { threadName } from './thread-names';
+
+export { coroutineLabel, taskLabel, threadName } from './thread-names';
 
 /** The thread of code that runs outside any task (module top level, plain loop callbacks). */
 export const EVENT_LOOP_THREAD = 1;
@@ -24,8 +27,6 @@ const FUTURE_DETAILS = ['id', 'kind', 'outcome', 'cancelMessage', 'callbacks', '
 const TASK_DETAILS = ['repr', 'futureState', 'awaitSite', 'waitKind', 'waitEvents'];
 /** The system call each selector waits in, for the idle loop's frame. */
 const SELECT_CALLS: Record<string, string> = { epoll: 'epoll_wait', poll: 'poll', select: 'select', kqueue: 'kevent' };
-/** How many other tasks' futures an `await` hover names before `and N more`. */
-const AWAIT_HOVER_TASKS = 3;
 
 export interface CdpCallFrame {
   callFrameId: string;
@@ -431,20 +432,7 @@ export class StopView {
       found = find();
     }
     if (found) return this.#evaluateAwait(found);
-    return this.#othersAwaitingAt(path, line, f.kind === 'label' ? null : f.taskId);
-  }
-
-  /** The futures of the tasks (other than `except`) whose innermost await is at `path:line`: `alice: sleep 30 s · due in 29.7 s; bob: …`. */
-  async #othersAwaitingAt(path: string, line: number, except: number | null): Promise<{ result: string; variablesReference: number; type: string }> {
-    const { tasks } = await this.probe.tasks(0, Infinity);
-    const there = tasks.filter((t) => t.id !== except && t.state === 'waiting' && t.awaitSite?.line === line && t.awaitSite.file === path);
-    if (there.length === 0) throw new UserError(`not suspended at line ${line}`);
-    const shown = await Promise.all(there.slice(0, AWAIT_HOVER_TASKS).map(async (t) => ({ t, fut: await this.probe.call<FutureInfo | null>('awaitedFuture', t.id) })));
-    const phrases = shown.map(({ t, fut }) => `${t.name}: ${fut?.summary ?? t.waitingFor}`);
-    if (there.length > shown.length) phrases.push(`and ${there.length - shown.length} more`);
-    const children = async (): Promise<DebugProtocol.Variable[]> =>
-      shown.map(({ t, fut }) => ({ ...this.variables.jsonVariable(t.name, fut), value: fut?.summary ?? t.waitingFor, type: 'Future' }));
-    return { result: phrases.join('; '), type: 'Future', variablesReference: this.variables.lazy(children) };
+    return othersAwaitingAt(this.probe, this.variables, path, line, f.kind === 'label' ? null : f.taskId);
   }
 
   async #evaluateSuspended(f: Extract<FrameRef, { kind: 'suspended' }>, text: string): Promise<{ result: string; variablesReference: number; type?: string }> {
@@ -473,54 +461,6 @@ export class StopView {
     }
     return this.#result({ result: value });
   }
-}
-
-/** `Task-3 handle(conn)`: the task's name and its coroutine with its parameters (just one of them when they are the same). */
-export function taskLabel(t: { name: string; coroutine: string; definedAt?: string }): string {
-  const coroutine = coroutineLabel(t);
-  if (t.name === t.coroutine) return coroutine;
-  // `serveConnection 127.0.0.1:50772` already says its coroutine.
-  return t.name.startsWith(`${t.coroutine} `) ? t.name : `${t.name} ${coroutine}`;
-}
-
-/** `handle(conn)`: the coroutine with its parameter names, when the loader recorded its definition. */
-export function coroutineLabel(t: { coroutine: string; definedAt?: string }): string {
-  const params = t.definedAt ? parameterNames(t.definedAt) : null;
-  return params === null ? t.coroutine : `${t.coroutine}(${params})`;
-}
-
-/**
- * `alice ⏸ sleep 0.25 s · kvClient(who, port)`, `Task-1 ▶ running · main()`: the task's name, then
- * what it waits on, then its coroutine. The wait comes before the parameter list because a side bar
- * cuts a thread name at its end, and the wait is what a person looks for. The coroutine is left out
- * where the name already says it (`ticker ⏸ sleep 0.25 s`, `serveConnection 127.0.0.1:50772 ⏸ …`);
- * the Task scope has its parameters.
- */
-export function threadName(t: { name: string; coroutine: string; state: string; waitingFor: string; definedAt?: string }): string {
-  const tail = t.name === t.coroutine || t.name.startsWith(`${t.coroutine} `) ? '' : ` · ${coroutineLabel(t)}`;
-  if (t.state === 'waiting') return `${t.name} ⏸ ${t.waitingFor}${tail}`;
-  if (t.state === 'running') return `${t.name} ▶ running${tail}`;
-  if (t.state === 'ready') return `${t.name} ▶ ready${tail}`;
-  return `${t.name} (${t.waitingFor})${tail}`;
-}
-
-/** `1. QuotaExceeded: holiday.mov is 240 MB… (task 'upload holiday.mov', at upload (/w/p.ts:11))`, nested groups indented. */
-function partLines(parts: readonly ExceptionPart[], indent: string): string[] {
-  return parts.flatMap((p, i) => [
-    `${indent}${i + 1}. ${p.typeName}: ${p.message}${p.task !== undefined ? ` (in task '${p.task}'${p.awaitChain.length ? `, at ${p.awaitChain[p.awaitChain.length - 1]}` : ''})` : ''}`,
-    ...(p.parts ? partLines(p.parts, indent + '   ') : []),
-  ]);
-}
-
-/** A sub-exception as DAP's ExceptionDetails: its stack trace is the task that raised it, then its await chain. */
-function innerException(p: ExceptionPart): DebugProtocol.ExceptionDetails {
-  const trace = [...(p.task !== undefined ? [`    in task '${p.task}'`] : []), ...[...p.awaitChain].reverse().map((c) => `    at ${c}`)];
-  return {
-    message: p.message,
-    typeName: p.typeName,
-    ...(trace.length ? { stackTrace: trace.join('\n') } : {}),
-    ...(p.parts ? { innerException: p.parts.map(innerException) } : {}),
-  };
 }
 
 function stackFrame(id: number, name: string, loc: SourceLocation | null, hint: 'subtle' | undefined): DebugProtocol.StackFrame {

@@ -176,3 +176,19 @@ test("locals holding the runtime's objects show its class names (Coroutine, Time
       yield s.stop();
     }
   }));
+
+test('the `await` hover over a line where many tasks wait names a few, then how many more', () =>
+  drive(function* () {
+    const sleepers = join(__dirname, 'fixtures', 'sleepers.ts');
+    const s = new Session();
+    yield s.start();
+    try {
+      yield s.launch(sleepers, { [sleepers]: [{ line: 11 }] });
+      const stop: Stop = yield s.stopped();
+      const r: DebugProtocol.EvaluateResponse = yield s.dc.evaluateRequest({ expression: '$await@5', frameId: stop.frames[0]!.id, context: 'hover' });
+      assert.match(r.body.result, /^s1: sleep 11 s · due in 10\.\d+ s; s2: sleep 12 s · due in 11\.\d+ s; s3: sleep 13 s · due in 12\.\d+ s; and 2 more$/);
+      assert.deepEqual(Object.keys((yield s.variables(r.body.variablesReference)) as Record<string, string>), ['s1', 's2', 's3']);
+    } finally {
+      yield s.stop();
+    }
+  }));
