@@ -177,6 +177,8 @@ export class ExecutionControl {
     if (p.reason === 'exception' || p.reason === 'promiseRejection') {
       const thrower = this.#userThrower(p.callFrames);
       if (thrower < 0) return this.#continue();
+      // Node's own frames above the user's line may catch it themselves (rmSync with force).
+      for (let i = 0; i < thrower; i++) if (await this.#predictor.insideTryCatch(p.callFrames[i]!.location)) return this.#continue();
       // The common caught exception, thrown inside a try…catch of its own function: decided from
       // the script alone, without asking the probe. (V8's pause itself remains: milliseconds per
       // throw, see bench:dap.)

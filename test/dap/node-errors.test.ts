@@ -23,7 +23,7 @@ test('execSync failing in a task: one stop, at the line that called it, with its
       const stop: Stop = yield s.stopped();
       assert.equal(stop.reason, 'exception');
       assert.match(stop.description!, /^Uncaught Error: Command failed: ls \/no\/such\/dir-for-coroscope/);
-      assert.deepEqual(stop.frames.map((f) => [f.name, f.source?.path, f.line]), [['backup', program, 9]]);
+      assert.deepEqual(stop.frames.map((f) => [f.name, f.source?.path, f.line]), [['backup', program, 11]]);
       const threads: DebugProtocol.Thread[] = yield s.threads();
       assert.equal(threads.find((t) => t.id === stop.threadId)!.name, 'backup ▶ running');
       const locals: Record<string, string> = yield s.scope(stop.frames[0]!.id, 'Locals');
@@ -36,7 +36,7 @@ test('execSync failing in a task: one stop, at the line that called it, with its
       const lines = s.output.trimEnd().split('\n');
       assert.equal(lines[lines.length - 1], 'Program exited with code 1');
       assert.ok(lines.includes('Traceback (most recent call last, through the await chain):'), s.output);
-      assert.ok(lines.some((l) => /^\s+at backup \(.*exec-fail\.ts:9:\d+\)$/.test(l)), s.output);
+      assert.ok(lines.some((l) => /^\s+at backup \(.*exec-fail\.ts:11:\d+\)$/.test(l)), s.output);
       assert.deepEqual(order.slice(-3), ['output stderr', 'output console', 'exited']);
     } finally {
       yield s.stop();
