@@ -251,7 +251,7 @@ export function futureInfo(f: Future<unknown>, ctx: Context): FutureInfo {
 /** The `summary` of futureInfo: what the future stands for, then its state (a pending timer: when it is due). */
 function futureSummary(f: Future<unknown>, ctx: Context, outcome: string | null): string {
   const state = f.state === 'PENDING' ? 'pending' : f.state === 'CANCELLED' ? 'cancelled' : 'finished';
-  const ended = outcome ? `${state} → ${outcome.replace(/^result=/, '')}` : state;
+  const ended = outcome ? `${state} → ${outcome.replace(/^result=/, '').replace(/^exception=/, 'raised ')}` : state;
   if (f instanceof Task) return `${f.getName()} ${f.coro.name}() · ${ended}`;
   const r = f.waitReason;
   if (r?.kind === 'timer' && !f.done()) return `sleep ${seconds(r.delay)} · due in ${seconds(Math.max(0, r.when - ctx.now))}`;
