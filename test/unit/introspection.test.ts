@@ -133,3 +133,25 @@ test("handles are labelled in the program's words: a timer by its task's wait, a
     assert.match(loop.ready[0]!.description, /^Handle <Task pending name='late'/);
   });
 });
+
+test('the awaited future in one phrase: a timer with when it is due, a task with its state', () => {
+  probe.attach();
+  const phrases: (string | undefined)[] = [];
+  async function nap(): Promise<number> {
+    await sleep(2);
+    return 42;
+  }
+  async function waiter(t: Promise<number>): Promise<number> {
+    return await t;
+  }
+  async function main(): Promise<void> {
+    const napper = createTask(nap(), { name: 'napper' });
+    const w = createTask(waiter(napper), { name: 'waiter' });
+    await sleep(0.5);
+    phrases.push(probe.awaitedFuture(napper.id)?.summary, probe.awaitedFuture(w.id)?.summary);
+    await w;
+  }
+  return run(main(), { loopFactory: fakeLoop }).then(() => {
+    assert.deepEqual(phrases, ['sleep 2 s · due in 1.5 s', 'napper nap() · pending']);
+  });
+});
