@@ -141,7 +141,7 @@ test('the awaited future in one phrase: a timer with when it is due, a task with
     await sleep(2);
     return 42;
   }
-  async function waiter(t: Promise<number>): Promise<number> {
+  async function waiter(t: PromiseLike<number>): Promise<number> {
     return await t;
   }
   async function main(): Promise<void> {
