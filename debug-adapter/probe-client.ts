@@ -4,7 +4,7 @@
 import type { CdpConnection } from './cdp-connection';
 import type { FutureInfo, LoopInfo, TaskInfo, TaskSummary, ThreadList } from '../runtime/introspection';
 
-export type { FutureInfo, LoopInfo, TaskInfo, ThreadList, TaskSummary, FrameInfo, HandleInfo, WaitKind } from '../runtime/introspection';
+export type { FutureInfo, LoopInfo, TaskInfo, ThreadList, TaskSummary, FrameInfo, HandleInfo, WaitKind, SuspendedAt } from '../runtime/introspection';
 
 /** What the inspector gives for a JavaScript value (the part of Runtime.RemoteObject we use). */
 export interface RemoteObject {

@@ -7,6 +7,7 @@ import type { EventLoop } from './event-loop';
 import { noDelayOnInspectorConnections } from './host/inspector-socket';
 import type { Future } from './future';
 import type { ExceptionContext } from './handles';
+import { basename } from 'node:path';
 import { peekRunningLoop } from './running';
 import { exceptionParts } from './traceback';
 import {
@@ -318,6 +319,37 @@ class Probe {
     return { lastTask, idleFor: this.#lastStepEnd === null ? null : Math.max(0, loop.time() - this.#lastStepEnd), selector: loop.selector.kind };
   }
 
+  /**
+   * The tasks (but `except`) with a coroutine of the program suspended at `file:line`, for the `await`
+   * hover on a line where other tasks wait: the first `limit` with what that coroutine awaits (the
+   * task's future when every coroutine under it is the runtime's, else the next coroutine), and
+   * how many there are. Scanned here, so a hover does not ship every task to the adapter.
+   */
+  suspendedAt(file: string, line: number, except: number | null, limit = 3): { total: number; tasks: SuspendedAt[] } {
+    const loop = this.loopObject();
+    if (!loop) return { total: 0, tasks: [] };
+    const ctx = this.#context(loop);
+    const out: SuspendedAt[] = [];
+    let total = 0;
+    for (const t of ctx.tasks.values()) {
+      if (t.id === except || t.done() || loop._currentTask === t) continue;
+      const chain = t._awaitChain();
+      const depth = chain.findIndex((e) => e.site?.line === line && e.site.file === file && e.coroutine.state === 'SUSPENDED');
+      if (depth < 0) continue;
+      total++;
+      if (out.length >= limit) continue;
+      const next = chain.slice(depth + 1).find((e) => e.coroutine.defSite >= 0);
+      if (next) {
+        const at = next.site ? ` at ${basename(next.site.file)}:${next.site.line}` : '';
+        out.push({ id: t.id, name: t.getName(), awaits: `${next.coroutine.name}() · suspended${at}`, future: null });
+      } else {
+        const fut = t.waitingOn ? futureInfo(t.waitingOn, ctx) : null;
+        out.push({ id: t.id, name: t.getName(), awaits: fut?.summary ?? 'nothing: the task is ready to run', future: fut });
+      }
+    }
+    return { total, tasks: out };
+  }
+
   /** The sub-exceptions of an exception group, as JSON text (the adapter passes the exception by handle). */
   exceptionParts(err: unknown): string {
     return JSON.stringify(exceptionParts(err));
@@ -418,6 +450,14 @@ class Probe {
     this.#cache = index;
     return index;
   }
+}
+
+/** A task suspended at a line, and what its coroutine there awaits (`sleep 30 s · due in 29.7 s`). */
+export interface SuspendedAt {
+  readonly id: number;
+  readonly name: string;
+  readonly awaits: string;
+  readonly future: FutureInfo | null;
 }
 
 interface Index {

@@ -130,9 +130,9 @@ test('$await@<line>: the future or coroutine awaited by the frame of the thread 
 
       // No frame of the thread is suspended there: an error response.
       assert.equal(yield failure(evaluate('$await@20', producer.id)), 'not suspended at line 20');
-      // c1 runs at line 17 (not suspended), and main's line 26 is another thread's.
+      // c1 runs at line 17 (not suspended); main's line 26 is another thread's: answered by task name.
       assert.equal(yield failure(evaluate('$await@17', first.frames[0]!.id)), 'not suspended at line 17');
-      assert.equal(yield failure(evaluate('$await@26', first.frames[0]!.id)), 'not suspended at line 26');
+      assert.equal(((yield evaluate('$await@26', first.frames[0]!.id)) as { result: string }).result, 'Task-1: producer() · suspended at producer-consumer.ts:9');
       assert.match(yield failure(evaluate('$await@x', producer.id)), /the line must be a positive integer/);
     } finally {
       yield s.stop();
