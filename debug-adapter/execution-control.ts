@@ -168,12 +168,14 @@ export class ExecutionControl {
       return this.#passOver(p);
     }
     if (p.reason === 'exception' || p.reason === 'promiseRejection') {
-      const top = p.callFrames[0] && this.scripts.get(p.callFrames[0].location.scriptId);
-      if (!top?.isUser) return this.#passOver(p);
+      const thrower = this.#userThrower(p.callFrames);
+      if (thrower < 0) return this.#passOver(p);
+      // Node's own frames above the user's line may catch it themselves (rmSync with force).
+      for (let i = 0; i < thrower; i++) if (await this.#predictor.insideTryCatch(p.callFrames[i]!.location)) return this.#passOver(p);
       // The common caught exception, thrown inside a try…catch of its own function: decided from
       // the script alone, without asking the probe. (V8's pause itself remains: milliseconds per
       // throw, see bench:dap.)
-      if (!this.#filters.has('all') && (await this.#predictor.insideTryCatch(p.callFrames[0]!.location))) return this.#passOver(p);
+      if (!this.#filters.has('all') && (await this.#predictor.insideTryCatch(p.callFrames[thrower]!.location))) return this.#passOver(p);
       const thrown = p.data ?? {};
       const description = thrown.description?.split('\n')[0] ?? (thrown.type === 'string' ? JSON.stringify(thrown.value) : String(thrown.unserializableValue ?? thrown.value));
       // An exception propagating through the await chain is thrown again at each await.
@@ -184,11 +186,11 @@ export class ExecutionControl {
       // are still there, once (it may be caught nowhere, yet only become clear further out).
       const className = p.data?.className;
       if (this.#filters.has('uncaught') && (await this.#endsItsTask(p)) && (await once('stoppedAtThrow'))) {
-        return this.#stop(p, 'exception', `Uncaught ${description}`, undefined, { description: `Uncaught ${description}`, className, breakMode: 'unhandled', hint: await this.#thrownHint(thrown.objectId) });
+        return this.#stop(p, 'exception', `Uncaught ${description}`, undefined, { description: `Uncaught ${description}`, className, breakMode: 'unhandled', hint: await this.#thrownHint(thrown.objectId), objectId: thrown.objectId });
       }
       // 'all': at the throw, once.
       if (!this.#filters.has('all') || !first) return this.#passOver(p);
-      return this.#stop(p, 'exception', description, undefined, { description, className, breakMode: 'always', hint: await this.#thrownHint(thrown.objectId) });
+      return this.#stop(p, 'exception', description, undefined, { description, className, breakMode: 'always', hint: await this.#thrownHint(thrown.objectId), objectId: thrown.objectId });
     }
     if (this.#pauseRequested) return this.#stop(p, 'pause');
     const step = this.#step;
@@ -234,6 +236,20 @@ export class ExecutionControl {
   }
 
   /**
+   * The frame whose line threw, as the user sees it: the top frame when it is the user's; under
+   * Node's own frames (execSync failing inside node:child_process), the user's frame that called
+   * them. -1 for a throw in the runtime or with no user frame under Node's.
+   */
+  #userThrower(frames: readonly CdpCallFrame[]): number {
+    for (let i = 0; i < frames.length; i++) {
+      const script = this.scripts.get(frames[i]!.location.scriptId);
+      if (script?.isUser) return i;
+      if (!script?.isInternal || script.isRuntime) return -1;
+    }
+    return -1;
+  }
+
+  /**
    * Whether the exception of this pause will end its task: neither the frames on the stack above
    * the task's step nor the task's suspended coroutines (each at its await) are in a try…catch.
    * A cancellation is how a task is stopped, not a failure. Outside any task, V8's own prediction.
@@ -269,7 +285,7 @@ export class ExecutionControl {
     await probe.call('followSpawned', false).catch(() => undefined);
     const current = await probe.current().catch(() => null);
     this.#view = new StopView(this.cdp, probe, this.scripts, p.callFrames, current, this.options, this.counters, exception);
-    const event = new StoppedEvent(reason, this.#view.stoppedThread, description) as DebugProtocol.StoppedEvent;
+    const event = new StoppedEvent(reason, await this.#view.focusThread(), description) as DebugProtocol.StoppedEvent;
     event.body.allThreadsStopped = true;
     if (description) event.body.description = description;
     if (hitBreakpointIds?.length) event.body.hitBreakpointIds = hitBreakpointIds;

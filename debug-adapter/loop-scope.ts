@@ -39,15 +39,16 @@ async function loopItems(probe: ProbeClient, v: VariableStore, kind: LoopListKin
   if (!page) return [];
   const names = new Map(page.owners.map((t) => [t.id, taskLabel(t)]));
   const owner = (h: HandleInfo | null): string => (h?.task !== undefined ? ` → ${names.get(h.task) ?? `task #${h.task}`}` : '');
-  // A socket's addresses lead the value: `127.0.0.1:8080 ↔ 127.0.0.1:51234 · Handle ... → Task-2 ...`.
+  // A socket's addresses lead the value: `127.0.0.1:8080 ↔ 127.0.0.1:51234 · recv fd 9 → Task-2 ...`; the
+  // runtime's repr of each handle (`Handle SocketTransport.readReady(fd 9)`) is in its expansion.
   const sock = (f: FdInfo) => (f.peername ? `${f.sockname ?? '?'} ↔ ${f.peername} · ` : f.sockname ? `${f.sockname} · ` : '');
   return page.items.map((item, i) => {
     if ('fd' in item) {
       const h = (kind === 'readers' ? item.reader : item.writer)!;
-      return { ...v.jsonVariable(`fd ${item.fd}`, item), value: `${sock(item)}${h.description}${owner(h)}` };
+      return { ...v.jsonVariable(`fd ${item.fd}`, item), value: `${sock(item)}${h.label}${owner(h)}` };
     }
     const due = kind === 'timers' ? `due in ${(item.dueIn ?? 0).toFixed(3)} s: ` : '';
-    return { ...v.jsonVariable(`[${start + i}]`, item), value: `${due}${item.description}${owner(item)}` };
+    return { ...v.jsonVariable(`[${start + i}]`, item), value: `${due}${item.label}${owner(item)}` };
   });
 }
 

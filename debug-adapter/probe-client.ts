@@ -4,7 +4,7 @@
 import type { CdpConnection } from './cdp-connection';
 import type { FutureInfo, LoopCounters, LoopInfo, LoopListKind, LoopPage, TaskInfo, TaskSummary, ThreadRows, ThreadSummary } from '../runtime/introspection';
 
-export type { FutureInfo, LoopCounters, LoopInfo, LoopListKind, LoopPage, TaskInfo, ThreadList, ThreadSummary, TaskSummary, FrameInfo, HandleInfo, WaitKind } from '../runtime/introspection';
+export type { FutureInfo, LoopCounters, LoopInfo, LoopListKind, LoopPage, TaskInfo, ThreadList, ThreadSummary, TaskSummary, FrameInfo, HandleInfo, WaitKind, SuspendedAt } from '../runtime/introspection';
 
 /** What the inspector gives for a JavaScript value (the part of Runtime.RemoteObject we use). */
 export interface RemoteObject {

@@ -1,6 +1,6 @@
 // Compiles the program once before launching it, so a syntax error is answered at launch with the
 // loader's own `file:line:col - error: message` lines instead of a debuggee that dies at once.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { transformSource } from '../runtime/loader/transform';
 import { loadTypescript } from './typescript';
 
@@ -14,4 +14,20 @@ export function checkProgram(path: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Why `program` (as given, resolved to `path`) cannot be run, or null when it is a file: missing,
+ * a directory (VS Code's `${fileDirname}` or a workspace folder picked by mistake), or something else.
+ */
+export function programProblem(given: string, path: string): string | null {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    return `program '${given}' does not exist (looked at ${path})`;
+  }
+  if (stat.isDirectory()) return `program '${given}' is a directory (${path}), not a file: give the .ts file to run`;
+  if (!stat.isFile()) return `program '${given}' is not a regular file (${path})`;
+  return null;
 }

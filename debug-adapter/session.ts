@@ -6,13 +6,13 @@
 import { DebugSession, Response, InitializedEvent, OutputEvent, ExitedEvent, TerminatedEvent, BreakpointEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { CdpConnection } from './cdp-connection';
 import { BreakpointManager } from './breakpoints';
 import { findInspectorUrl, INSPECTOR_NOISE, spawnInspected } from './launcher';
 import { interruptThenKill, pidGone, releaseDebuggee, STOP_GRACE_MS, whatRunsExpression, within } from './graceful-stop';
-import { checkProgram } from './program-check';
+import { checkProgram, programProblem } from './program-check';
 import { ProbeClient } from './probe-client';
 import { ScriptRegistry, type ScriptParsed } from './scripts';
 import { ExecutionControl, OBJECT_GROUP } from './execution-control';
@@ -185,7 +185,8 @@ export class CoroscopeSession extends DebugSession {
     if (typeof args.program !== 'string' || args.program.trim() === '') throw new UserError('launch: "program" is missing (the .ts file to run)');
     const cwd = typeof args.cwd === 'string' ? resolve(args.cwd) : process.cwd();
     const program = resolve(cwd, args.program);
-    if (!existsSync(program) || !statSync(program).isFile()) throw new UserError(`launch: program '${args.program}' does not exist (looked at ${program})`);
+    const problem = programProblem(args.program, program);
+    if (problem) throw new UserError(`launch: ${problem}`);
     if (args.args !== undefined && (!Array.isArray(args.args) || args.args.some((a) => typeof a !== 'string'))) throw new UserError('launch: "args" must be an array of strings');
     if (args.selector !== undefined && !['select', 'poll', 'epoll'].includes(args.selector)) {
       throw new UserError(`launch: "selector" must be select, poll or epoll (got ${JSON.stringify(args.selector)})`);
@@ -240,6 +241,8 @@ export class CoroscopeSession extends DebugSession {
         void within(closed, 500).then(() => {
           if (stderrLine && !INSPECTOR_NOISE.test(stderrLine)) this.sendEvent(new OutputEvent(stderrLine + '\n', 'stderr'));
           this.#exitCode = code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 0);
+          // The Debug Console's last line: how the program ended (after its traceback, if any).
+          this.sendEvent(new OutputEvent(`Program exited with code ${this.#exitCode}${signal ? ` (${signal})` : ''}\n`, 'console'));
           this.#child = null;
           this.#ended();
           resolve();

@@ -5,12 +5,16 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { basename } from 'node:path';
 import type { CdpConnection } from './cdp-connection';
-import type { ProbeClient, RemoteObject, TaskInfo } from './probe-client';
+import type { FutureInfo, ProbeClient, RemoteObject, TaskInfo } from './probe-client';
 import type { ScriptLocation, ScriptRegistry, SourceLocation } from './scripts';
-import { parameterNames } from './signatures';
 import { StaleReferenceError, UserError } from './errors';
 import { loopScope } from './loop-scope';
 import { HIDDEN_NAME, VariableStore, type IdCounters } from './variables';
+import { othersAwaitingAt } from './await-answer';
+import { innerException, partLines, type ExceptionPart } from './exception-parts';
+import { threadName } from './thread-names';
+
+export { coroutineLabel, taskLabel, threadName } from './thread-names';
 
 /** The thread of code that runs outside any task (module top level, plain loop callbacks). */
 export const EVENT_LOOP_THREAD = 1;
@@ -18,6 +22,11 @@ export const threadOfTask = (taskId: number): number => taskId + 1;
 export const taskOfThread = (threadId: number): number | null => (threadId > EVENT_LOOP_THREAD ? threadId - 1 : null);
 /** The `evaluate` expression for what the frame suspended at a line awaits: `$await@<line>` (1-based). */
 export const AWAIT_AT = '$await@';
+/** Fields of the Awaiting and Task scopes in the runtime's terms (`<Future pending cb=[Task.wakeup]>`): under `details`. */
+const FUTURE_DETAILS = ['id', 'kind', 'outcome', 'cancelMessage', 'callbacks', 'waitReason', 'repr'];
+const TASK_DETAILS = ['repr', 'futureState', 'awaitSite', 'waitKind', 'waitEvents'];
+/** The system call each selector waits in, for the idle loop's frame. */
+const SELECT_CALLS: Record<string, string> = { epoll: 'epoll_wait', poll: 'poll', select: 'select', kqueue: 'kevent' };
 
 export interface CdpCallFrame {
   callFrameId: string;
@@ -75,16 +84,69 @@ export class StopView {
       .map((f) => `    at ${f.name} (${f.source!.path}:${f.line}:${f.column})`)
       .join('\n');
     const message = e.description.replace(/^Uncaught /, '');
+    const parts = await this.#exceptionParts(e);
+    // The widget shows the description, not innerException: each sub-exception gets a line there too.
+    const lines = [message, ...(e.hint ? [`hint: ${e.hint}`] : []), ...(parts ? partLines(parts, '  ') : [])];
     return {
       exceptionId: e.className ?? 'exception',
-      description: e.hint ? `${message}\nhint: ${e.hint}` : message,
+      description: lines.join('\n'),
       breakMode: e.breakMode,
-      details: { message, typeName: e.className, ...(stackTrace ? { stackTrace } : {}), ...(e.evaluateName ? { evaluateName: e.evaluateName } : {}) },
+      details: {
+        message,
+        typeName: e.className,
+        ...(stackTrace ? { stackTrace } : {}),
+        ...(e.evaluateName ? { evaluateName: e.evaluateName } : {}),
+        ...(parts ? { innerException: parts.map(innerException) } : {}),
+      },
     };
+  }
+
+  /** The sub-exceptions of the stop's exception when it is a group (a TaskGroup's ExceptionGroup), else null. */
+  async #exceptionParts(e: ExceptionStop): Promise<ExceptionPart[] | null> {
+    try {
+      let objectId = e.objectId;
+      const top = this.callFrames[0];
+      if (!objectId && e.evaluateName && top) {
+        const r = await this.cdp.send<{ result: RemoteObject }>('Debugger.evaluateOnCallFrame', { callFrameId: top.callFrameId, expression: e.evaluateName, silent: true, objectGroup: this.probe.objectGroup });
+        objectId = r.result.objectId;
+      }
+      if (!objectId) return null;
+      const r = await this.probe.callFunction('function (e) { return this.exceptionParts(e); }', [{ objectId }]);
+      return typeof r.result.value === 'string' ? (JSON.parse(r.result.value) as ExceptionPart[] | null) : null;
+    } catch {
+      return null;
+    }
   }
 
   get stoppedThread(): number {
     return this.currentTask === null ? EVENT_LOOP_THREAD : threadOfTask(this.currentTask);
+  }
+
+  /**
+   * True when the stop found the loop between tasks with none of the program's code on the stack (a
+   * Pause while it waits). A stop in the runtime's exception hooks is not idle: its frames hold the exception.
+   */
+  get #idle(): boolean {
+    return this.exception === null && this.currentTask === null && !this.callFrames.some((cf) => this.scripts.get(cf.location.scriptId)?.isUser);
+  }
+
+  /**
+   * The thread the `stopped` event focuses: the stopped one, except for a loop found idle, where
+   * the runtime's frames say nothing to the user: then the task that ran last (else main), with its
+   * await line and locals.
+   */
+  async focusThread(): Promise<number> {
+    if (!this.#idle) return this.stoppedThread;
+    const idle = await this.probe.call<{ lastTask: number | null } | null>('idle').catch(() => null);
+    return idle?.lastTask != null ? threadOfTask(idle.lastTask) : EVENT_LOOP_THREAD;
+  }
+
+  /** `idle in epoll_wait · 2.3 s`: the event loop thread's one frame when it was found waiting; null without a loop (its frames are shown). */
+  async #idleLabel(): Promise<string | null> {
+    const idle = await this.probe.call<{ idleFor: number | null; selector: string } | null>('idle').catch(() => null);
+    if (!idle) return null;
+    const call = SELECT_CALLS[idle.selector] ?? idle.selector;
+    return `idle in ${call}${idle.idleFor === null ? '' : ` · ${idle.idleFor < 10 ? idle.idleFor.toFixed(1) : Math.round(idle.idleFor)} s`}`;
   }
 
   async threads(): Promise<DebugProtocol.Thread[]> {
@@ -109,7 +171,10 @@ export class StopView {
   async stackTrace(threadId: number, startFrame = 0, levels = 0): Promise<{ stackFrames: DebugProtocol.StackFrame[]; totalFrames: number }> {
     const taskId = taskOfThread(threadId);
     const frames: DebugProtocol.StackFrame[] = [];
-    if (threadId === this.stoppedThread) {
+    const idle = threadId === this.stoppedThread && this.#idle && !this.options.showRuntimeFrames ? await this.#idleLabel() : null;
+    if (idle !== null) {
+      frames.push(this.#label(threadId, idle));
+    } else if (threadId === this.stoppedThread) {
       frames.push(...(await this.#liveFrames(threadId, taskId)));
     } else if (taskId !== null) {
       const task = await this.#task(taskId);
@@ -219,7 +284,7 @@ export class StopView {
       out.push({ name: 'Awaiting', variablesReference: this.variables.lazy(() => this.#awaiting(taskId, f.depth, f.innermost)), presentationHint: 'registers', expensive: false });
     }
     if (taskId !== null) {
-      out.push({ name: 'Task', variablesReference: this.variables.lazy(async () => this.#jsonVars(await this.#task(taskId))), expensive: false });
+      out.push({ name: 'Task', variablesReference: this.variables.lazy(async () => this.#readableVars(await this.#task(taskId), TASK_DETAILS)), expensive: false });
     }
     out.push({ name: 'Event loop', variablesReference: this.variables.lazy(() => loopScope(this.probe, this.variables)), expensive: false });
     return out;
@@ -263,7 +328,19 @@ export class StopView {
     }
     const fut = await this.probe.call<unknown>('awaitedFuture', taskId);
     if (!fut) return [{ name: 'future', value: 'none: the task is ready to run', variablesReference: 0 }];
-    return this.#jsonVars(fut);
+    const { summary, ...rest } = fut as FutureInfo;
+    return this.#readableVars({ future: summary, ...rest }, FUTURE_DETAILS);
+  }
+
+  /** An object's fields a person reads, then `details`: the runtime's own view (its repr, ids, callbacks), one click deeper. */
+  #readableVars(value: unknown, detailKeys: readonly string[]): DebugProtocol.Variable[] {
+    if (value === null || typeof value !== 'object') return [];
+    const entries = Object.entries(value as Record<string, unknown>);
+    const shown = entries.filter(([k]) => !detailKeys.includes(k));
+    const details = Object.fromEntries(entries.filter(([k]) => detailKeys.includes(k)));
+    const out = shown.map(([k, v]) => this.variables.jsonVariable(k, v));
+    if (Object.keys(details).length > 0) out.push(this.variables.jsonVariable('details', details, "the runtime's repr, ids and callbacks"));
+    return out;
   }
 
   #jsonVars(value: unknown): DebugProtocol.Variable[] {
@@ -312,23 +389,35 @@ export class StopView {
     return { result: v.value, variablesReference: v.variablesReference, type: v.type, ...(v.indexedVariables ? { indexedVariables: v.indexedVariables } : {}) };
   }
 
-  async #evaluateAwait(f: FrameRef | undefined): Promise<{ result: string; variablesReference: number }> {
+  /** The `await` hover's answer: one phrase (`sleep 0.75 s · due in 0.12 s`), the future's details and asyncio's repr one click deeper. */
+  async #evaluateAwait(f: FrameRef | undefined): Promise<{ result: string; variablesReference: number; type: string }> {
     if (!f || f.kind === 'label' || f.taskId === null) throw new UserError('`await`: this frame is not part of a task');
     if (f.kind === 'v8') {
       if (f.coroutineDepth === null) throw new UserError('`await`: this frame is not a coroutine');
       throw new UserError('`await`: this coroutine is running; it awaits nothing yet');
     }
-    const vars = await this.#awaiting(f.taskId, f.depth, f.innermost);
-    const fut = f.innermost ? await this.probe.call<{ repr: string; completedBy: string } | null>('awaitedFuture', f.taskId) : null;
-    const summary = fut ? `${fut.repr} — completed by: ${fut.completedBy}` : vars.map((v) => `${v.name}=${v.value}`).join(', ');
-    return { result: summary, variablesReference: this.variables.lazy(async () => vars) };
+    let vars: DebugProtocol.Variable[];
+    let summary: string;
+    if (f.innermost) {
+      // The hover's expansion is the detail: every field, asyncio's repr among them.
+      const fut = await this.probe.call<FutureInfo | null>('awaitedFuture', f.taskId);
+      summary = fut ? fut.summary : 'nothing: the task is ready to run';
+      vars = this.#jsonVars(fut);
+    } else {
+      vars = await this.#awaiting(f.taskId, f.depth, f.innermost);
+      // An outer frame awaits the coroutine of the next one.
+      const next = (await this.#task(f.taskId))?.stack[f.depth + 1];
+      summary = next ? `${next.name}() · ${next.state.toLowerCase()}${next.file ? ` at ${basename(next.file)}:${next.line}` : ''}` : 'nothing';
+    }
+    return { result: summary, type: 'Future', variablesReference: this.variables.lazy(async () => vars) };
   }
 
   /**
    * `$await@<line>` (a hover on an await of another line): what the frame suspended at that line
-   * awaits, the given frame first, else the innermost frame of its thread at that line of its source.
+   * awaits, the given frame first, else the innermost frame of its thread at that line of its
+   * source, else the futures of the other tasks suspended there, each by task name.
    */
-  async #evaluateAwaitAt(f: FrameRef | undefined, lineText: string): Promise<{ result: string; variablesReference: number }> {
+  async #evaluateAwaitAt(f: FrameRef | undefined, lineText: string): Promise<{ result: string; variablesReference: number; type: string }> {
     if (!/^[1-9]\d*$/.test(lineText)) throw new UserError(`\`${AWAIT_AT}<line>\`: the line must be a positive integer (got '${lineText}')`);
     const line = Number(lineText);
     if (f?.kind === 'suspended' && f.location?.line === line) return this.#evaluateAwait(f);
@@ -342,8 +431,8 @@ export class StopView {
       await this.stackTrace(f.threadId);
       found = find();
     }
-    if (!found) throw new UserError(`not suspended at line ${line}`);
-    return this.#evaluateAwait(found);
+    if (found) return this.#evaluateAwait(found);
+    return othersAwaitingAt(this.probe, this.variables, path, line, f.kind === 'label' ? null : f.taskId);
   }
 
   async #evaluateSuspended(f: Extract<FrameRef, { kind: 'suspended' }>, text: string): Promise<{ result: string; variablesReference: number; type?: string }> {
@@ -374,22 +463,6 @@ export class StopView {
   }
 }
 
-/** `Task-3 handle(conn)`: the task's name and its coroutine with its parameters (just one of them when they are the same). */
-export function taskLabel(t: { name: string; coroutine: string; definedAt?: string }): string {
-  const params = t.definedAt ? parameterNames(t.definedAt) : null;
-  const coroutine = params === null ? t.coroutine : `${t.coroutine}(${params})`;
-  return t.name === t.coroutine ? coroutine : `${t.name} ${coroutine}`;
-}
-
-/** `Task-3 handle(conn) ⏸ recv fd 9`, `Task-1 main() ▶ running` (asyncio's names, with what the task waits on). */
-export function threadName(t: { name: string; coroutine: string; state: string; waitingFor: string; definedAt?: string }): string {
-  const who = taskLabel(t);
-  if (t.state === 'waiting') return `${who} ⏸ ${t.waitingFor}`;
-  if (t.state === 'running') return `${who} ▶ running`;
-  if (t.state === 'ready') return `${who} ▶ ready`;
-  return `${who} (${t.waitingFor})`;
-}
-
 function stackFrame(id: number, name: string, loc: SourceLocation | null, hint: 'subtle' | undefined): DebugProtocol.StackFrame {
   const frame: DebugProtocol.StackFrame = { id, name, line: loc?.line ?? 0, column: loc?.column ?? 0 };
   if (loc) frame.source = { name: basename(loc.path), path: loc.path };
@@ -407,6 +480,8 @@ export interface ExceptionStop {
   readonly evaluateName?: string;
   /** The runtime's advice on the error (RuntimeError.hint), kept out of its message. */
   readonly hint?: string;
+  /** The thrown value's handle, when the pause gave one (else it is read through evaluateName). */
+  readonly objectId?: string;
 }
 
 /** Where the generator of a task's coroutine at `depth` is suspended (compiled position), and its scopes. */

@@ -5,7 +5,7 @@
 import type { HandleInfo, LoopInfo, TaskSummary, WaitKind } from './probe-client';
 import { NoProbeError } from './probe-client';
 import { UserError } from './errors';
-import { taskLabel, threadOfTask, type StopView } from './stop-view';
+import { coroutineLabel, taskLabel, threadOfTask, type StopView } from './stop-view';
 
 export const TASKS_REQUEST = 'coroscope/tasks';
 
@@ -16,7 +16,10 @@ export interface TaskListArguments {
 
 export interface TaskListEntry {
   id: number;
+  /** The task's own name (`alice`); the view shows what it waits on next, then `coroutine`. */
   name: string;
+  /** `kvClient(who, port)`. */
+  coroutine: string;
   state: 'running' | 'ready' | 'suspended' | 'done' | 'cancelled';
   wait: { kind: WaitKind; text: string; events?: 'read' | 'write' };
   threadId?: number;
@@ -94,7 +97,8 @@ function entry(t: TaskSummary, isThread: boolean, stoppedAt: TaskListEntry['loca
   const location = stoppedAt ?? (site ? { path: site.file, line: site.line, column: site.column } : undefined);
   return {
     id: t.id,
-    name: taskLabel(t),
+    name: t.name,
+    coroutine: coroutineLabel(t),
     state: STATES[t.state],
     wait: { kind: t.waitKind, text: t.waitingFor, ...(t.waitEvents ? { events: t.waitEvents } : {}) },
     ...(isThread ? { threadId: threadOfTask(t.id) } : {}),
@@ -115,12 +119,8 @@ function loopPart(loop: LoopInfo, tasks: Map<number, TaskSummary>): TaskListLoop
     const t = tasks.get(id);
     return t ? taskLabel(t) : `task #${id}`;
   };
-  const waiter = (h: HandleInfo): string => (h.task !== undefined ? name(h.task) : h.description);
-  const timer = (h: HandleInfo): string => {
-    if (h.task === undefined) return h.description;
-    const t = tasks.get(h.task);
-    return `${t?.waitKind === 'timer' ? t.waitingFor : h.description} → ${name(h.task)}`;
-  };
+  const waiter = (h: HandleInfo): string => (h.task !== undefined ? name(h.task) : h.label);
+  const timer = (h: HandleInfo): string => (h.task === undefined ? h.label : `${h.label} → ${name(h.task)}`);
   return {
     iteration: loop.iteration,
     time: loop.time,

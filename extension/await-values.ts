@@ -1,8 +1,9 @@
 // The `await` keyword during a debug session: hovering it shows the future that frame awaits, and
 // inline values put one short phrase after the `await` a suspended frame is stopped at
-// ("⏸ sleep 30 s · pending"). On the focused frame's own line the expression is the plain `await`
-// (that frame's awaited future); on another line it is `$await@<line>`, which the adapter resolves to
-// the frame of the same task suspended there (see extension/ADAPTER-CONVENTIONS.md).
+// ("⏸ sleep 30 s · due in 29.7 s"). On the focused frame's own line the expression is the plain
+// `await` (that frame's awaited future); on another line it is `$await@<line>`, which the adapter
+// resolves to the frame of the same task suspended there, else to the other tasks suspended there,
+// by name (see extension/ADAPTER-CONVENTIONS.md).
 import * as vscode from 'vscode';
 import { awaitTokenAt, awaitTokens } from './await-tokens';
 import { DEBUG_TYPE } from './debug-config';

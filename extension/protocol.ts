@@ -12,7 +12,10 @@ export type WaitKind = 'fd' | 'timer' | 'task' | 'gather' | 'wait' | 'primitive'
 
 export interface TaskInfo {
   readonly id: number;
+  /** The task's own name (`alice`, `Task-3`). */
   readonly name: string;
+  /** Its coroutine with its parameter names (`kvClient(who, port)`), when the adapter sends it. */
+  readonly coroutine?: string;
   readonly state: 'running' | 'ready' | 'suspended' | 'done' | 'cancelled';
   readonly wait: { readonly kind: WaitKind; readonly text: string; readonly events?: 'read' | 'write' };
   readonly threadId?: number;

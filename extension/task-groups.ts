@@ -10,6 +10,12 @@ export interface TaskGroup {
   readonly tasks: readonly TaskInfo[];
 }
 
+/** `2 tasks ⏸ fd readable (recv)`, `1 task ▶ running`: a running or ready task is not shown as paused. */
+export function groupLabel(group: TaskGroup): string {
+  const symbol = group.key === 'running' || group.key === 'ready' ? '▶' : group.key === 'done' ? '✓' : '⏸';
+  return `${countLabel(group.tasks.length)} ${symbol} ${group.label}`;
+}
+
 const ORDER = ['running', 'ready', 'fd:read', 'fd:write', 'timer', 'task', 'gather', 'wait', 'primitive', 'promise', 'other', 'nothing', 'done'];
 
 function keyAndLabel(task: TaskInfo): [string, string] {
@@ -32,7 +38,7 @@ function keyAndLabel(task: TaskInfo): [string, string] {
 
 /** True when `query` (case-insensitive, words in any order) matches the task's name or wait. */
 export function matches(task: TaskInfo, query: string): boolean {
-  const hay = `${task.name} ${task.wait.text} ${task.state} ${task.location ? `${task.location.path}:${task.location.line}` : ''}`.toLowerCase();
+  const hay = `${task.name} ${task.coroutine ?? ''} ${task.wait.text} ${task.state} ${task.location ? `${task.location.path}:${task.location.line}` : ''}`.toLowerCase();
   return query.toLowerCase().split(/\s+/).filter(Boolean).every((word) => hay.includes(word));
 }
 

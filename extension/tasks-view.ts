@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from './debug-config';
 import { TASKS_REQUEST, type LoopInfo, type TaskInfo, type TasksResponse } from './protocol';
-import { countLabel, groupTasks, type TaskGroup } from './task-groups';
+import { countLabel, groupLabel, groupTasks, type TaskGroup } from './task-groups';
 import { taskFromThread } from './thread-tasks';
 import type { SessionTracker } from './session-tracker';
 
@@ -160,7 +160,7 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
         return Object.assign(new vscode.TreeItem(`… ${countLabel(node.hidden)} more: search to narrow the list`), { command: { command: 'coroscope.tasks.search', title: 'Search' } });
       case 'group': {
         const n = node.group.tasks.length;
-        const item = new vscode.TreeItem(`${countLabel(n)} ⏸ ${node.group.label}`, n <= 20 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(groupLabel(node.group), n <= 20 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `group:${node.group.key}`;
         item.contextValue = 'group';
         return item;
@@ -169,9 +169,10 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
         const t = node.task;
         const item = new vscode.TreeItem(t.name);
         item.id = `task:${t.id}`;
-        item.description = t.wait.text + (t.location ? ` · ${basename(t.location.path)}:${t.location.line}` : '');
+        // What it waits on first: a narrow side bar cuts the end of the description.
+        item.description = [t.wait.text, t.coroutine, t.location ? `${basename(t.location.path)}:${t.location.line}` : undefined].filter(Boolean).join(' · ');
         item.tooltip = new vscode.MarkdownString(
-          `**${t.name}** (${t.state})\n\nwaits on: ${t.wait.text || 'nothing'}` + (t.location ? `\n\nat ${t.location.path}:${t.location.line}` : ''),
+          `**${t.name}**${t.coroutine ? ` ${t.coroutine}` : ''} (${t.state})\n\nwaits on: ${t.wait.text || 'nothing'}` + (t.location ? `\n\nat ${t.location.path}:${t.location.line}` : ''),
         );
         item.iconPath = new vscode.ThemeIcon(t.state === 'running' ? 'debug-stackframe' : t.state === 'ready' ? 'debug-continue' : 'debug-pause');
         if (t.location) item.command = { command: 'coroscope.tasks.reveal', title: 'Go to Await', arguments: [t.location] };

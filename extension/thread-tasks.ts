@@ -1,6 +1,6 @@
 // The Tasks view's fallback for an adapter that does not answer `coroscope/tasks`: tasks rebuilt
-// from DAP threads, whose names say what each task waits on ("Task-3 handle ⏸ recv fd 9",
-// "Task-1 main ▶ running"). Only the threads under the adapter's cap are there. Pure, unit-tested.
+// from DAP threads, whose names say what each task waits on, then its coroutine
+// ("Task-3 ⏸ recv fd 9 · handle(conn)", "Task-1 ▶ running · main()"). Only the threads under the adapter's cap are there. Pure, unit-tested.
 import type { TaskInfo, WaitKind } from './protocol';
 
 /** The wait kind a thread name's reason reads as. */
@@ -20,15 +20,15 @@ export function waitKindOf(reason: string): { kind: WaitKind; events?: 'read' | 
 
 /** A task from a thread, or undefined for a thread that is not a task (the "event loop" thread). */
 export function taskFromThread(thread: { id: number; name: string }, location?: TaskInfo['location']): TaskInfo | undefined {
-  const waiting = /^(.*?)\s*⏸\s*(.*)$/.exec(thread.name);
+  const waiting = /^(.*?)\s*⏸\s*(.*?)(?: · ([\w$.]+\(.*\)|[\w$.]+))?$/.exec(thread.name);
   if (waiting) {
-    const [, name, reason] = waiting as unknown as [string, string, string];
-    return { id: thread.id, name, state: 'suspended', wait: { ...waitKindOf(reason), text: reason }, threadId: thread.id, ...(location ? { location } : {}) };
+    const [, name, reason, coroutine] = waiting as unknown as [string, string, string, string | undefined];
+    return { id: thread.id, name, ...(coroutine ? { coroutine } : {}), state: 'suspended', wait: { ...waitKindOf(reason), text: reason }, threadId: thread.id, ...(location ? { location } : {}) };
   }
-  const active = /^(.*?)\s*▶\s*(running|ready)\b/.exec(thread.name);
+  const active = /^(.*?)\s*▶\s*(running|ready)\b(?: · (.*))?$/.exec(thread.name);
   if (active) {
-    const [, name, state] = active as unknown as [string, string, 'running' | 'ready'];
-    return { id: thread.id, name, state, wait: { kind: 'none', text: state }, threadId: thread.id, ...(location ? { location } : {}) };
+    const [, name, state, coroutine] = active as unknown as [string, string, 'running' | 'ready', string | undefined];
+    return { id: thread.id, name, ...(coroutine ? { coroutine } : {}), state, wait: { kind: 'none', text: state }, threadId: thread.id, ...(location ? { location } : {}) };
   }
   return undefined;
 }

@@ -39,7 +39,7 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
   ) {
     if (debugCreation) {
       const holder: { stack?: string } = {};
-      Error.captureStackTrace(holder, Coroutine);
+      Error.captureStackTrace(holder, new.target); // (not `Coroutine`: a self-reference makes the bundler rename the class `_Coroutine`, which the debugger shows)
       this.createdAt = callerFromStack(holder.stack);
       this.#started = { value: false };
       neverAwaited.register(this, { name: this.name, createdAt: this.createdAt ?? formatSite(siteOf(defSite)), started: this.#started });

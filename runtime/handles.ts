@@ -77,10 +77,12 @@ export class Handle {
   }
 }
 
+/** TimerHandle's sequence (module-level: a class that names itself inside is renamed `_TimerHandle` by the bundler, and the debugger shows that name). */
+let nextTimerSeq = 0;
+
 /** A handle due at a point of loop time. Ordered by (when, seq): equal deadlines keep FIFO order. */
 export class TimerHandle extends Handle {
-  static #nextSeq = 0;
-  readonly seq = TimerHandle.#nextSeq++;
+  readonly seq = nextTimerSeq++;
   /** Set by the loop while the handle sits in its timer heap (for lazy removal accounting). */
   scheduled = false;
 
@@ -104,6 +106,20 @@ export class TimerHandle extends Handle {
   override toString(): string {
     return super.toString().replace(/^<TimerHandle/, `<TimerHandle when=${this.when.toFixed(3)}`);
   }
+}
+
+/**
+ * Gives a callback the phrase a person reads for it in the debugger (`Node's event loop (libuv
+ * backend fd)`); its repr (`Handle <anonymous>()`) stays as asyncio's, one click deeper.
+ */
+export function withLabel<F extends (...args: any[]) => unknown>(callback: F, label: string): F & { label: string } {
+  return Object.assign(callback, { label });
+}
+
+/** The phrase given by withLabel, if any. */
+export function labelOf(callback: ((...args: any[]) => unknown) | null): string | undefined {
+  const label = (callback as { label?: unknown } | null)?.label;
+  return typeof label === 'string' ? label : undefined;
 }
 
 /** `name(args)`, or the callback's own description when it carries one (tasks' steps do). */

@@ -8,7 +8,9 @@ import type { EventLoop } from './event-loop';
 import { noDelayOnInspectorConnections } from './host/inspector-socket';
 import type { Future } from './future';
 import type { ExceptionContext } from './handles';
+import { basename } from 'node:path';
 import { peekRunningLoop } from './running';
+import { exceptionParts } from './traceback';
 import {
   LIST_LIMIT,
   childrenOf,
@@ -63,6 +65,8 @@ class Probe {
   readonly #stoppedPrimitive: { memo: PrimitiveSighting | null } = { memo: null };
   #generation = 0;
   #cache: Index | null = null;
+  /** Loop time when a task last stopped running (while attached): how long the loop has been idle. */
+  #lastStepEnd: number | null = null;
 
   /** Installs the task hooks; idempotent. Returns the snapshot version. */
   attach(): number {
@@ -82,11 +86,13 @@ class Probe {
           this.#generation++;
           this.#resumed(task);
         },
-        suspended: () => {
+        suspended: (task) => {
           this.#generation++;
+          this.#lastStepEnd = task.getLoop().time();
         },
         exited: (task) => {
           this.#generation++;
+          this.#lastStepEnd = task.getLoop().time();
           this.#exited(task);
         },
       });
@@ -356,6 +362,56 @@ class Probe {
     return { task: this.current(), iteration: this.loopObject()?.iteration ?? -1, value };
   }
 
+  /**
+   * What a Pause that found no task running shows: the task that ran last (else the oldest one,
+   * main), and how long no task has run. Null when there is no loop.
+   */
+  idle(): { lastTask: number | null; idleFor: number | null; selector: string } | null {
+    const loop = this.loopObject();
+    if (!loop) return null;
+    const tasks = this.#index(loop).tasks;
+    let lastTask: number | null = null;
+    for (let i = this.#recent.length - 1; i >= 0 && lastTask === null; i--) if (tasks.get(this.#recent[i]!.id) === this.#recent[i]) lastTask = this.#recent[i]!.id;
+    if (lastTask === null) for (const t of tasks.values()) if (lastTask === null || t.id < lastTask) lastTask = t.id;
+    return { lastTask, idleFor: this.#lastStepEnd === null ? null : Math.max(0, loop.time() - this.#lastStepEnd), selector: loop.selector.kind };
+  }
+
+  /**
+   * The tasks (but `except`) with a coroutine of the program suspended at `file:line`, for the `await`
+   * hover on a line where other tasks wait: the first `limit` with what that coroutine awaits (the
+   * task's future when every coroutine under it is the runtime's, else the next coroutine), and
+   * how many there are. Scanned here, so a hover does not ship every task to the adapter.
+   */
+  suspendedAt(file: string, line: number, except: number | null, limit = 3): { total: number; tasks: SuspendedAt[] } {
+    const loop = this.loopObject();
+    if (!loop) return { total: 0, tasks: [] };
+    const ctx = this.#context(loop);
+    const out: SuspendedAt[] = [];
+    let total = 0;
+    for (const t of ctx.tasks.values()) {
+      if (t.id === except || t.done() || loop._currentTask === t) continue;
+      const chain = t._awaitChain();
+      const depth = chain.findIndex((e) => e.site?.line === line && e.site.file === file && e.coroutine.state === 'SUSPENDED');
+      if (depth < 0) continue;
+      total++;
+      if (out.length >= limit) continue;
+      const next = chain.slice(depth + 1).find((e) => e.coroutine.defSite >= 0);
+      if (next) {
+        const at = next.site ? ` at ${basename(next.site.file)}:${next.site.line}` : '';
+        out.push({ id: t.id, name: t.getName(), awaits: `${next.coroutine.name}() · suspended${at}`, future: null });
+      } else {
+        const fut = t.waitingOn ? futureInfo(t.waitingOn, ctx) : null;
+        out.push({ id: t.id, name: t.getName(), awaits: fut?.summary ?? 'nothing: the task is ready to run', future: fut });
+      }
+    }
+    return { total, tasks: out };
+  }
+
+  /** The sub-exceptions of an exception group, as JSON text (the adapter passes the exception by handle). */
+  exceptionParts(err: unknown): string {
+    return JSON.stringify(exceptionParts(err));
+  }
+
   /** The functions the adapter sets breakpoints on (by handle, for their [[FunctionLocation]]). */
   hooks(): { taskResumed: typeof taskResumed; taskFailed: typeof taskFailed; exceptionReported: typeof exceptionReported } {
     return { taskResumed, taskFailed, exceptionReported };
@@ -511,6 +567,14 @@ function relate(tasks: readonly Task<unknown>[]): Relations {
     }
   }
   return { waiters, children, futures };
+}
+
+/** A task suspended at a line, and what its coroutine there awaits (`sleep 30 s · due in 29.7 s`). */
+export interface SuspendedAt {
+  readonly id: number;
+  readonly name: string;
+  readonly awaits: string;
+  readonly future: FutureInfo | null;
 }
 
 interface Index {

@@ -6,7 +6,7 @@ import type { SockAddress } from './sys/sockaddr';
 import type { Coroutine } from './coroutine';
 import type { EventLoop, FdHandles, WakeupCounts } from './event-loop';
 import { Future, type WaitReason } from './future';
-import type { Handle, TimerHandle } from './handles';
+import { labelOf, type Handle, type TimerHandle } from './handles';
 import { EVENT_READ, EVENT_WRITE } from './selector';
 import { formatSite, siteOf, type Site } from './sites';
 import { Task } from './task';
@@ -87,6 +87,9 @@ export interface FutureInfo {
   readonly completedBy: string;
   /** Tasks blocked on it. */
   readonly awaitedBy: readonly number[];
+  /** One phrase a person reads (the `await` hover): `sleep 0.75 s · due in 0.12 s`, `recv fd 42 · pending · 127.0.0.1:50786 ↔ 127.0.0.1:36559`. */
+  readonly summary: string;
+  /** asyncio's repr: `<Future pending cb=[Task.wakeup()]>`. */
   readonly repr: string;
 }
 
@@ -107,6 +110,9 @@ export interface WaitReasonInfo {
 
 export interface HandleInfo {
   readonly id: number;
+  /** What a person reads: what the task it wakes waits on (`sleep 30 s`, `recv fd 9`), or what the callback is for (`Node's event loop (libuv backend fd)`). */
+  readonly label: string;
+  /** The runtime's repr of the handle (`TimerHandle when=30.617 setResultUnlessCancelled(...)`), for the detail. */
   readonly description: string;
   readonly task?: number;
   readonly when?: number;
@@ -272,8 +278,24 @@ export function futureInfo(f: Future<unknown>, ctx: Context): FutureInfo {
     waitReason: reasonInfo(f.waitReason, ctx),
     completedBy: f.done() ? 'done' : renderCompletion(f, ctx),
     awaitedBy: waiting.map((t) => t.id),
+    summary: futureSummary(f, ctx, outcome),
     repr,
   };
+}
+
+/** The `summary` of futureInfo: what the future stands for, then its state (a pending timer: when it is due). */
+function futureSummary(f: Future<unknown>, ctx: Context, outcome: string | null): string {
+  const state = f.state === 'PENDING' ? 'pending' : f.state === 'CANCELLED' ? 'cancelled' : 'finished';
+  const ended = outcome ? `${state} → ${outcome.replace(/^result=/, '').replace(/^exception=/, 'raised ')}` : state;
+  if (f instanceof Task) return `${f.getName()} ${f.coro.name}() · ${ended}`;
+  const r = f.waitReason;
+  if (r?.kind === 'timer' && !f.done()) return `sleep ${seconds(r.delay)} · due in ${seconds(Math.max(0, r.when - ctx.now))}`;
+  if (r?.kind === 'fd') {
+    const peer = addressOf(getpeername, r.fd);
+    const own = peer ? addressOf(getsockname, r.fd) : null;
+    return `${renderWait(f, ctx, true)} · ${ended}${peer ? ` · ${own ?? '?'} ↔ ${peer}` : ''}`;
+  }
+  return r ? `${renderWait(f, ctx, true)} · ${ended}` : `Future #${f.id} · ${ended}${f.done() ? '' : ' · completed by nobody'}`;
 }
 
 /** The loop: counters, ready queue, timers, and readers/writers per fd with the task each wakes. */
@@ -301,7 +323,9 @@ export function loopCounters(loop: EventLoop, ctx: Context, timers: readonly Tim
   const stats = loop.lastIteration;
   return {
     iteration: loop.iteration,
-    time: loop.time(),
+    // The time of this state of the loop, as every dueIn is measured from: one reading per stop, so
+    // the views of one stop agree (a paused loop's clock goes on running).
+    time: ctx.now,
     running: loop.isRunning(),
     closed: loop.isClosed(),
     debug: loop.getDebug(),
@@ -485,9 +509,13 @@ function handleInfo(h: Handle | TimerHandle, ctx: Context, fd?: { fd: number; ev
     const m = /name='([^']*)'/.exec(text);
     if (m) for (const t of ctx.tasks.values()) if (t.getName() === m[1]) task = t;
   }
+  const description = text.replace(/^<|>$/g, '');
+  const w = task && !task.done() && ctx.loop?._currentTask !== task ? task.waitingOn : null;
+  const label = w && (w.waitReason || w instanceof Task) ? renderWait(w, ctx, true) : (labelOf(h.callback) ?? (task && !w ? 'runs its next step' : description));
   return {
     id: h.id,
-    description: text.replace(/^<|>$/g, ''),
+    label,
+    description,
     ...(task ? { task: task.id } : {}),
     ...(typeof when === 'number' ? { when, dueIn: when - ctx.now } : {}),
   };

@@ -16,7 +16,7 @@ import { isIP } from 'node:net';
 import type { EventLoop } from './event-loop';
 import { RuntimeError } from './errors';
 import { Future, setWaitReason } from './future';
-import type { Handle } from './handles';
+import { withLabel, type Handle } from './handles';
 import { Socket } from './socket';
 import * as calls from './sys/calls';
 import { C } from './sys/constants';
@@ -111,6 +111,9 @@ function disarm(w: FdWatch, write: boolean): void {
   if (write) w.writeHandle = null;
   else w.readHandle = null;
 }
+
+/** What the debugger calls this fd's handle when no task's wait names it (a cancelled waiter's leftover registration). */
+withLabel(onReady, 'a loop.sock*() operation (no task waiting)');
 
 function onReady(w: FdWatch, write: boolean): void {
   const waiter = write ? w.writer : w.reader;

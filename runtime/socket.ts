@@ -132,7 +132,9 @@ export class Socket implements Disposable {
   accept(): [Socket, SockAddress] {
     const fd = this.#live('accept');
     const conn = check(calls.tryAccept(fd, true), 'accept');
-    return [new Socket(conn, this.family, this.type, this.proto, true), calls.lastAcceptedAddress()];
+    // Made outside the class body: a reference to the class inside it makes the bundler rename the
+    // class `_Socket`, the name the debugger shows for every socket.
+    return [socketOn(conn, this.family, this.type, this.proto), calls.lastAcceptedAddress()];
   }
 
   /** Connects; in non-blocking mode raises BlockingIOError (EINPROGRESS) while it proceeds. */
@@ -248,6 +250,10 @@ export class Socket implements Disposable {
     }
     return `<socket.socket fd=${this.#fd}, family=${this.family}, type=${this.type}, proto=${this.proto}${extra}>`;
   }
+}
+
+function socketOn(fd: number, family: number, type: number, proto: number): Socket {
+  return new Socket(fd, family, type, proto, true);
 }
 
 /** A new socket (Python's socket.socket(family, type, proto)); blocking until setblocking(false). */

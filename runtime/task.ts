@@ -47,6 +47,13 @@ export interface AwaitFrame {
 
 /** Error frames recorded while an exception unwinds a task's await chain (outermost first). */
 const awaitChains = new WeakMap<object, AwaitFrame[]>();
+/** The name of the task an exception ended (a name, not the task: the exception must not keep it alive). */
+const raisedIn = new WeakMap<object, string>();
+
+/** The name of the task that ended with this exception, if one did (the debugger's ExceptionGroup details). */
+export function taskRaising(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null ? raisedIn.get(err) : undefined;
+}
 
 /**
  * A coroutine scheduled on the loop (asyncio.Task), with its whole await chain.
@@ -390,6 +397,7 @@ export class Task<T = unknown> extends Future<T> implements Waker {
       super.cancel();
     } else {
       super.setException(err);
+      if (typeof err === 'object' && err !== null) raisedIn.set(err, this.getName());
     }
     this.#exit();
   }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeError } from './errors';
 import type { ExceptionContext } from './handles';
-import { awaitChainOf } from './task';
+import { awaitChainOf, taskRaising } from './task';
 
 const GENERATOR_PLUMBING = /\.(next|throw|return) \(<anonymous>\)$/;
 const sources = new Map<string, string[] | null>();
@@ -91,6 +91,40 @@ function describeWithStack(err: unknown): string[] {
     return [...head, ...frames, ...subs.flat()];
   }
   return [...head, ...frames];
+}
+
+/** One sub-exception of a group, as the debugger's exception widget lists it. */
+export interface ExceptionPart {
+  readonly typeName: string;
+  readonly message: string;
+  /** The name of the task it ended, when it ended one. */
+  readonly task?: string;
+  /** Where it came from, outermost first: `upload (/w/p.ts:11)`. */
+  readonly awaitChain: readonly string[];
+  /** Its own sub-exceptions, when it is a group too. */
+  readonly parts?: readonly ExceptionPart[];
+}
+
+/** The sub-exceptions of an ExceptionGroup (any AggregateError), or null for any other value. */
+export function exceptionParts(err: unknown): ExceptionPart[] | null {
+  if (!(err instanceof AggregateError)) return null;
+  return err.errors.map((e: unknown) => {
+    const chain = awaitChainOf(e);
+    const awaitChain: string[] = [];
+    chain.forEach(({ coroutine, site }, i) => {
+      const at = site ?? (i === chain.length - 1 && coroutine.defSite >= 0 ? raisingLine(e) : undefined);
+      if (at) awaitChain.push(`${coroutine.name} (${at.file}:${at.line})`);
+    });
+    const task = taskRaising(e);
+    const parts = exceptionParts(e);
+    return {
+      typeName: e instanceof Error ? e.name : typeof e,
+      message: e instanceof Error ? e.message : String(e),
+      ...(task !== undefined ? { task } : {}),
+      awaitChain,
+      ...(parts ? { parts } : {}),
+    };
+  });
 }
 
 /** What the default exception handler prints for a context (as asyncio's default_exception_handler). */

@@ -8,6 +8,7 @@ import type { EventLoop } from '../event-loop';
 import type { Host } from '../host';
 import { processLibrary } from '../sys/libc';
 import { koffi } from '../sys/libc';
+import { withLabel } from '../handles';
 import { Wakeup } from './wakeup';
 
 type UvFn = (...args: unknown[]) => number;
@@ -134,10 +135,10 @@ export class NodeHost implements Host {
   attach(loop: EventLoop): void {
     this.#loop = loop;
     if (this.#uv) {
-      loop.addReader(this.#uv.backendFd, () => loop._requestHostTurn());
+      loop.addReader(this.#uv.backendFd, withLabel(() => loop._requestHostTurn(), "Node's event loop (libuv backend fd)"));
     }
     const wakeup = (this.#wakeup ??= new Wakeup());
-    loop.addReader(wakeup.readFd, () => wakeup.drain());
+    loop.addReader(wakeup.readFd, withLabel(() => wakeup.drain(), `wake-up (${wakeup.kind} for callSoonThreadsafe)`));
     loop._setWakeup(() => wakeup.signal());
     // Signal handlers and watchers set up before the loop started are in libuv's epoll set only
     // after libuv has polled once: give it that turn before the first wait.

@@ -13,6 +13,8 @@ import * as libc from '../sys/libc';
 export class Wakeup {
   readonly readFd: number;
   readonly #writeFd: number;
+  /** Which of the two it is, for the debugger's label of its fd. */
+  readonly kind: 'eventfd' | 'self-pipe';
   /** An eventfd adds the 8-byte counter it is written; a pipe takes the first byte. */
   readonly #one = new Uint8Array(new BigUint64Array([1n]).buffer);
   readonly #sink = Buffer.alloc(64);
@@ -22,8 +24,10 @@ export class Wakeup {
     if (libc.has.eventfd) {
       this.readFd = check(libc.eventfd(0, EPOLL.EFD_NONBLOCK | EPOLL.EFD_CLOEXEC), 'eventfd');
       this.#writeFd = this.readFd;
+      this.kind = 'eventfd';
     } else {
       [this.readFd, this.#writeFd] = calls.pipe();
+      this.kind = 'self-pipe';
     }
   }
 

@@ -98,7 +98,7 @@ export class Server {
     if (this.#serving || this.#fds.length === 0) return;
     this.#serving = true;
     for (const fd of this.#fds) {
-      const onReadable = Object.assign(() => this.#acceptReady(fd), { description: () => `Server.accept(fd ${fd})` });
+      const onReadable = Object.assign(() => this.#acceptReady(fd), { description: () => `Server.accept(fd ${fd})`, label: 'accepts connections (startServer)' });
       this.#loop.addReader(fd, onReadable);
     }
   }

@@ -79,8 +79,8 @@ export class SocketTransport {
     this.#extra = extra;
     // One function each for the life of the transport; `description` names them in the debugger's
     // readers/writers lists and in slow-callback warnings.
-    this.#onReadable = Object.assign(() => this.#readReady(), { description: () => `SocketTransport.readReady(fd ${fd})` });
-    this.#onWritable = Object.assign(() => this.#writeReady(), { description: () => `SocketTransport.writeReady(fd ${fd})` });
+    this.#onReadable = Object.assign(() => this.#readReady(), { description: () => `SocketTransport.readReady(fd ${fd})`, label: 'reads into its stream (no task waiting for data)' });
+    this.#onWritable = Object.assign(() => this.#writeReady(), { description: () => `SocketTransport.writeReady(fd ${fd})`, label: 'sends its buffered data' });
     loop.callSoon(() => this.#start());
   }
 

@@ -3,7 +3,9 @@
 import { Coroutine } from '../coroutine';
 import type { EventLoop } from '../event-loop';
 import { Future, markRetrieved, setWaitReason, type WaitReason } from '../future';
+import { describeAddress } from '../sys/calls';
 import { C } from '../sys/constants';
+import type { SockAddress } from '../sys/sockaddr';
 import { ConnectionResetError } from '../sys/errors';
 import type { Task } from '../task';
 import type { Protocol } from './protocol';
@@ -68,7 +70,10 @@ export class StreamReaderProtocol implements Protocol {
     if (cb === null) return;
     const res = cb(this.#reader!, this.#writer);
     if (res instanceof Coroutine) {
-      const task = this.#loop.createTask(res);
+      // Named after its peer (`serveConnection 127.0.0.1:50772`), so a debugger or a task dump tells
+      // which client each connection's task serves; asyncio leaves it `Task-N`.
+      const peer = transport.getExtraInfo<SockAddress>('peername');
+      const task = this.#loop.createTask(res, peer !== undefined && peer !== '' ? { name: `${res.name} ${describeAddress(peer)}` } : {});
       this.#task = task;
       task.addDoneCallback(() => {
         if (task.cancelled()) {

@@ -53,7 +53,7 @@ test('attach by port, pause, see the tasks, detach, attach again and terminate',
       const stop: Stop = yield s.stopped();
       assert.equal(stop.reason, 'pause');
       const threads: DebugProtocol.Thread[] = yield s.threads();
-      assert.ok(threads.some((t) => t.name === 'Task-1 main() ⏸ gather(2)'), threads.map((t) => t.name).join(' | '));
+      assert.ok(threads.some((t) => t.name === 'Task-1 ⏸ gather(2) · main()'), threads.map((t) => t.name).join(' | '));
       yield s.dc.disconnectRequest({});
       yield s.dc.stop();
       live.delete(s);

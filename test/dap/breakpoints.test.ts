@@ -55,7 +55,7 @@ test('exception filters: an uncaught exception stops at its throw, once; never r
       assert.equal(thrown.description, 'Uncaught RangeError: not a number: forty-two');
       assert.deepEqual(thrown.frames.map((f) => [f.name, f.line]), [['parse', 7], ['worker', 13]]);
       const threads: DebugProtocol.Thread[] = yield s.threads();
-      assert.equal(threads.find((t) => t.id === thrown.threadId)!.name, 'forgotten worker(text) ▶ running');
+      assert.equal(threads.find((t) => t.id === thrown.threadId)!.name, 'forgotten ▶ running · worker(text)');
       // The editor's exception widget: class, message, break mode, and the stack through the await chain.
       const info: DebugProtocol.ExceptionInfoResponse = yield s.dc.exceptionInfoRequest({ threadId: thrown.threadId });
       assert.equal(info.body.exceptionId, 'RangeError');
@@ -104,7 +104,7 @@ test('uncaught exceptions: caught ones pass (in the coroutine, up the await chai
       assert.match(strictLocals.held!, /Lock/);
       assert.ok(!Object.keys(strictLocals).some((k) => k.startsWith('__cs')), Object.keys(strictLocals).join(', '));
       const threads: DebugProtocol.Thread[] = yield s.threads();
-      assert.match(threads.find((t) => t.id === stop.threadId)!.name, /^strict\(text\) ▶ running$/);
+      assert.match(threads.find((t) => t.id === stop.threadId)!.name, /^strict ▶ running$/);
       // Once: not again where it is rethrown at strict()'s await, nor when the task ends with it.
       const [exited] = yield Promise.all([s.waitFor('exited'), s.waitFor('terminated'), s.dc.continueRequest({ threadId: stop.threadId })]);
       assert.equal((exited as DebugProtocol.ExitedEvent).body.exitCode, 0);

@@ -31,7 +31,7 @@ test('connection tasks wait on their fds; readers name the task they wake', () =
       const stop: Stop = yield s.stopped();
       assert.equal(stop.reason, 'pause');
       const threads: DebugProtocol.Thread[] = yield s.threads();
-      const handlers = threads.filter((t) => /^Task-\d+ handleEcho\(reader, writer\) ⏸ (?:read|recv) fd \d+$/.test(t.name));
+      const handlers = threads.filter((t) => /^handleEcho 127\.0\.0\.1:\d+ ⏸ (?:read|recv) fd \d+$/.test(t.name));
       assert.equal(handlers.length, 2, threads.map((t) => t.name).join(' | '));
       const frames: DebugProtocol.StackFrame[] = yield s.frames(handlers[0]!.id);
       assert.deepEqual(frames.map((f) => [f.name, f.line]), [['handleEcho', 14]]);
@@ -45,8 +45,8 @@ test('connection tasks wait on their fds; readers name the task they wake', () =
       const loopVars: DebugProtocol.Variable[] = (yield s.dc.variablesRequest({ variablesReference: scopes.find((x) => x.name === 'Event loop')!.variablesReference })).body.variables;
       const readers: Record<string, string> = yield s.variables(loopVars.find((v) => v.name === 'readers')!.variablesReference);
       for (const h of handlers) {
-        const [, task, fd] = /^(Task-\d+) handleEcho\(reader, writer\) ⏸ (?:read|recv) fd (\d+)$/.exec(h.name)!;
-        assert.match(readers[`fd ${fd}`]!, new RegExp(`→ ${task} handleEcho\\(reader, writer\\)$`), JSON.stringify(readers));
+        const [, task, fd] = /^(handleEcho 127\.0\.0\.1:\d+) ⏸ (?:read|recv) fd (\d+)$/.exec(h.name)!;
+        assert.match(readers[`fd ${fd}`]!, new RegExp(`→ ${task}$`), JSON.stringify(readers));
         // The connection's addresses: the server's port on one side, the client's on the other.
         assert.match(readers[`fd ${fd}`]!, /^127\.0\.0\.1:\d+ ↔ 127\.0\.0\.1:\d+ · /, JSON.stringify(readers));
       }

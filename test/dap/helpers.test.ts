@@ -37,10 +37,12 @@ test('parameter names from a TypeScript signature, types and defaults dropped', 
 });
 
 test('thread names say who the task is and what it waits on', () => {
-  assert.equal(threadName({ name: 'Task-3', coroutine: 'handle', state: 'waiting', waitingFor: 'read fd 9' }), 'Task-3 handle ⏸ read fd 9');
+  assert.equal(threadName({ name: 'Task-3', coroutine: 'handle', state: 'waiting', waitingFor: 'read fd 9' }), 'Task-3 ⏸ read fd 9 · handle');
   assert.equal(threadName({ name: 'ticker', coroutine: 'ticker', state: 'waiting', waitingFor: 'sleep 0.25 s' }), 'ticker ⏸ sleep 0.25 s');
-  assert.equal(threadName({ name: 'Task-1', coroutine: 'main', state: 'running', waitingFor: 'running' }), 'Task-1 main ▶ running');
-  assert.equal(threadName({ name: 'Task-2', coroutine: 'w', state: 'ready', waitingFor: 'ready' }), 'Task-2 w ▶ ready');
+  assert.equal(threadName({ name: 'Task-1', coroutine: 'main', state: 'running', waitingFor: 'running' }), 'Task-1 ▶ running · main');
+  assert.equal(threadName({ name: 'Task-2', coroutine: 'w', state: 'ready', waitingFor: 'ready' }), 'Task-2 ▶ ready · w');
+  // The wait comes before the parameter list: a narrow side bar cuts the end of the name.
+  assert.equal(threadName({ name: 'serveConnection 127.0.0.1:50772', coroutine: 'serveConnection', state: 'waiting', waitingFor: 'recv fd 42' }), 'serveConnection 127.0.0.1:50772 ⏸ recv fd 42');
 });
 
 test('transcripts are normalised: ids by first appearance, the project root, times', () => {

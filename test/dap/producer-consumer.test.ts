@@ -22,10 +22,10 @@ test('breakpoint, threads, suspended locals, step over an await, exit: the golde
       assert.deepEqual(first.frames.map((f) => [f.name, f.line]), [['consumer', 17]]);
       const threads: DebugProtocol.Thread[] = yield s.threads();
       const stoppedName = threads.find((t) => t.id === first.threadId)!.name;
-      assert.equal(stoppedName, 'c1 consumer(name, queue) ▶ running');
+      assert.equal(stoppedName, 'c1 ▶ running · consumer(name, queue)');
       const c2 = threads.find((t) => t.name.startsWith('c2'))!;
       // c2 was created after c1 and has not run yet: its coroutine waits at its first line.
-      assert.equal(c2.name, 'c2 consumer(name, queue) ▶ ready');
+      assert.equal(c2.name, 'c2 ▶ ready · consumer(name, queue)');
       const c2frames: DebugProtocol.StackFrame[] = yield s.frames(c2.id);
       const c2locals: Record<string, string> = yield s.scope(c2frames[0]!.id, 'Locals');
       assert.equal(c2locals.name, '"c2"');

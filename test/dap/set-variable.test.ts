@@ -38,7 +38,7 @@ test('setVariable writes locals of the stopped frame and object properties; susp
 
       // A suspended coroutine's local, the runtime's state, a broken expression: clear errors.
       const threads: DebugProtocol.Thread[] = yield s.threads();
-      const main = threads.find((t) => t.name.startsWith('Task-1 main()'))!;
+      const main = threads.find((t) => t.name.startsWith('Task-1 '))!;
       const mainFrames: DebugProtocol.StackFrame[] = yield s.frames(main.id);
       const mainScopes: DebugProtocol.Scope[] = (yield s.dc.scopesRequest({ frameId: mainFrames[0]!.id })).body.scopes;
       const mainLocals = mainScopes.find((x) => x.name === 'Locals')!.variablesReference;

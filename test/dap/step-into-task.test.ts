@@ -26,7 +26,7 @@ test('step in on createTask(worker(21)) follows the new task into worker', () =>
       assert.notEqual(stop.threadId, at11.threadId, 'the step moved to the new task');
       assert.deepEqual(stop.frames.map((f) => [f.name, f.line]), [['worker', 5]]);
       const threads: DebugProtocol.Thread[] = yield s.threads();
-      assert.match(threads.find((t) => t.id === stop.threadId)!.name, /^Task-2 worker\(n\)/);
+      assert.match(threads.find((t) => t.id === stop.threadId)!.name, /^Task-2 ▶ running · worker\(n\)$/);
       const locals: Record<string, string> = yield s.scope(stop.frames[0]!.id, 'Locals');
       assert.equal(locals.n, '21');
       // The created task has not printed yet: main goes on only when worker suspends.

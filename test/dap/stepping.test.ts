@@ -17,7 +17,7 @@ test('the running task shows its V8 frame and, below it, the coroutine that awai
       const stop: Stop = yield s.stopped();
       assert.deepEqual(stop.frames.map((f) => [f.name, f.line]), [['producer', 8], ['main', 26]]);
       const threads: DebugProtocol.Thread[] = yield s.threads();
-      assert.equal(threads.find((t) => t.id === stop.threadId)!.name, 'Task-1 main() ▶ running');
+      assert.equal(threads.find((t) => t.id === stop.threadId)!.name, 'Task-1 ▶ running · main()');
       const outer: Record<string, string> = yield s.scope(stop.frames[1]!.id, 'Locals');
       assert.equal(outer.queue, 'Queue');
       assert.equal(outer.consumers, 'Array(2)');

@@ -16,11 +16,11 @@ test('children of a TaskGroup as threads, the parent waiting in TaskGroup.exit',
       const first: Stop = yield s.stopped();
       const threads: DebugProtocol.Thread[] = yield s.threads();
       const names = threads.map((t) => t.name);
-      assert.equal(threads.find((t) => t.id === first.threadId)!.name, 'get-1 download(url, seconds) ▶ running');
-      assert.ok(names.includes('get-2 download(url, seconds) ⏸ sleep 0.6 s'), names.join(' | '));
-      assert.ok(names.includes('get-3 download(url, seconds) ⏸ sleep 1 s'), names.join(' | '));
-      const main = threads.find((t) => t.name.startsWith('Task-1 main()'))!;
-      assert.match(main.name, /⏸ TaskGroup\.exit \(Future #\d+\)$/);
+      assert.equal(threads.find((t) => t.id === first.threadId)!.name, 'get-1 ▶ running · download(url, seconds)');
+      assert.ok(names.includes('get-2 ⏸ sleep 0.6 s · download(url, seconds)'), names.join(' | '));
+      assert.ok(names.includes('get-3 ⏸ sleep 1 s · download(url, seconds)'), names.join(' | '));
+      const main = threads.find((t) => t.name.startsWith('Task-1 '))!;
+      assert.match(main.name, /⏸ TaskGroup\.exit \(Future #\d+\) · main\(\)$/);
       assert.deepEqual(((yield s.frames(main.id)) as DebugProtocol.StackFrame[]).map((f) => [f.name, f.line]), [['main', 15]]);
 
       const get2 = threads.find((t) => t.name.startsWith('get-2'))!;
@@ -37,7 +37,7 @@ test('children of a TaskGroup as threads, the parent waiting in TaskGroup.exit',
         yield s.dc.continueRequest({ threadId: first.threadId });
         const next: Stop = yield s.stopped();
         const now: DebugProtocol.Thread[] = yield s.threads();
-        assert.equal(now.find((t) => t.id === next.threadId)!.name, `get-${hit} download(url, seconds) ▶ running`);
+        assert.equal(now.find((t) => t.id === next.threadId)!.name, `get-${hit} ▶ running · download(url, seconds)`);
       }
       const [exited] = yield Promise.all([s.waitFor('exited'), s.waitFor('terminated'), s.dc.continueRequest({ threadId: first.threadId })]);
       assert.equal((exited as DebugProtocol.ExitedEvent).body.exitCode, 0);

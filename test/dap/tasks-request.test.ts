@@ -16,7 +16,7 @@ function tasks(s: Session, args: { limit?: unknown } = {}): Promise<TaskListBody
 
 /** A task as a line: name, state, wait kind and text, await line. */
 function row(t: TaskListEntry): string {
-  return `${t.name} | ${t.state} | ${t.wait.kind}: ${t.wait.text} | ${t.location ? `${t.location.path}:${t.location.line}` : '-'}`;
+  return `${t.name} ${t.coroutine} | ${t.state} | ${t.wait.kind}: ${t.wait.text} | ${t.location ? `${t.location.path}:${t.location.line}` : '-'}`;
 }
 
 test('coroscope/tasks: every task with its wait kind, await line and thread; errors when there is nothing to list', () =>
@@ -43,7 +43,7 @@ test('coroscope/tasks: every task with its wait kind, await line and thread; err
       const threads: DebugProtocol.Thread[] = yield s.threads();
       for (const t of list.tasks) {
         const thread = threads.find((th) => th.id === t.threadId);
-        assert.ok(thread?.name.startsWith(t.name), `${t.name} is thread ${t.threadId}: ${threads.map((th) => `${th.id} ${th.name}`).join(' | ')}`);
+        assert.ok(thread?.name.startsWith(`${t.name} `) && thread.name.endsWith(` · ${t.coroutine}`), `${t.name} is thread ${t.threadId}: ${threads.map((th) => `${th.id} ${th.name}`).join(' | ')}`);
       }
       assert.equal(list.tasks[1]!.threadId, first.threadId);
       assert.equal(list.tasks[0]!.location!.column, 5);
@@ -76,7 +76,7 @@ test('coroscope/tasks lists the tasks beyond the thread cap (maxThreads), and pa
       assert.deepEqual(threads.map((t) => t.id), [1, first.threadId], 'one task as a thread, beside the event loop');
       const list: TaskListBody = yield tasks(s);
       assert.equal(list.total, 3);
-      assert.deepEqual(list.tasks.map((t) => [t.name, t.threadId]), [
+      assert.deepEqual(list.tasks.map((t) => [`${t.name} ${t.coroutine}`, t.threadId]), [
         ['Task-1 main()', undefined],
         ['c1 consumer(name, queue)', first.threadId],
         ['c2 consumer(name, queue)', undefined],
@@ -86,7 +86,7 @@ test('coroscope/tasks lists the tasks beyond the thread cap (maxThreads), and pa
 
       const page: TaskListBody = yield tasks(s, { limit: 2 });
       assert.equal(page.total, 3);
-      assert.deepEqual(page.tasks.map((t) => t.name), ['Task-1 main()', 'c1 consumer(name, queue)']);
+      assert.deepEqual(page.tasks.map((t) => `${t.name} ${t.coroutine}`), ['Task-1 main()', 'c1 consumer(name, queue)']);
       assert.match(yield failure(tasks(s, { limit: -1 })), /"limit" must be a non-negative integer/);
       assert.match(yield failure(tasks(s, { limit: 'all' })), /"limit" must be a non-negative integer/);
     } finally {
@@ -103,7 +103,7 @@ test('$await@<line>: the future or coroutine awaited by the frame of the thread 
       const first: Stop = yield s.stopped();
       // Another task: main awaits producer() at line 26, producer awaits sleep() at line 9.
       const threads: DebugProtocol.Thread[] = yield s.threads();
-      const main = threads.find((t) => t.name.startsWith('Task-1 main()'))!;
+      const main = threads.find((t) => t.name.startsWith('Task-1 '))!;
       const frames: DebugProtocol.StackFrame[] = yield s.frames(main.id);
       assert.deepEqual(frames.map((f) => [f.name, f.line]), [['producer', 9], ['main', 26]]);
       const [producer, mainFrame] = frames as [DebugProtocol.StackFrame, DebugProtocol.StackFrame];
@@ -113,7 +113,8 @@ test('$await@<line>: the future or coroutine awaited by the frame of the thread 
       // The focused frame's own line: the same answer as the plain `await`.
       const own: DebugProtocol.EvaluateResponse['body'] = yield evaluate('$await@9', producer.id);
       const plain: DebugProtocol.EvaluateResponse['body'] = yield evaluate('await', producer.id);
-      assert.match(own.result, /^<Future pending .*> — completed by: timer due in/);
+      assert.match(own.result, /^sleep 0\.01 s · due in 0(\.\d+)? s$/);
+      assert.equal(own.type, 'Future');
       assert.equal(own.result, plain.result);
       assert.ok(own.variablesReference > 0);
       const fut: Record<string, string> = yield s.variables(own.variablesReference);
@@ -121,7 +122,7 @@ test('$await@<line>: the future or coroutine awaited by the frame of the thread 
 
       // Another frame of the same thread: main, suspended at line 26, awaits the coroutine producer().
       const outer: DebugProtocol.EvaluateResponse['body'] = yield evaluate('$await@26', producer.id);
-      assert.match(outer.result, /^coroutine=producer, at=producer-consumer\.ts:9/);
+      assert.equal(outer.result, 'producer() · suspended at producer-consumer.ts:9');
       assert.ok(outer.variablesReference > 0);
       assert.equal(((yield s.variables(outer.variablesReference)) as Record<string, string>).coroutine, 'producer');
       // And the other way round: from main's frame, the await at line 9 is producer's.
@@ -129,9 +130,9 @@ test('$await@<line>: the future or coroutine awaited by the frame of the thread 
 
       // No frame of the thread is suspended there: an error response.
       assert.equal(yield failure(evaluate('$await@20', producer.id)), 'not suspended at line 20');
-      // c1 runs at line 17 (not suspended), and main's line 26 is another thread's.
+      // c1 runs at line 17 (not suspended); main's line 26 is another thread's: answered by task name.
       assert.equal(yield failure(evaluate('$await@17', first.frames[0]!.id)), 'not suspended at line 17');
-      assert.equal(yield failure(evaluate('$await@26', first.frames[0]!.id)), 'not suspended at line 26');
+      assert.equal(((yield evaluate('$await@26', first.frames[0]!.id)) as { result: string }).result, 'Task-1: producer() · suspended at producer-consumer.ts:9');
       assert.match(yield failure(evaluate('$await@x', producer.id)), /the line must be a positive integer/);
     } finally {
       yield s.stop();

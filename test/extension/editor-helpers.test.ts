@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { awaitTokenAt, awaitTokens } from '../../extension/await-tokens';
-import { countLabel, groupTasks, matches } from '../../extension/task-groups';
+import { countLabel, groupLabel, groupTasks, matches } from '../../extension/task-groups';
 import { findNodeOnPath, importsCoroscope, withRuntime } from '../../extension/programs';
 import type { TaskInfo } from '../../extension/protocol';
 
@@ -32,8 +32,9 @@ test('tasks are grouped by what they wait on, in a fixed order, with counts and 
     task(8, 'Task-8 consumer', 'suspended', { kind: 'primitive', text: 'Queue.get' }, 50),
   ];
   const groups = groupTasks(tasks);
-  assert.deepEqual(groups.map((g) => `${countLabel(g.tasks.length)} ⏸ ${g.label}`), [
-    '1 task ⏸ running',
+  assert.equal(countLabel(2), '2 tasks');
+  assert.deepEqual(groups.map(groupLabel), [
+    '1 task ▶ running',
     '2 tasks ⏸ fd readable (recv)',
     '1 task ⏸ fd writable (send)',
     '1 task ⏸ timer (sleep)',
@@ -65,6 +66,11 @@ test("without coroscope/tasks, the Tasks view reads tasks from the threads' name
     id: 4, name: 'ticker tick', state: 'suspended', wait: { kind: 'timer', text: 'sleep 0.05 s' }, threadId: 4, location: { path: '/w/p.ts', line: 9 },
   });
   assert.deepEqual(taskFromThread({ id: 2, name: 'Task-1 main ▶ running' })?.state, 'running');
+  // The adapter's names: the wait, then the coroutine with its parameters.
+  assert.deepEqual(taskFromThread({ id: 5, name: 'alice ⏸ sleep 0.25 s · kvClient(who, port)' }), {
+    id: 5, name: 'alice', coroutine: 'kvClient(who, port)', state: 'suspended', wait: { kind: 'timer', text: 'sleep 0.25 s' }, threadId: 5,
+  });
+  assert.deepEqual(taskFromThread({ id: 2, name: 'Task-1 ▶ running · main()' }), { id: 2, name: 'Task-1', coroutine: 'main()', state: 'running', wait: { kind: 'none', text: 'running' }, threadId: 2 });
   const kinds = ['handle ⏸ recv fd 9', 'w ⏸ send fd 3', 'watchdog ⏸ Event', 'c ⏸ Queue.get', 'm ⏸ gather(3)', 'x ⏸ Task-5 fetch()', 's ⏸ a future nobody completes']
     .map((name, i) => { const t = taskFromThread({ id: i, name })!; return `${t.wait.kind}${t.wait.events ? ':' + t.wait.events : ''}`; });
   assert.deepEqual(kinds, ['fd:read', 'fd:write', 'primitive', 'primitive', 'gather', 'task', 'nothing']);

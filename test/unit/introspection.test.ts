@@ -126,3 +126,51 @@ test('breakOnStart arms a coroutine nobody drives yet; its first send disarms it
   }
   return run(main(), { loopFactory: fakeLoop }).then(() => probe.detach());
 });
+
+import { withLabel } from 'coroscope/handles';
+
+test("handles are labelled in the program's words: a timer by its task's wait, a ready task's step, a labelled callback", () => {
+  probe.attach();
+  let loop: ReturnType<typeof probe.loop> = null;
+  async function nap(): Promise<void> {
+    await sleep(2);
+  }
+  async function main(): Promise<void> {
+    const l = getRunningLoop();
+    const napper = createTask(nap(), { name: 'napper' });
+    await sleep(0);
+    createTask(nap(), { name: 'late' }); // ready: its first step is queued
+    const h = l.callLater(5, withLabel(() => undefined, 'flushes the log'));
+    loop = probe.loop();
+    h.cancel();
+    napper.cancel();
+  }
+  return run(main(), { loopFactory: fakeLoop }).catch(() => undefined).then(() => {
+    assert.ok(loop);
+    assert.deepEqual(loop.timers.map((t) => t.label), ['sleep 2 s', 'flushes the log']);
+    assert.deepEqual(loop.ready.map((h) => h.label), ['runs its next step']);
+    assert.match(loop.ready[0]!.description, /^Handle <Task pending name='late'/);
+  });
+});
+
+test('the awaited future in one phrase: a timer with when it is due, a task with its state', () => {
+  probe.attach();
+  const phrases: (string | undefined)[] = [];
+  async function nap(): Promise<number> {
+    await sleep(2);
+    return 42;
+  }
+  async function waiter(t: PromiseLike<number>): Promise<number> {
+    return await t;
+  }
+  async function main(): Promise<void> {
+    const napper = createTask(nap(), { name: 'napper' });
+    const w = createTask(waiter(napper), { name: 'waiter' });
+    await sleep(0.5);
+    phrases.push(probe.awaitedFuture(napper.id)?.summary, probe.awaitedFuture(w.id)?.summary);
+    await w;
+  }
+  return run(main(), { loopFactory: fakeLoop }).then(() => {
+    assert.deepEqual(phrases, ['sleep 2 s · due in 1.5 s', 'napper nap() · pending']);
+  });
+});

@@ -1,0 +1,32 @@
+// What a task is called where a person reads it: thread names (`alice ⏸ sleep 0.25 s ·
+// kvClient(who, port)`), and labels in the loop's sets and the Tasks view (`alice kvClient(who, port)`).
+import { parameterNames } from './signatures';
+
+/** `Task-3 handle(conn)`: the task's name and its coroutine with its parameters (just one of them when they are the same). */
+export function taskLabel(t: { name: string; coroutine: string; definedAt?: string }): string {
+  const coroutine = coroutineLabel(t);
+  if (t.name === t.coroutine) return coroutine;
+  // `serveConnection 127.0.0.1:50772` already says its coroutine.
+  return t.name.startsWith(`${t.coroutine} `) ? t.name : `${t.name} ${coroutine}`;
+}
+
+/** `handle(conn)`: the coroutine with its parameter names, when the loader recorded its definition. */
+export function coroutineLabel(t: { coroutine: string; definedAt?: string }): string {
+  const params = t.definedAt ? parameterNames(t.definedAt) : null;
+  return params === null ? t.coroutine : `${t.coroutine}(${params})`;
+}
+
+/**
+ * `alice ⏸ sleep 0.25 s · kvClient(who, port)`, `Task-1 ▶ running · main()`: the task's name, then
+ * what it waits on, then its coroutine. The wait comes before the parameter list because a side bar
+ * cuts a thread name at its end, and the wait is what a person looks for. The coroutine is left out
+ * where the name already says it (`ticker ⏸ sleep 0.25 s`, `serveConnection 127.0.0.1:50772 ⏸ …`);
+ * the Task scope has its parameters.
+ */
+export function threadName(t: { name: string; coroutine: string; state: string; waitingFor: string; definedAt?: string }): string {
+  const tail = t.name === t.coroutine || t.name.startsWith(`${t.coroutine} `) ? '' : ` · ${coroutineLabel(t)}`;
+  if (t.state === 'waiting') return `${t.name} ⏸ ${t.waitingFor}${tail}`;
+  if (t.state === 'running') return `${t.name} ▶ running${tail}`;
+  if (t.state === 'ready') return `${t.name} ▶ ready${tail}`;
+  return `${t.name} (${t.waitingFor})${tail}`;
+}
