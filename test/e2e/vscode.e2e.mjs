@@ -232,7 +232,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
       return ['ticker', 'consumer-1', 'consumer-2', 'watchdog'].every((n) => l.some((x) => x.includes(n))) ? l : undefined;
     }, 20_000);
     const thread = (name) => threads.find((l) => l.includes(name)) ?? '';
-    assert.match(thread('Task-1 main'), /▶ running.*Paused on breakpoint/, thread('Task-1 main'));
+    assert.match(thread('Task-1 '), /▶ running · main\(\).*Paused on breakpoint/, thread('Task-1 '));
     assert.match(thread('ticker'), /⏸ sleep 0\.05 s/, thread('ticker'));
     assert.match(thread('consumer-1'), /⏸ sleep 30 s/, thread('consumer-1'));
     assert.match(thread('watchdog'), /⏸ .*Event/, thread('watchdog'));
@@ -277,7 +277,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     const hover = await hoverUntil(page, 'await sleep(30)', 'await', page.locator('.debug-hover-widget').filter({ hasText: /Future/ }).first());
     const text = await hover.innerText();
     assert.match(text, /Future pending/);
-    assert.match(text, /completed by: timer due in/);
+    assert.match(text, /sleep 30 s · due in \d+(\.\d+)? s/);
     await screenshot('await-hover');
     await page.mouse.move(5, 500);
   });
@@ -288,13 +288,26 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
       const lines = await page.locator('.monaco-editor .view-line').allTextContents();
       return lines.map((l) => l.replace(/\u00a0/g, ' ')).find((l) => l.includes('await sleep(30)') && l.includes('⏸'));
     }, 15_000);
-    assert.match(line, /await sleep\(30\);\s*⏸ pending · timer due in \d+(\.\d+)? s$/);
+    assert.match(line, /await sleep\(30\);\s*⏸ sleep 30 s · due in \d+(\.\d+)? s$/);
   });
 
   test('hovering the `await` of another frame of the task shows what that frame awaits', needs('awaitAtLine'), async () => {
     assert.ok(stopped, 'the session is stopped');
     const hover = await hoverUntil(page, 'await handle(item)', 'await', page.locator('.debug-hover-widget').first());
     assert.match(await hover.innerText(), /handle/);
+    await page.mouse.move(5, 500);
+  });
+
+  test("hovering an `await` where another task is suspended shows that task's future, by name", async () => {
+    assert.ok(stopped, 'the session is stopped');
+    // main is focused (stopped at the breakpoint); the watchdog task waits at `await alarm.wait()`.
+    await gotoLine(page, lineOf('await alarm.wait()'), 1);
+    const hover = await hoverUntil(page, 'await alarm.wait()', 'await', page.locator('.debug-hover-widget').filter({ hasText: /watchdog/ }).first());
+    const text = await hover.innerText();
+    assert.match(text, /watchdog/);
+    assert.match(text, /Event/);
+    assert.doesNotMatch(text, /not suspended|cb=\[|Task\.wakeup|<anonymous>/, text);
+    await screenshot('other-task-await-hover');
     await page.mouse.move(5, 500);
   });
 
@@ -309,7 +322,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     }, 20_000);
     assert.match(text, /3 tasks ⏸ timer \(sleep\)/);
     assert.match(text, /1 task ⏸ queue \/ lock \/ event/);
-    assert.match(text, /1 task ⏸ running/);
+    assert.match(text, /1 task ▶ running/);
     await screenshot('tasks-view');
     // Search: only the matching tasks stay, with the count in the view's title.
     await runCommand(page, 'Coroscope: Search Tasks');
@@ -388,7 +401,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await page.keyboard.press('F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 60_000 });
     await setPanes({ 'Call Stack': true, Variables: true, Tasks: false });
-    await waitFor(`main paused at line ${SLEEP_LINE}`, async () => (await labels(callStack())).some((l) => /^Thread Task-1 main.*Paused on breakpoint/.test(l)) && (await frameLine('main')) === SLEEP_LINE, 60_000);
+    await waitFor(`main paused at line ${SLEEP_LINE}`, async () => (await labels(callStack())).some((l) => /^Thread Task-1 .*Paused on breakpoint/.test(l)) && (await frameLine('main')) === SLEEP_LINE, 60_000);
     await noToast('at the breakpoint');
 
     // One F10: the next line of main (the loop's `i++`, or its next statement), not the same line again.
@@ -396,7 +409,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     const after = await waitFor('main paused after one F10', async () => {
       const l = await labels(callStack());
       const line = await frameLine('main');
-      return l.some((x) => /^Thread Task-1 main.*Paused on step/.test(x)) && line !== undefined && line !== SLEEP_LINE ? line : undefined;
+      return l.some((x) => /^Thread Task-1 .*Paused on step/.test(x)) && line !== undefined && line !== SLEEP_LINE ? line : undefined;
     }, 20_000);
     assert.ok([lineOf('for (let i = 1'), lineOf('await queue.put')].includes(after), `one F10 from line ${SLEEP_LINE} stopped at line ${after}`);
     await screenshot('one-f10-over-await-sleep');
