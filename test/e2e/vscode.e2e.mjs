@@ -8,8 +8,8 @@
 // Run through `npm run test:e2e` (it installs code-server and Chromium and packages the .vsix).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -112,6 +112,21 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
       for (const f of server.logFiles()) cpSync(f, join(logs, `${basename(join(f, '..'))}-${basename(f)}`));
       if (!process.env.E2E_KEEP) rmSync(server.dir, { recursive: true, force: true });
     }
+  });
+
+  test('the .vsix is under 5 MB and ships the runtime bundle with its source map and every source it names', () => {
+    const size = statSync(env.vsix).size;
+    assert.ok(size < 5 * 1024 * 1024, `the .vsix is ${(size / 1048576).toFixed(2)} MB`);
+    const entries = new Set(execFileSync('unzip', ['-Z1', env.vsix], { encoding: 'utf8' }).split('\n').filter(Boolean));
+    const bundle = 'extension/dist/runtime/bundle/coroscope.js';
+    assert.ok(entries.has(bundle), 'the runtime bundle is packaged');
+    const text = execFileSync('unzip', ['-p', env.vsix, bundle], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const inline = /\n\/\/# sourceMappingURL=data:application\/json;base64,([^\n]*)\n?$/.exec(text);
+    assert.ok(inline, "the bundle keeps its source map (runtime frames open runtime/*.ts, not the bundle's lines)");
+    const { sources } = JSON.parse(Buffer.from(inline[1], 'base64').toString('utf8'));
+    const missing = sources.map((src) => posix.join('extension/dist/runtime/bundle', src)).filter((p) => !entries.has(p));
+    assert.deepEqual(missing, [], 'every source the map names is in the .vsix');
+    assert.ok(sources.some((src) => src.endsWith('runtime/task.ts')), sources.join(' '));
   });
 
   test('the workbench opens the example workspace', async () => {
