@@ -399,10 +399,12 @@ export class StopView {
     let vars: DebugProtocol.Variable[];
     let summary: string;
     if (f.innermost) {
-      // The hover's expansion is the detail: every field, asyncio's repr among them.
+      // VS Code opens the hover's first level: what a person reads there (state, what completes
+      // it, who awaits it); asyncio's repr, ids and callbacks one click deeper, under `details`.
       const fut = await this.probe.call<FutureInfo | null>('awaitedFuture', f.taskId);
       summary = fut ? fut.summary : 'nothing: the task is ready to run';
-      vars = this.#jsonVars(fut);
+      const { summary: _phrase, ...fields } = fut ?? ({} as Partial<FutureInfo>);
+      vars = fut ? this.#readableVars(fields, FUTURE_DETAILS) : [];
     } else {
       vars = await this.#awaiting(f.taskId, f.depth, f.innermost);
       // An outer frame awaits the coroutine of the next one.

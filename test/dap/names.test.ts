@@ -97,7 +97,7 @@ test('the event loop’s time is read once per stop: the Event loop scope and th
     }
   }));
 
-test('the `await` hover: type Future, a short phrase, the repr one click deeper; other tasks’ futures by task name', () =>
+test('the `await` hover: type Future, a short phrase, the repr two clicks deeper (under details); other tasks’ futures by task name', () =>
   drive(function* () {
     const s = new Session();
     yield s.start();
@@ -117,15 +117,21 @@ test('the `await` hover: type Future, a short phrase, the repr one click deeper;
       assert.match(recv.body.result, /^serveConnection 127\.0\.0\.1:(\d+): recv fd (\d+) · pending · 127\.0\.0\.1:\d+ ↔ 127\.0\.0\.1:\1; serveConnection 127\.0\.0\.1:\d+: recv fd \d+ · pending · 127\.0\.0\.1:\d+ ↔ 127\.0\.0\.1:\d+$/);
       assert.doesNotMatch(both.body.result + recv.body.result, INTERNALS);
 
-      // On alice's own frame: the plain `await`, with asyncio's repr in the expansion.
+      // On alice's own frame: the plain `await`. Its expansion (VS Code opens that level) reads as a
+      // person does; asyncio's repr is one click deeper, under `details`.
       const threads: DebugProtocol.Thread[] = yield s.threads();
       const alice: DebugProtocol.StackFrame[] = yield s.frames(threads.find((t) => t.name.startsWith('alice '))!.id);
       const own: DebugProtocol.EvaluateResponse = yield s.dc.evaluateRequest({ expression: 'await', frameId: alice[0]!.id, context: 'watch' });
       assert.equal(own.body.type, 'Future');
       assert.match(own.body.result, /^sleep 30 s · due in 29\.\d+ s$/);
-      const detail: Record<string, string> = yield s.variables(own.body.variablesReference);
+      const first: DebugProtocol.VariablesResponse = yield s.dc.variablesRequest({ variablesReference: own.body.variablesReference });
+      const level = Object.fromEntries(first.body.variables.map((v) => [v.name, v]));
+      assert.equal(level.state?.value, 'PENDING');
+      assert.match(level.completedBy?.value ?? '', /^timer due in/);
+      assert.equal(level.repr, undefined, 'no repr at the first level');
+      assert.doesNotMatch(first.body.variables.map((v) => v.value).join('\n'), INTERNALS);
+      const detail: Record<string, string> = yield s.variables(level.details!.variablesReference);
       assert.match(detail.repr!, /^<Future pending cb=\[/);
-      assert.equal(detail.state, 'PENDING');
       // A line nobody waits at is still an error.
       const miss = yield s.dc.evaluateRequest({ expression: '$await@27', frameId: main.id, context: 'hover' }).then(() => 'answered', (e: Error) => e.message);
       assert.equal(miss, 'not suspended at line 27');

@@ -8,7 +8,7 @@
 // Run through `npm run test:e2e` (it installs code-server and Chromium and packages the .vsix).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -22,13 +22,6 @@ const PROGRAM = 'pipeline.ts';
 const programText = readFileSync(join(root, 'test', 'e2e', 'workspace', PROGRAM), 'utf8');
 const lineOf = (needle) => programText.split('\n').findIndex((l) => l.includes(needle)) + 1;
 const BREAKPOINT_LINE = lineOf('// BREAKPOINT');
-
-// Assertions whose feature the debug adapter does not provide yet: they still run, and a failure is
-// reported as TODO with the reason instead of failing the suite. Empty when the adapter is complete.
-const ADAPTER_GAPS = {};
-
-/** `test` options for a check that depends on an adapter feature. */
-const needs = (feature) => (ADAPTER_GAPS[feature] ? { todo: ADAPTER_GAPS[feature] } : {});
 
 const userSettings = {
   'debug.openDebug': 'openOnSessionStart',
@@ -81,6 +74,18 @@ const callStack = () => page.locator('.debug-call-stack .monaco-list-row');
 /** The rows' accessible labels ("Thread ticker tick ⏸ sleep 0.05 s Paused", "Stack Frame handle, line 15, pipeline.ts"). */
 const labels = async (rows) => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).filter(Boolean);
 const variables = () => page.locator('.debug-variables .monaco-list-row');
+
+/**
+ * Nothing the person did not ask for: no notification toast, and no error in the extension host's
+ * log. Called after each stop and step (inline values and hovers are evaluated right after one).
+ */
+async function quiet(when) {
+  await delay(1500);
+  const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+  assert.deepEqual(toasts, [], `no notification ${when}`);
+  const errors = server.extHostLog().split('\n').filter((l) => /\[error\]/i.test(l));
+  assert.deepEqual(errors, [], `no error in the extension host's log ${when}`);
+}
 
 describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.entry ? 'run through `npm run test:e2e`' : false }, () => {
   before(async () => {
@@ -216,7 +221,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await runCommand(page, 'Terminal: Kill All Terminals');
   });
 
-  test('F5 with no launch.json starts a coroscope session that stops at the breakpoint', needs('launch'), async () => {
+  test('F5 with no launch.json starts a coroscope session that stops at the breakpoint', async () => {
     await openFile(page, PROGRAM);
     await delay(2000); // the extension sets its F5 context key when the editor becomes active
     await gotoLine(page, BREAKPOINT_LINE, 3);
@@ -237,10 +242,11 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     // Room for CALL STACK: fold the panes the test does not read.
     await setPanes({ Watch: false, Breakpoints: false });
     await screenshot('stopped-at-breakpoint');
+    await quiet('at the breakpoint');
     assert.equal(first, 'session', 'F5 went straight to Coroscope (no "Select debugger" list)');
   });
 
-  test('CALL STACK lists the tasks, each with what it waits on', needs('threads'), async () => {
+  test('CALL STACK lists the tasks, each with what it waits on', async () => {
     assert.ok(stopped, 'the session is stopped');
     const threads = await waitFor('every task in CALL STACK', async () => {
       const l = (await labels(callStack())).filter((x) => x.startsWith('Thread '));
@@ -253,7 +259,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     assert.match(thread('watchdog'), /⏸ .*Event/, thread('watchdog'));
   });
 
-  test('expanding a suspended task shows its coroutine frames at their await lines', needs('suspendedStack'), async () => {
+  test('expanding a suspended task shows its coroutine frames at their await lines', async () => {
     assert.ok(stopped, 'the session is stopped');
     await callStack().filter({ hasText: 'consumer-1' }).first().locator('.monaco-tl-twistie').click();
     const frames = await waitFor('the frames of consumer-1', async () => {
@@ -271,7 +277,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await screenshot('suspended-task-frames');
   });
 
-  test("VARIABLES shows a suspended frame's locals and the future it awaits", needs('variables'), async () => {
+  test("VARIABLES shows a suspended frame's locals and the future it awaits", async () => {
     assert.ok(stopped, 'the session is stopped');
     await waitFor('the locals of handle()', async () => {
       const l = await labels(variables());
@@ -287,17 +293,20 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await screenshot('variables');
   });
 
-  test('hovering `await` shows the future that frame awaits', needs('awaitHover'), async () => {
+  test('hovering `await` shows the future that frame awaits', async () => {
     assert.ok(stopped, 'the session is stopped');
-    const hover = await hoverUntil(page, 'await sleep(30)', 'await', page.locator('.debug-hover-widget').filter({ hasText: /Future/ }).first());
+    const hover = await hoverUntil(page, 'await sleep(30)', 'await', page.locator('.debug-hover-widget').filter({ hasText: /sleep 30 s · due in/ }).first());
     const text = await hover.innerText();
-    assert.match(text, /Future pending/);
     assert.match(text, /sleep 30 s · due in \d+(\.\d+)? s/);
+    assert.equal(await page.locator('.debug-hover-widget:visible').count(), 1, 'one debug hover');
+    assert.equal(text.match(/sleep 30 s · due in/g)?.length, 1, `the phrase once:\n${text}`);
+    assert.doesNotMatch(text, /cb=\[|Task\.wakeup|_TimerHandle|<anonymous>/, `the runtime's internals stay one click deeper:\n${text}`);
     await screenshot('await-hover');
+    await quiet('after hovering an await');
     await page.mouse.move(5, 500);
   });
 
-  test('inline values put the awaited future after the await of a suspended frame', needs('awaitHover'), async () => {
+  test('inline values put the awaited future after the await of a suspended frame', async () => {
     assert.ok(stopped, 'the session is stopped');
     const line = await waitFor('an inline value with ⏸', async () => {
       const lines = await page.locator('.monaco-editor .view-line').allTextContents();
@@ -306,10 +315,12 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     assert.match(line, /await sleep\(30\);\s*⏸ sleep 30 s · due in \d+(\.\d+)? s$/);
   });
 
-  test('hovering the `await` of another frame of the task shows what that frame awaits', needs('awaitAtLine'), async () => {
+  test('hovering the `await` of another frame of the task shows what that frame awaits', async () => {
     assert.ok(stopped, 'the session is stopped');
     const hover = await hoverUntil(page, 'await handle(item)', 'await', page.locator('.debug-hover-widget').first());
-    assert.match(await hover.innerText(), /handle/);
+    const text = await hover.innerText();
+    // The consumer frame awaits the coroutine of the frame above it: handle, suspended at its await.
+    assert.match(text.split('\n')[0], new RegExp(`^handle\\(\\) · suspended at pipeline\\.ts:${lineOf('await sleep(30)')}$`), text);
     await page.mouse.move(5, 500);
   });
 
@@ -326,7 +337,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await page.mouse.move(5, 500);
   });
 
-  test('the Tasks view groups the tasks by what they wait on, with counts, and links to their awaits', needs('tasksView'), async () => {
+  test('the Tasks view groups the tasks by what they wait on, with counts, and links to their awaits', async () => {
     assert.ok(stopped, 'the session is stopped');
     await setPanes({ Variables: false, 'Call Stack': false, Tasks: true });
     const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Tasks/ }) });
@@ -356,7 +367,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await waitFor('the cursor on the watchdog await line', async () => (await page.locator('.statusbar').innerText()).includes(`Ln ${lineOf('await alarm.wait()')},`), 10_000);
   });
 
-  test('the Tasks view is fed by coroscope/tasks (tasks beyond the thread cap, loop readiness sets)', needs('tasksRequest'), async () => {
+  test('the Tasks view is fed by coroscope/tasks (with the loop\'s readiness sets)', async () => {
     assert.ok(stopped, 'the session is stopped');
     const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Tasks/ }) });
     const text = await pane.innerText();
@@ -364,7 +375,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     assert.match(text, /Event loop/);
   });
 
-  test('stopping the session ends it and the debuggee', needs('launch'), async () => {
+  test('stopping the session ends it and the debuggee', async () => {
     assert.ok(stopped, 'the session is stopped');
     assert.ok(debuggees().length > 0, 'the debuggee runs while stopped');
     await page.keyboard.press('Shift+F5');
@@ -372,7 +383,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await waitFor('the debuggee to exit', () => debuggees().length === 0, 10_000);
   });
 
-  test('with coroscope.debug.inlineAdapter off, the adapter runs as its own process', needs('launch'), async () => {
+  test('with coroscope.debug.inlineAdapter off, the adapter runs as its own process', async () => {
     server.writeUserSettings({ ...userSettings, 'coroscope.debug.inlineAdapter': false });
     await delay(1500); // VS Code reads the changed settings file
     await page.locator('.monaco-editor').first().click({ position: { x: 200, y: 200 } });
@@ -389,16 +400,48 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await waitFor('the debuggee and the adapter to exit', () => debuggees().length === 0 && !processes().some((a) => a.includes(join('dist', 'debug-adapter', 'main.js')) && a.includes(server.dir)), 10_000);
   });
 
+  test('with maxThreads: 1, CALL STACK shows only the stopped task, and the Tasks view every task (coroscope/tasks)', async () => {
+    server.writeUserSettings(userSettings);
+    const ws = join(server.dir, 'ws');
+    mkdirSync(join(ws, '.vscode'), { recursive: true });
+    const config = { type: 'coroscope', request: 'launch', name: 'Coroscope: pipeline, one thread', program: '${workspaceFolder}/' + PROGRAM, maxThreads: 1 };
+    writeFileSync(join(ws, '.vscode', 'launch.json'), JSON.stringify({ version: '0.2.0', configurations: [config] }, null, 2));
+    await delay(1500); // VS Code reads launch.json and the settings
+    await openFile(page, PROGRAM);
+    try {
+      // The configuration by name, so the run is sure to use it.
+      await runCommand(page, 'Debug: Select and Start Debugging');
+      const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: config.name }).first();
+      await pick.waitFor({ state: 'visible', timeout: 15_000 });
+      await pick.click();
+      await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 60_000 });
+      await setPanes({ 'Call Stack': true, Tasks: true });
+      await waitFor('a thread paused on the breakpoint', async () => (await labels(callStack())).some((l) => /Paused on breakpoint/i.test(l)), 60_000);
+      const threads = (await labels(callStack())).filter((l) => l.startsWith('Thread '));
+      const tasks = threads.filter((l) => !l.startsWith('Thread event loop'));
+      assert.equal(tasks.length, 1, `one task as a thread:\n${threads.join('\n')}`);
+      assert.match(tasks[0], /^Thread Task-1 .*Paused on breakpoint/);
+      const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Tasks/ }) });
+      const text = await waitFor('every task in the Tasks view', async () => {
+        const t = (await pane.locator('.monaco-list-row').allInnerTexts()).join('\n');
+        return ['ticker', 'consumer-1', 'consumer-2', 'watchdog'].every((n) => t.includes(n)) ? t : undefined;
+      }, 20_000);
+      assert.doesNotMatch(text, /threads only/, 'the adapter answered coroscope/tasks');
+      await screenshot('tasks-beyond-thread-cap');
+      await quiet('with maxThreads: 1');
+    } finally {
+      await page.keyboard.press('Shift+F5');
+      await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20_000 });
+      await waitFor('the debuggee to exit', () => debuggees().length === 0, 10_000);
+      rmSync(join(ws, '.vscode'), { recursive: true, force: true });
+      await delay(1500); // F5 is Debug Program again once no launch configuration is left
+    }
+  });
+
   test('stepping: one F10 over `await sleep()`, one F11 into a coroutine body, no notification on the way', async () => {
     server.writeUserSettings(userSettings);
     await delay(1500);
     await openFile(page, PROGRAM);
-    const toasts = page.locator('.notifications-toasts .notification-toast');
-    const noToast = async (when) => {
-      await delay(1500); // inline values and hovers are evaluated right after a stop
-      const texts = await toasts.allInnerTexts();
-      assert.deepEqual(texts, [], `no notification ${when}`);
-    };
     /** The line of `fn`'s top frame in the thread named `thread` (its stack is expanded when it stopped). */
     const frameLine = async (fn) => {
       const l = await labels(callStack());
@@ -417,7 +460,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 60_000 });
     await setPanes({ 'Call Stack': true, Variables: true, Tasks: false });
     await waitFor(`main paused at line ${SLEEP_LINE}`, async () => (await labels(callStack())).some((l) => /^Thread Task-1 .*Paused on breakpoint/.test(l)) && (await frameLine('main')) === SLEEP_LINE, 60_000);
-    await noToast('at the breakpoint');
+    await quiet('at the breakpoint');
 
     // One F10: the next line of main (the loop's `i++`, or its next statement), not the same line again.
     await page.keyboard.press('F10');
@@ -428,7 +471,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     }, 20_000);
     assert.ok([lineOf('for (let i = 1'), lineOf('await queue.put')].includes(after), `one F10 from line ${SLEEP_LINE} stopped at line ${after}`);
     await screenshot('one-f10-over-await-sleep');
-    await noToast('after F10');
+    await quiet('after F10');
 
     // One F11 on `const result = await handle(item)` in a consumer: the first line of handle's body.
     await toggleBreakpoint(SLEEP_LINE);
@@ -436,7 +479,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await toggleBreakpoint(CALL_LINE);
     await page.keyboard.press('F5');
     await waitFor(`a consumer paused at line ${CALL_LINE}`, async () => (await labels(callStack())).some((l) => /^Thread consumer-\d.*Paused on breakpoint/.test(l)) && (await frameLine('consumer')) === CALL_LINE, 30_000);
-    await noToast('at the consumer breakpoint');
+    await quiet('at the consumer breakpoint');
     await page.keyboard.press('F11');
     await waitFor("handle's first statement after one F11", async () => (await frameLine('handle')) === lineOf('const doubled = item * 2'), 20_000);
     // handle's own locals: its argument and `doubled` (not yet assigned), none of consumer's.
@@ -446,7 +489,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     }, 15_000);
     assert.ok(!locals.some((x) => /^(queue|result),/.test(x)), `consumer's locals are not handle's:\n${locals.join('\n')}`);
     await screenshot('one-f11-into-handle');
-    await noToast('after F11');
+    await quiet('after F11');
     await toggleBreakpoint(CALL_LINE);
     await page.keyboard.press('Shift+F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20_000 });
