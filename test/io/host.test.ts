@@ -96,7 +96,7 @@ for (const kind of SELECTORS) {
         await new Promise((resolve) => server.close(resolve));
       }));
 
-    it('registers the self-pipe while running; callSoonThreadsafe from a Node callback runs promptly', () =>
+    it('registers the self-pipe while running; callSoonThreadsafe from a Node callback runs without waiting out the loop timer', () =>
       runOn(kind, async () => {
         const loop = getRunningLoop();
         assert.ok(loop.selector.getMap().size >= 2, 'the libuv backend fd and the wake-up fd are registered');
