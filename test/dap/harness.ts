@@ -8,7 +8,7 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const ADAPTER = join(ROOT, 'dist', 'debug-adapter', 'main.js');
@@ -56,11 +56,20 @@ export interface Stop {
   frames: DebugProtocol.StackFrame[];
 }
 
-/** A DebugClient plus what a test needs to read a stop: output text and a transcript. */
+/**
+ * A DebugClient plus what a test needs to read a stop: output text and a transcript.
+ *
+ * Once record() is called the transcript holds every message of the session in the order the test
+ * sent or received it: requests when sent, responses and events as they arrive from the adapter
+ * (so an event nobody waited for is in the golden file too). Output events are the exception: the
+ * debuggee's stdout and the adapter's own messages reach the client interleaved by timing, so their
+ * text is gathered per category and added at the end (see `transcript`).
+ */
 export class Session {
   readonly dc = new DebugClient('node', ADAPTER, 'coroscope');
   output = '';
-  readonly transcript: unknown[] = [];
+  #entries: unknown[] = [];
+  #outputByCategory: Record<string, string> = {};
   #recording = false;
   #events = new Map<string, DebugProtocol.Event[]>();
   #waiters = new Map<string, ((e: DebugProtocol.Event) => void)[]>();
@@ -80,27 +89,49 @@ export class Session {
     const send = this.dc.send.bind(this.dc);
     (this.dc as { send: (c: string, a?: unknown) => Promise<DebugProtocol.Response> }).send = (command: string, args?: unknown) => {
       this.#record({ request: command, arguments: args ?? {} });
-      return send(command, args).then(
-        (r) => (this.#record({ response: command, success: true, body: r.body ?? {} }), r),
-        (e: Error) => {
-          this.#record({ response: command, success: false, message: e.message });
-          throw e;
-        },
-      );
+      return send(command, args);
     };
+    // Every message from the adapter passes through dispatch() in arrival order, before any promise
+    // callback of the test runs: recording here keeps that order.
+    const client = this.dc as unknown as { dispatch: (body: string) => void };
+    const dispatch = client.dispatch.bind(this.dc);
+    client.dispatch = (body: string) => {
+      this.#arrived(JSON.parse(body) as DebugProtocol.ProtocolMessage);
+      dispatch(body);
+    };
+  }
+
+  #arrived(message: DebugProtocol.ProtocolMessage): void {
+    if (message.type === 'event') {
+      const e = message as DebugProtocol.Event;
+      if (e.event === 'output') {
+        const { category = 'console', output } = (e as DebugProtocol.OutputEvent).body;
+        if (this.#recording && category !== 'telemetry') this.#outputByCategory[category] = (this.#outputByCategory[category] ?? '') + output;
+      } else this.#record({ event: e.event, body: e.body ?? {} });
+    } else if (message.type === 'response') {
+      const r = message as DebugProtocol.Response;
+      this.#record(r.success ? { response: r.command ?? null, success: true, body: r.body ?? {} } : { response: r.command ?? null, success: false, message: r.message ?? null });
+    }
+  }
+
+  /** The recorded session; the output text of each category comes last, categories sorted. */
+  get transcript(): unknown[] {
+    const categories = Object.keys(this.#outputByCategory).sort();
+    const output = Object.fromEntries(categories.map((c) => [c, this.#outputByCategory[c]]));
+    return [...this.#entries, { output }];
   }
 
   start(): Promise<void> {
     return this.dc.start();
   }
 
-  /** Records requests, responses and the events the test waits for from now on. */
+  /** Records every request, response and event from now on. */
   record(): void {
     this.#recording = true;
   }
 
   #record(entry: unknown): void {
-    if (this.#recording) this.transcript.push(entry);
+    if (this.#recording) this.#entries.push(entry);
   }
 
   /**
@@ -108,18 +139,14 @@ export class Session {
    * the start: one can arrive in the same chunk as the response the test awaited before asking.
    */
   waitFor(event: string, timeoutMs = 15_000): Promise<DebugProtocol.Event> {
-    const take = (e: DebugProtocol.Event): DebugProtocol.Event => {
-      this.#record({ event, body: e.body ?? {} });
-      return e;
-    };
     const queued = this.#events.get(event);
-    if (queued && queued.length > 0) return Promise.resolve(take(queued.shift()!));
+    if (queued && queued.length > 0) return Promise.resolve(queued.shift()!);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no '${event}' event within ${timeoutMs} ms`)), timeoutMs);
       const waiters = this.#waiters.get(event) ?? [];
       waiters.push((e) => {
         clearTimeout(timer);
-        resolve(take(e));
+        resolve(e);
       });
       this.#waiters.set(event, waiters);
     });
@@ -185,12 +212,7 @@ export class Session {
     const json = typeof message === 'string' ? message : JSON.stringify(message);
     this.#record({ raw: json });
     return new Promise((resolve) => {
-      if (seq !== undefined) {
-        client.pendingRequests.set(seq, (r) => {
-          this.#record({ response: r.command ?? null, success: r.success, message: r.message ?? null });
-          resolve(r);
-        });
-      }
+      if (seq !== undefined) client.pendingRequests.set(seq, resolve);
       client.outputStream.write(`Content-Length: ${Buffer.byteLength(json, 'utf8')}\r\n\r\n${json}`, 'utf8');
       if (seq === undefined) resolve({ type: 'response', seq: 0, request_seq: 0, success: true, command: '' });
     });
@@ -235,7 +257,7 @@ export function normalise(transcript: unknown[]): unknown[] {
       if (idKind[key] && value > 0) return token(idKind[key]!, value);
       if (key === 'id' && parentKey === 'threads') return token('thread', value);
       if (key === 'id' && parentKey === 'stackFrames') return token('frame', value);
-      if (key === 'id' && parentKey === 'breakpoints') return token('breakpoint', value);
+      if (key === 'id' && (parentKey === 'breakpoints' || parentKey === 'breakpoint')) return token('breakpoint', value);
       if (key === 'hitBreakpointIds') return token('breakpoint', value);
       if (key === 'seq' || key === 'request_seq') return '<seq>';
       return value;
@@ -250,13 +272,19 @@ export function normalise(transcript: unknown[]): unknown[] {
 }
 
 /**
- * Compares a session with test/dap/golden/<name>.json (normalised). UPDATE_GOLDEN=1 rewrites the
- * file; a mismatch leaves the actual session beside it as <name>.actual.json for a diff.
+ * Compares a session with test/dap/golden/<name>.json (normalised). UPDATE_GOLDEN=1 writes the file
+ * from this session; without it a missing file is an error (a golden made from whatever the code
+ * does today would pin a regression as correct). A mismatch leaves the actual session beside it as
+ * <name>.actual.json for a diff.
  */
 export function matchGolden(name: string, transcript: unknown[]): { actual: string; expected: string } {
   const file = join(__dirname, 'golden', `${name}.json`);
   const actual = JSON.stringify(normalise(transcript), null, 1) + '\n';
-  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, actual);
+  if (process.env.UPDATE_GOLDEN) writeFileSync(file, actual);
+  else if (!existsSync(file)) {
+    const shown = relative(ROOT, file);
+    throw new Error(`the golden transcript ${shown} is missing: create it with \`UPDATE_GOLDEN=1 node scripts/test.mjs <this test file>\`, then review it before committing`);
+  }
   const expected = readFileSync(file, 'utf8');
   if (actual !== expected) writeFileSync(join(__dirname, 'golden', `${name}.actual.json`), actual);
   return { actual, expected };

@@ -51,11 +51,15 @@ test('transcripts are normalised: ids by first appearance, the project root, tim
     { response: 'stackTrace', body: { stackFrames: [{ id: 7, name: 'main', source: { path: `${ROOT}/examples/x.ts` } }] } },
     { response: 'variables', body: { variables: [{ name: 'time', value: '12.3456 s', variablesReference: 1003 }] } },
     { request: 'stackTrace', arguments: { threadId: 42, frameId: 7 } },
+    { response: 'setBreakpoints', body: { breakpoints: [{ id: 9, line: 3 }] } },
+    { event: 'breakpoint', body: { reason: 'changed', breakpoint: { id: 9, verified: true } } },
   ]);
   assert.deepEqual(out, [
     { event: 'stopped', body: { threadId: '<thread:1>', reason: 'pause' } },
     { response: 'stackTrace', body: { stackFrames: [{ id: '<frame:1>', name: 'main', source: { path: '<root>/examples/x.ts' } }] } },
     { response: 'variables', body: { variables: [{ name: 'time', value: '<time> s', variablesReference: '<ref:1>' }] } },
     { request: 'stackTrace', arguments: { threadId: '<thread:1>', frameId: '<frame:1>' } },
+    { response: 'setBreakpoints', body: { breakpoints: [{ id: '<breakpoint:1>', line: 3 }] } },
+    { event: 'breakpoint', body: { reason: 'changed', breakpoint: { id: '<breakpoint:1>', verified: true } } },
   ]);
 });

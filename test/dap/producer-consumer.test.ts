@@ -2,7 +2,7 @@
 // a consumer, every task as a thread, the stopped task's frames and locals, a suspended consumer's
 // locals, stepping over `yield queue.get()` (the step stops in the same task when it resumes,
 // while the producer and the other consumer run meanwhile), then running to the exit code.
-// Set UPDATE_GOLDEN=1 to rewrite the transcript after an intended change.
+// Set UPDATE_GOLDEN=1 to rewrite the transcript after an intended change (and review its diff).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Session, drive, example, matchGolden, type Stop } from './harness';

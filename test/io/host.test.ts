@@ -1,6 +1,10 @@
 // Node's loop as one more fd in our selector: native promises and Node APIs inside tasks, an idle
 // loop that sleeps, Ctrl-C while the loop waits in its selector, the self-pipe. Whole programs run
 // through the CLI in a child process where the process itself is what is observed.
+//
+// These tests check behaviour, never speed: spinning shows as iterations that did not wait, a wait
+// that should have ended early as a task still pending. Time and CPU figures (how late a timer
+// resumes, CPU while idle) are measured by `npm run bench:host` (scripts/bench-host.mjs).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { promises as dns } from 'node:dns';
@@ -30,25 +34,22 @@ function runProgram(source: string, args: string[] = [], env: Record<string, str
 
 for (const kind of SELECTORS) {
   describe(`Node as the host, on ${kind}`, { timeout: 20000 }, () => {
-    it('resumes a task awaiting a setTimeout promise on time, without spinning', () =>
+    it('resumes a task awaiting a setTimeout promise, not before it fires, without spinning', () =>
       runOn(kind, async () => {
         const loop = getRunningLoop();
         const t0 = loop.time();
         const before = loop.wakeups;
-        const cpu = process.cpuUsage();
         await new Promise((resolve) => setTimeout(resolve, 200));
         const waited = loop.time() - t0;
-        const used = process.cpuUsage(cpu);
         const after = loop.wakeups;
         const counts = `${after.noWait - before.noWait} without waiting, ${after.byFd - before.byFd} woken by fds, ${after.byTimeout - before.byTimeout} by timeouts`;
-        assert.ok(waited >= 0.195 && waited < 0.4, `waited ${waited}s`);
+        // Never early (libuv's millisecond clock may round the 200 ms down a little); how late is a
+        // figure for bench:host, not an assertion.
+        assert.ok(waited >= 0.195, `waited ${waited}s`);
         // Spinning is iterations that do not wait. Waits ended by an fd are Node's own work: libuv's
         // backend fd is readable whenever Node has some (under the test runner, V8's garbage
         // collector posts tasks to it hundreds of times while a cold start's heap settles).
         assert.ok(after.noWait - before.noWait < 10, `iterations: ${counts}`);
-        // Spinning would burn the whole 200 ms; the collector's marking (its threads count too) and
-        // our turns for its tasks stay well under half of that.
-        assert.ok(used.user + used.system < 100_000, `used ${(used.user + used.system) / 1000} ms of CPU (iterations: ${counts})`);
       }));
 
     it('runs fs.promises and dns.promises inside tasks', () =>
@@ -61,14 +62,19 @@ for (const kind of SELECTORS) {
 
     it('runs Node callbacks (a setInterval) while tasks sleep on our timers', () =>
       runOn(kind, async () => {
+        const loop = getRunningLoop();
         let ticks = 0;
         const interval = setInterval(() => (ticks += 1), 20);
+        // Node's callbacks run only while our loop waits in its selector (the task sleeps on our
+        // timers the whole time): five ticks show it gives Node turns again and again. The deadline
+        // only keeps a broken host from hanging the test.
+        const deadline = loop.time() + 20;
         try {
-          await sleep(0.25);
+          while (ticks < 5 && loop.time() < deadline) await sleep(0.05);
         } finally {
           clearInterval(interval);
         }
-        assert.ok(ticks >= 5 && ticks <= 14, `${ticks} ticks of 20 ms in 250 ms`);
+        assert.ok(ticks >= 5, `${ticks} ticks of a 20 ms setInterval while a task slept for 20 s`);
       }));
 
     it('serves a Node net server started inside a task while the loop waits on its own sockets', () =>
@@ -90,37 +96,35 @@ for (const kind of SELECTORS) {
         await new Promise((resolve) => server.close(resolve));
       }));
 
-    it('registers the self-pipe while running; callSoonThreadsafe from a Node callback runs promptly', () =>
+    it('registers the self-pipe while running; callSoonThreadsafe from a Node callback runs without waiting out the loop timer', () =>
       runOn(kind, async () => {
         const loop = getRunningLoop();
         assert.ok(loop.selector.getMap().size >= 2, 'the libuv backend fd and the wake-up fd are registered');
         const fut = loop.createFuture<string>();
-        const t0 = loop.time();
         setTimeout(() => loop.callSoonThreadsafe(() => fut.setResult('woken')), 30);
         const sleeper = createTask(sleep(10));
         assert.equal(await fut, 'woken');
-        assert.ok(loop.time() - t0 < 1, `took ${loop.time() - t0}s`);
+        // Woken by the callback, not by the loop's next timer (the 10 s sleep): that is still pending.
+        assert.equal(sleeper.done(), false, 'the loop waited out its own 10 s timer before running the callback');
         sleeper.cancel();
       }));
   });
 }
 
 describe('whole programs', { timeout: 60000 }, () => {
-  it('an idle program (await sleep(1)) uses almost no CPU', () => {
+  it('an idle program (await sleep(1)) waits once instead of spinning', () => {
+    // Its CPU use is a bench:host figure; here, the loop's own counts.
     const r = runProgram(`
       import { run, sleep, getRunningLoop } from 'coroscope';
       async function main() {
-        const cpu = process.cpuUsage();
         await sleep(1);
-        const used = process.cpuUsage(cpu);
         const loop = getRunningLoop();
-        console.log(JSON.stringify({ cpuMs: (used.user + used.system) / 1000, iterations: loop.iteration, wakeups: loop.wakeups }));
+        console.log(JSON.stringify({ iterations: loop.iteration, wakeups: loop.wakeups }));
       }
       run(main());
     `);
     assert.equal(r.status, 0, r.stderr);
-    const { cpuMs, iterations, wakeups } = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    assert.ok(cpuMs < 30, `sleep(1) used ${cpuMs} ms of CPU (wake-ups: ${JSON.stringify(wakeups)})`);
+    const { iterations, wakeups } = JSON.parse(r.stdout.trim().split('\n').pop()!);
     assert.ok(iterations < 20, `${iterations} loop iterations (wake-ups: ${JSON.stringify(wakeups)})`);
     // One wait, ended by its timeout (two if the kernel's timer slack ends it a hair early); the
     // few iterations around it that do not wait run ready callbacks.
@@ -144,7 +148,6 @@ describe('whole programs', { timeout: 60000 }, () => {
     let out = '';
     let err = '';
     child.stderr.on('data', (d) => (err += d));
-    const started = Date.now();
     const status = await new Promise<number | null>((resolve) => {
       child.stdout.on('data', (d) => {
         out += d;
@@ -154,8 +157,8 @@ describe('whole programs', { timeout: 60000 }, () => {
     });
     assert.match(out, /main cancelled/);
     assert.match(err, /KeyboardInterrupt/);
+    // Cancelled: the 30 s sleep did not end on its own (that would exit 0 without KeyboardInterrupt).
     assert.notEqual(status, 0);
-    assert.ok(Date.now() - started < 10000);
   });
 
   it('honours --selector and COROSCOPE_SELECTOR, and refuses an unknown one clearly', () => {
