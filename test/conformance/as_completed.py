@@ -1,5 +1,6 @@
 # as_completed: yields awaitables that give the results in completion order; an error comes
 # out of the await that meets it; with a timeout, the await after the deadline raises TimeoutError.
+# timing-sensitive: jobs finish 10 ms apart, each timer started on its own task step; a stalled process can reorder them
 import asyncio
 from _support import describe
 
@@ -27,7 +28,7 @@ async def main():
 
     slow = asyncio.create_task(job('slow', 1))
     try:
-        for next_done in asyncio.as_completed([job('fast', 0.01), slow], timeout=0.05):
+        for next_done in asyncio.as_completed([job('fast', 0.01), slow], timeout=0.5):
             print('completed:', await next_done)
     except asyncio.TimeoutError as e:
         print('timeout:', describe(e))

@@ -29,7 +29,7 @@ async function main() {
 
   const slow = createTask(job('slow', 1));
   try {
-    for (const nextDone of asCompleted([job('fast', 0.01), slow], { timeout: 0.05 })) {
+    for (const nextDone of asCompleted([job('fast', 0.01), slow], { timeout: 0.5 })) {
       console.log('completed:', await nextDone);
     }
   } catch (e) {

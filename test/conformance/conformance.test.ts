@@ -1,6 +1,7 @@
 // The conformance suite: each `name.py` here is a program for CPython's asyncio and `name.ts` the
-// same program for Coroscope. Both are run (python3, and `node bin/coroscope.js run`) and their
-// stdout and exit status must agree line by line.
+// same program for Coroscope. Both are run (CPython, and `node bin/coroscope.js run`) and must
+// agree: exit status, stdout line by line, the warnings on stderr, and for a program that declares
+// `# expect-exit: N` the final `Type: message` line of its traceback (_check.ts has the rules).
 //
 // A documented difference (a row of DIFFERENCES.md) may be declared in the Python program with
 //   # expect-differ: <id>: <CPython line> => <Coroscope line>
@@ -8,34 +9,23 @@
 // Coroscope: the documented behaviour is asserted, not skipped. A marker whose id is not in
 // DIFFERENCES.md, or that matches no line, fails the pair.
 //
-// No python3 on the machine is a failure that says so, never a silent pass. Set
-// CONFORMANCE_PYTHON to choose the interpreter (default: /usr/bin/python3, else python3 on PATH).
+// A mismatch fails the pair. Only a program whose header says `# timing-sensitive: <why>` gets
+// one rerun, and a rerun that agrees is reported, never silent.
+//
+// No python3 on the machine is a failure that says so, never a silent pass. The interpreter is
+// $CONFORMANCE_PYTHON, else a CPython 3.12 (the version the README follows: `python3.12` on PATH or
+// a pyenv install), else /usr/bin/python3, else python3 on PATH; a run on another version than
+// 3.12 says so once, and every test name says which version ran.
 //
 // This file avoids `async function`: test files are loaded through coroscope's loader, which would
 // make them coroscope coroutines; plain promises keep the harness on Node's own machinery.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-
-/** What one program printed and how it ended. */
-interface Outcome {
-  stdout: string;
-  stderr: string;
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  timedOut: boolean;
-}
-
-/** A `# expect-differ:` marker of a Python program. */
-interface Marker {
-  id: string;
-  cpython: string;
-  coroscope: string;
-  line: number;
-}
+import { type Header, type Outcome, finalError, mismatch, parseHeader, warnings } from './_check';
 
 const PER_PROGRAM_TIMEOUT_MS = 30_000;
 // One program per core: the programs time sleeps, and a starved process would print late.
@@ -54,14 +44,27 @@ function findRoot(start: string): string {
   }
 }
 
+/** The CPython version the README follows; a run on another one is reported. */
+const TARGET_VERSION = '3.12';
+
+/** Interpreters to try, best first: the one asked for, else a CPython 3.12, else the system's. */
+function pythonCandidates(): string[] {
+  if (process.env.CONFORMANCE_PYTHON) return [process.env.CONFORMANCE_PYTHON];
+  const pyenvVersions = join(process.env.PYENV_ROOT ?? join(homedir(), '.pyenv'), 'versions');
+  const pyenv = existsSync(pyenvVersions)
+    ? readdirSync(pyenvVersions)
+        .filter((v) => v.startsWith(`${TARGET_VERSION}.`))
+        .sort((a, b) => Number(b.split('.')[2]) - Number(a.split('.')[2]))
+        .map((v) => join(pyenvVersions, v, 'bin', `python${TARGET_VERSION}`))
+    : [];
+  return [`python${TARGET_VERSION}`, ...pyenv, '/usr/bin/python3', 'python3'];
+}
+
 /** The interpreter to run the Python side with, or why there is none. */
 function findPython(): { path: string; version: string } | { error: string } {
-  const candidates = process.env.CONFORMANCE_PYTHON
-    ? [process.env.CONFORMANCE_PYTHON]
-    : existsSync('/usr/bin/python3')
-      ? ['/usr/bin/python3']
-      : ['python3'];
+  const candidates = pythonCandidates();
   for (const path of candidates) {
+    // A pyenv shim for a version that is not selected exits 127: it is skipped like a missing one.
     const r = spawnSync(path, ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], { encoding: 'utf8' });
     if (r.error || r.status !== 0) continue;
     const version = r.stdout.trim();
@@ -130,22 +133,6 @@ function pool<T>(size: number, jobs: (() => Promise<T>)[]): Promise<T>[] {
   return results;
 }
 
-function lines(text: string): string[] {
-  const out = text.replace(/\r\n/g, '\n').split('\n');
-  if (out.length > 0 && out[out.length - 1] === '') out.pop();
-  return out;
-}
-
-function parseMarkers(source: string): Marker[] {
-  const markers: Marker[] = [];
-  source.split('\n').forEach((text, index) => {
-    const m = /^\s*#\s*expect-differ:\s*([\w-]+):\s?(.*?)\s+=>\s?(.*)$/.exec(text);
-    if (m) markers.push({ id: m[1]!, cpython: m[2]!, coroscope: m[3]!, line: index + 1 });
-    else if (/expect-differ/.test(text)) throw new Error(`malformed expect-differ marker at line ${index + 1}: ${text.trim()}`);
-  });
-  return markers;
-}
-
 /** The ids of the documented differences: the first cell of each table row, in backquotes. */
 function documentedIds(): Set<string> {
   if (!existsSync(differencesFile)) return new Set();
@@ -157,46 +144,6 @@ function documentedIds(): Set<string> {
   return ids;
 }
 
-/** A unified-style diff of two line lists (LCS based; the outputs are small). */
-function diff(expected: string[], actual: string[]): string {
-  const n = expected.length;
-  const m = actual.length;
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      lcs[i]![j] = expected[i] === actual[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-    }
-  }
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && expected[i] === actual[j]) {
-      out.push(`  ${String(i + 1).padStart(3)} ${String(j + 1).padStart(3)}   ${expected[i]}`);
-      i++;
-      j++;
-    } else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      out.push(`+     ${String(j + 1).padStart(3)}   ${actual[j]}`);
-      j++;
-    } else {
-      out.push(`- ${String(i + 1).padStart(3)}       ${expected[i]}`);
-      i++;
-    }
-  }
-  return out.join('\n');
-}
-
-function tail(text: string, count = 25): string {
-  const all = lines(text);
-  return (all.length > count ? ['...', ...all.slice(-count)] : all).map((l) => `    ${l}`).join('\n');
-}
-
-function describeEnd(o: Outcome): string {
-  if (o.timedOut) return `killed after ${PER_PROGRAM_TIMEOUT_MS / 1000} s`;
-  if (o.signal) return `killed by ${o.signal}`;
-  return `exit status ${o.status}`;
-}
-
 const python = findPython();
 // `_support.py`/`_support.ts` are what the programs print with, not programs.
 const isProgram = (f: string) => !f.startsWith('_');
@@ -204,9 +151,16 @@ const pyFiles = readdirSync(here).filter((f) => f.endsWith('.py') && isProgram(f
 const tsFiles = readdirSync(here).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && isProgram(f)).sort();
 const names = pyFiles.map((f) => f.slice(0, -3));
 
-test('conformance: python3 is available', () => {
+test(`conformance: python3 is available${'error' in python ? '' : ` (CPython ${python.version} at ${python.path})`}`, (t) => {
   if ('error' in python) assert.fail(python.error);
   assert.ok(existsSync(cli), `${cli} is missing`);
+  if (!python.version.startsWith(`${TARGET_VERSION}.`)) {
+    const warning =
+      `warning: the conformance programs ran under CPython ${python.version}, not ${TARGET_VERSION} as the README ` +
+      `says Coroscope follows (${process.env.CONFORMANCE_PYTHON ? 'CONFORMANCE_PYTHON chose it' : `no python${TARGET_VERSION} found; set CONFORMANCE_PYTHON to choose one`})`;
+    t.diagnostic(warning);
+    process.stderr.write(`${warning}\n`);
+  }
 });
 
 test('conformance: every program has its pair', () => {
@@ -215,40 +169,119 @@ test('conformance: every program has its pair', () => {
   assert.deepEqual({ missingTs, missingPy }, { missingTs: [], missingPy: [] }, 'each name.py needs a name.ts and the reverse');
 });
 
-/** Why Coroscope's run disagrees with CPython's (a readable diff), or null when they agree. */
-function mismatch(name: string, markers: Marker[], py: Outcome, ts: Outcome): string | null {
-  const used = new Set<Marker>();
-  const expected = lines(py.stdout).map((line) => {
-    const marker = markers.find((m) => m.cpython === line);
-    if (!marker) return line;
-    used.add(marker);
-    return marker.coroscope;
+type Pair = [py: Outcome, ts: Outcome];
+
+/**
+ * The verdict on a pair's run: the failure report, or null; `note` tells of a rerun. Only a
+ * program declared timing-sensitive is rerun: the programs time real sleeps, and on a loaded
+ * machine a late wake-up can reorder two lines of those; everywhere else a difference that does
+ * not repeat is still a difference (an ordering the runtime does not guarantee).
+ */
+function judge(name: string, header: Header, first: Pair, rerun: () => Promise<Pair>): Promise<{ failure: string | null; note: string | null }> {
+  const firstReport = mismatch(name, header, ...first, PER_PROGRAM_TIMEOUT_MS);
+  if (firstReport === null) return Promise.resolve({ failure: null, note: null });
+  if (header.timingSensitive === null) return Promise.resolve({ failure: firstReport, note: null });
+  return rerun().then((second) => {
+    const secondReport = mismatch(name, header, ...second, PER_PROGRAM_TIMEOUT_MS);
+    if (secondReport === null) {
+      return {
+        failure: null,
+        note: `${name}: reran (declared timing-sensitive: ${header.timingSensitive}); the first run differed and the rerun agreed:\n${firstReport}`,
+      };
+    }
+    const failure = secondReport === firstReport ? secondReport : `${secondReport}\n  (the first run differed too:)\n${firstReport}`;
+    return { failure: `${failure}\n  (run twice: declared timing-sensitive)`, note: null };
   });
-  const stale = markers.filter((m) => !used.has(m));
-  const actual = lines(ts.stdout);
-  const sameOutput = expected.length === actual.length && expected.every((l, i) => l === actual[i]);
-  const sameEnd = py.status === ts.status && !py.timedOut && !ts.timedOut && !py.signal && !ts.signal;
-  if (sameOutput && sameEnd && stale.length === 0) return null;
-  const report = [
-    `${name}: Coroscope's output differs from CPython's.`,
-    `  ${name}.py: ${describeEnd(py)}, ${name}.ts: ${describeEnd(ts)}`,
-  ];
-  if (stale.length > 0) {
-    report.push(`  expect-differ marker(s) at ${name}.py line ${stale.map((m) => m.line).join(', ')} match no line CPython printed`);
-  }
-  report.push(
-    `  diff (- CPython${markers.length ? ' with documented differences applied' : ''}, + Coroscope; columns: CPython line, Coroscope line):`,
-    diff(expected, actual),
-  );
-  if (ts.stderr.trim()) report.push(`  Coroscope stderr:`, tail(ts.stderr));
-  if (py.stderr.trim() && (!sameEnd || !py.stdout)) report.push(`  CPython stderr:`, tail(py.stderr));
-  return report.join('\n');
 }
+
+const ok = (stdout: string, stderr = ''): Outcome => ({ stdout, stderr, status: 0, signal: null, timedOut: false });
+const failed = (stdout: string, stderr: string): Outcome => ({ ...ok(stdout, stderr), status: 1 });
+const noHeader: Header = { markers: [], expectExit: 0, timingSensitive: null };
+const pyTraceback = (last: string) => `Traceback (most recent call last):\n  File "x.py", line 3, in <module>\n    main()\n${last}\n`;
+const tsTraceback = (last: string) => `Traceback (most recent call last, through the await chain):\n  File "x.ts", line 3, in main\n${last}\n    at main (x.ts:3:9)\n`;
+
+test('conformance checker: a NameError on one side and an error at once on the other is a failure', () => {
+  const py = failed('', pyTraceback("NameError: name 'gather' is not defined"));
+  const ts = failed('', tsTraceback('ReferenceError: gather is not defined'));
+  assert.match(mismatch('broken', noHeader, py, ts) ?? '', /both must exit with 0 \(a program that should fail declares/);
+  // Declaring the failure is not enough: the errors themselves must agree.
+  const declared = { ...noHeader, expectExit: 1 };
+  assert.match(mismatch('broken', declared, py, ts) ?? '', /final error line of stderr: CPython "NameError: name 'gather' is not defined", Coroscope "ReferenceError: gather is not defined"/);
+  assert.match(mismatch('broken', declared, py, ok('')) ?? '', /exit: broken\.py: exit status 1, broken\.ts: exit status 0/);
+});
+
+test('conformance checker: the final error lines agree once module prefixes are dropped', () => {
+  assert.equal(finalError(pyTraceback('asyncio.exceptions.CancelledError')), 'CancelledError');
+  assert.equal(finalError(pyTraceback('__main__.Boom: nobody catches this')), 'Boom: nobody catches this');
+  assert.equal(finalError(tsTraceback('Boom: nobody catches this')), 'Boom: nobody catches this');
+  const declared = { ...noHeader, expectExit: 1 };
+  const py = failed('main starts\n', pyTraceback('__main__.Boom: nobody catches this'));
+  const ts = failed('main starts\n', tsTraceback('Boom: nobody catches this'));
+  assert.equal(mismatch('uncaught', declared, py, ts), null);
+  assert.match(mismatch('uncaught', declared, py, failed('main starts\n', '')) ?? '', /Coroscope null/);
+});
+
+test('conformance checker: a warning printed by one side only is a failure', () => {
+  const cpythonWarning = "x.py:9: RuntimeWarning: coroutine 'child' was never awaited\n  child()\n";
+  const unretrieved = (coro: string) => `Task exception was never retrieved\nfuture: <Task finished name='Task-2' coro=<${coro}() done, defined at x:1> exception=Boom('x')>\n`;
+  assert.deepEqual(warnings(cpythonWarning + unretrieved('boom')), ["Task exception was never retrieved: boom", "coroutine 'child' was never awaited"]);
+  assert.match(mismatch('warns', noHeader, ok('done\n', cpythonWarning), ok('done\n')) ?? '', /warnings on stderr[^]*- +1 +coroutine 'child' was never awaited/);
+  assert.match(mismatch('warns', noHeader, ok('done\n'), ok('done\n', unretrieved('boom'))) ?? '', /\+ +1 +Task exception was never retrieved: boom/);
+  // Another coroutine's warning is not the same warning; the order they come in does not matter.
+  assert.notEqual(mismatch('warns', noHeader, ok('', unretrieved('boom')), ok('', unretrieved('other'))), null);
+  const coroscopeWarning = "x.ts:9:3: RuntimeWarning: coroutine 'child' was never awaited (add 'await', or schedule it with createTask())\n";
+  assert.equal(mismatch('warns', noHeader, ok('', cpythonWarning + unretrieved('boom')), ok('', unretrieved('boom') + coroscopeWarning)), null);
+  // A documented difference can say Coroscope prints no such warning.
+  const documented = parseHeader("# expect-differ: taskgroup-closes-coroutine: coroutine 'child' was never awaited => (nothing)\n");
+  assert.equal(mismatch('warns', documented, ok('', cpythonWarning), ok('')), null);
+});
+
+test('conformance checker: a mismatch that does not repeat fails unless the program is declared timing-sensitive', () => {
+  const agreeing: Pair = [ok('a\nb\n'), ok('a\nb\n')];
+  const reordered: Pair = [ok('a\nb\n'), ok('b\na\n')];
+  let reruns = 0;
+  const rerun = () => {
+    reruns += 1;
+    return Promise.resolve(agreeing);
+  };
+  const sensitive = parseHeader('# timing-sensitive: two sleeps 10 ms apart\n');
+  assert.equal(sensitive.timingSensitive, 'two sleeps 10 ms apart');
+  return judge('flaky', noHeader, reordered, rerun)
+    .then((verdict) => {
+      assert.match(verdict.failure ?? '', /stdout diff/);
+      assert.equal(reruns, 0, 'a program not declared timing-sensitive is not rerun');
+      return judge('flaky', sensitive, reordered, rerun);
+    })
+    .then((verdict) => {
+      assert.equal(verdict.failure, null);
+      assert.match(verdict.note ?? '', /^flaky: reran \(declared timing-sensitive: two sleeps 10 ms apart\); the first run differed and the rerun agreed/);
+      assert.equal(reruns, 1);
+      return judge('flaky', sensitive, reordered, () => Promise.resolve(reordered));
+    })
+    .then((verdict) => assert.match(verdict.failure ?? '', /run twice: declared timing-sensitive/));
+});
+
+test('conformance checker: a broken pair run for real fails (NameError under CPython, ReferenceError under Coroscope)', () => {
+  if ('error' in python) return assert.fail(python.error);
+  const dir = mkdtempSync(join(tmpdir(), 'conformance-broken-'));
+  writeFileSync(join(dir, 'broken.py'), "import asyncio\nasync def main():\n    print('before')\n    await gather_typo()\nasyncio.run(main())\n");
+  writeFileSync(join(dir, 'broken.ts'), "import { run } from 'coroscope';\nasync function main() {\n  console.log('before');\n  await (globalThis as any).gatherTypo();\n}\nrun(main());\n");
+  return Promise.all([runProgram(python.path, [join(dir, 'broken.py')]), runProgram(process.execPath, [cli, 'run', join(dir, 'broken.ts')])])
+    .then(([py, ts]) => {
+      assert.equal(py.status, 1, py.stderr);
+      assert.equal(ts.status, 1, ts.stderr);
+      assert.equal(finalError(py.stderr), "NameError: name 'gather_typo' is not defined");
+      assert.match(mismatch('broken', noHeader, py, ts) ?? '', /both must exit with 0/);
+      assert.match(mismatch('broken', { ...noHeader, expectExit: 1 }, py, ts) ?? '', /final error line of stderr: CPython "NameError/);
+    })
+    .finally(() => rmSync(dir, { recursive: true, force: true }));
+});
 
 if (!('error' in python)) {
   const interpreter = python.path;
   const runPython = (name: string) => runProgram(interpreter, [join(here, `${name}.py`)]);
   const runCoroscope = (name: string) => runProgram(process.execPath, [cli, 'run', join(here, `${name}.ts`)]);
+  const runPair = (name: string) => Promise.all([runPython(name), runCoroscope(name)]);
   const outcomes = pool(
     POOL_SIZE,
     names.flatMap((name) => [() => runPython(name), () => runCoroscope(name)]),
@@ -258,28 +291,23 @@ if (!('error' in python)) {
   names.forEach((name, index) => {
     test(`conformance: ${name} (CPython ${python.version} vs Coroscope)`, (t) => {
       if (!existsSync(join(here, `${name}.ts`))) assert.fail(`${name}.ts is missing`);
-      const markers = parseMarkers(readFileSync(join(here, `${name}.py`), 'utf8'));
-      const undocumented = markers.filter((m) => !ids.has(m.id));
+      const header = parseHeader(readFileSync(join(here, `${name}.py`), 'utf8'));
+      const undocumented = header.markers.filter((m) => !ids.has(m.id));
       if (undocumented.length > 0) {
         assert.fail(
           `${name}.py: expect-differ marker(s) ${undocumented.map((m) => `'${m.id}' (line ${m.line})`).join(', ')} ` +
             `name no row of test/conformance/DIFFERENCES.md`,
         );
       }
-      return Promise.all([outcomes[2 * index]!, outcomes[2 * index + 1]!]).then(([py, ts]) => {
-        const first = mismatch(name, markers, py, ts);
-        if (first === null) return;
-        // The programs time real sleeps; on a loaded machine a late wake-up can reorder two
-        // lines. Run the pair once more: a real difference shows again, and a flake is reported.
-        return Promise.all([runPython(name), runCoroscope(name)]).then(([py2, ts2]) => {
-          const second = mismatch(name, markers, py2, ts2);
-          if (second === null) {
-            t.diagnostic(`${name}: the first run differed and the rerun agreed (timing flake?):\n${first}`);
-            return;
+      return Promise.all([outcomes[2 * index]!, outcomes[2 * index + 1]!])
+        .then((first) => judge(name, header, first, () => runPair(name)))
+        .then(({ failure, note }) => {
+          if (note !== null) {
+            t.diagnostic(note);
+            process.stderr.write(`${note}\n`);
           }
-          assert.fail(second === first ? second : `${second}\n  (the first run differed too:)\n${first}`);
+          if (failure !== null) assert.fail(failure);
         });
-      });
     });
   });
 }

@@ -2,6 +2,7 @@
 # the awaiter while the other children keep running; return_exceptions puts exceptions (and
 # CancelledError) in the list; cancelling the gather cancels every child; a cancelled child makes
 # the gather raise CancelledError.
+# timing-sensitive: jobs finish 10 ms apart and print as they finish; a stalled process can reorder them
 import asyncio
 from _support import b, describe
 

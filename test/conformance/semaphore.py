@@ -1,6 +1,7 @@
 # Semaphore: at most `value` holders, the others wait first come first served; locked() says
 # whether acquire() would block; a plain Semaphore may be released above its start value, a
 # BoundedSemaphore may not; a negative start value is an error.
+# timing-sensitive: workers hold the semaphore 10 ms longer or shorter than each other; a stalled process can reorder them
 import asyncio
 from _support import b, describe
 

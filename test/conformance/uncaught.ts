@@ -1,5 +1,5 @@
-// An exception that escapes main ends the program with exit status 1 (the traceback goes to
-// stderr, which the suite does not compare); what was printed before it still comes out.
+// An exception that escapes main ends the program with exit status 1; what was printed before it
+// still comes out, and the traceback on stderr ends with the same `Boom: message` line.
 import { run, sleep } from 'coroscope';
 
 class Boom extends Error {

@@ -1,6 +1,7 @@
 # wait: returns (done, pending) when the condition holds; FIRST_COMPLETED, FIRST_EXCEPTION,
 # ALL_COMPLETED (the default); a timeout returns what is done so far and cancels nothing;
 # an empty set is an error. Sets have no order, so names are printed sorted.
+# timing-sensitive: tasks finish 10 ms apart and FIRST_COMPLETED/FIRST_EXCEPTION take the first; a stalled process can reorder them
 import asyncio
 from _support import b, describe
 
