@@ -328,7 +328,10 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     assert.ok(stopped, 'the session is stopped');
     // main is focused (stopped at the breakpoint); the watchdog task waits at `await alarm.wait()`.
     await gotoLine(page, lineOf('await alarm.wait()'), 1);
-    const hover = await hoverUntil(page, 'await alarm.wait()', 'await', page.locator('.debug-hover-widget').filter({ hasText: /watchdog/ }).first());
+    const hover = await hoverUntil(page, 'await alarm.wait()', 'await', page.locator('.debug-hover-widget').filter({ hasText: /watchdog/ }).first()).catch(async (err) => {
+      await screenshot('other-task-await-hover-missing');
+      throw err;
+    });
     const text = await hover.innerText();
     assert.match(text, /watchdog/);
     assert.match(text, /Event/);
