@@ -17,7 +17,7 @@ const program = (text: string) => `import { run, sleep } from 'coroscope';\nasyn
  * that says on stderr when the TypeScript compiler is loaded: that happens only to compile.
  */
 function runCli(file: string, cache: string, hook: string): { status: number | null; stdout: string; compiled: boolean; stderr: string } {
-  const env = { ...process.env, COROSCOPE_CACHE_DIR: cache, COROSCOPE_COMPILE_IN_THREAD: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, COROSCOPE_CACHE_DIR: cache, COROSCOPE_COMPILE_IN_THREAD: '1' };
   delete env.COROSCOPE_NO_CACHE;
   const r = spawnSync(process.execPath, ['--require', hook, cli, 'run', file], { encoding: 'utf8', timeout: 30_000, env });
   return { status: r.status, stdout: r.stdout, compiled: r.stderr.includes('[typescript loaded]'), stderr: r.stderr };
