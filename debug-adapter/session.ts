@@ -201,11 +201,12 @@ export class CoroscopeSession extends DebugSession {
       if (v === null) delete env[k];
       else env[k] = String(v);
     }
-    // No runtime configured: `node` on PATH, else (inside VS Code) the editor's own binary run as node.
+    // No runtime configured: `node` on PATH, else the adapter's own runtime (inside VS Code, the
+    // editor's binary run as node).
     let runtimeExecutable = args.runtimeExecutable || 'node';
-    if (!args.runtimeExecutable && process.versions.electron && !onPath('node')) {
+    if (!args.runtimeExecutable && !onPath('node')) {
       runtimeExecutable = process.execPath;
-      env.ELECTRON_RUN_AS_NODE = '1';
+      if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
     }
     const cli = join(__dirname, '..', '..', 'bin', 'coroscope.js');
     const runOptions = args.selector ? ['--selector', args.selector] : [];

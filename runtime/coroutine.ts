@@ -1,6 +1,7 @@
 import { markCoroutineFunction } from './coroutine-function';
 import { RuntimeError } from './errors';
 import { warn } from './log';
+import { isRuntimeFrame } from './runtime-frames';
 import { formatSite, siteOf } from './sites';
 
 export type CoroutineState = 'CREATED' | 'RUNNING' | 'SUSPENDED' | 'CLOSED';
@@ -40,7 +41,7 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
     if (debugCreation) {
       const holder: { stack?: string } = {};
       Error.captureStackTrace(holder, new.target); // (not `Coroutine`: a self-reference makes the bundler rename the class `_Coroutine`, which the debugger shows)
-      this.createdAt = callerFromStack(holder.stack);
+      this.createdAt = callerFromStack(holder.stack, defSite >= 0);
       this.#started = { value: false };
       neverAwaited.register(this, { name: this.name, createdAt: this.createdAt ?? formatSite(siteOf(defSite)), started: this.#started });
     }
@@ -193,12 +194,19 @@ export function coroutineCreationTracking(): boolean {
   return debugCreation;
 }
 
-/** The first stack line outside the runtime, as `file:line:col`. */
-function callerFromStack(stack: string | undefined): string | undefined {
+/**
+ * The first stack line outside the runtime, as `file:line:col`: where the coroutine was created.
+ * A compiled `async function` is itself the first such frame (its body calls `coro()`), so with
+ * `skipOwn` the line after it, its caller's, is the site.
+ */
+function callerFromStack(stack: string | undefined, skipOwn: boolean): string | undefined {
   if (!stack) return undefined;
+  let skip = skipOwn;
   for (const line of stack.split('\n').slice(1)) {
     const m = /\(?([^\s()]+:\d+:\d+)\)?\s*$/.exec(line.trim());
-    if (m && !/[\\/]dist[\\/]runtime[\\/]/.test(m[1]!) && !m[1]!.startsWith('node:')) return m[1];
+    if (!m || isRuntimeFrame(m[1]!) || m[1]!.startsWith('node:')) continue;
+    if (!skip) return m[1];
+    skip = false;
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { Coroutine, isGenerator } from './coroutine';
 import { CancelledError, RuntimeError } from './errors';
 import { Future, markRetrieved, type Waker } from './future';
 import { Handle, type ExceptionContext } from './handles';
+import { isRuntimeFrame } from './runtime-frames';
 import { siteOf, takeAwaitSite, type Site } from './sites';
 import type { EventLoop } from './event-loop';
 import { getRunningLoop } from './running';
@@ -532,5 +533,5 @@ export function describeValue(value: unknown): string {
 function captureCreation(): string | undefined {
   const holder: { stack?: string } = {};
   Error.captureStackTrace(holder, Task);
-  return holder.stack?.split('\n').slice(1).map((l) => l.trim()).filter((l) => !/[\\/]dist[\\/]runtime[\\/]/.test(l)).join('\n');
+  return holder.stack?.split('\n').slice(1).map((l) => l.trim()).filter((l) => !isRuntimeFrame(l)).join('\n');
 }
