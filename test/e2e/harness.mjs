@@ -112,7 +112,9 @@ export class CodeServer {
     if (!existsSync(logs)) return '';
     let text = '';
     for (const session of readdirSync(logs)) {
-      for (const sub of ['exthost1', join('window1', 'exthost')]) {
+      // exthost1, exthost2 (after "Restart Extension Host"), ...
+      const hosts = readdirSync(join(logs, session)).filter((d) => /^exthost\d+$/.test(d)).sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)));
+      for (const sub of [...hosts, join('window1', 'exthost')]) {
         const file = join(logs, session, sub, 'remoteexthost.log');
         if (existsSync(file)) text += readFileSync(file, 'utf8');
       }
