@@ -413,9 +413,14 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await openFile(page, PROGRAM);
     try {
       // The configuration by name, so the run is sure to use it.
-      await runCommand(page, 'Debug: Select and Start Debugging');
+      // VS Code reads the new launch.json on its own time: ask again until the list offers it.
       const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: config.name }).first();
-      await pick.waitFor({ state: 'visible', timeout: 15_000 });
+      await waitFor(`"${config.name}" in Select and Start Debugging`, async () => {
+        await runCommand(page, 'Debug: Select and Start Debugging');
+        if (await pick.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) return true;
+        await page.keyboard.press('Escape');
+        return false;
+      }, 45_000, 500);
       await pick.click();
       await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 60_000 });
       await setPanes({ 'Call Stack': true, Tasks: true });
