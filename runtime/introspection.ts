@@ -134,15 +134,7 @@ class Probe {
     const loop = this.loopObject();
     const tasks = loop ? [...allTasks(loop)].slice(0, LIST_LIMIT) : [];
     const ctx = this.#context(loop);
-    const futures = new Map<number, Future<unknown>>();
-    for (const t of tasks) {
-      futures.set(t.id, t);
-      const w = t.waitingOn;
-      if (w) {
-        futures.set(w.id, w);
-        for (const child of childrenOf(w.waitReason)) futures.set(child.id, child);
-      }
-    }
+    const { futures } = relate(tasks);
     return {
       version: SNAPSHOT_VERSION,
       currentTask: this.current(),
