@@ -36,7 +36,9 @@ test('--debug reports a callback that blocks the loop over 0.1 s, with its durat
   assert.equal(r.status, 0, r.stderr);
   const m = /^Executing <Handle busy\(\)[^>]*> took (\d+\.\d+) seconds$/m.exec(r.stderr);
   assert.ok(m, `no slow-callback report in:\n${r.stderr}`);
-  assert.ok(Number(m[1]) >= 0.15, `the reported duration ${m[1]} s is below the 0.15 s the callback blocked`);
+  // The program measures its 0.15 s with Date.now() (milliseconds), the loop with its own clock
+  // and prints three decimals: the report is over the 0.1 s threshold and near what was blocked.
+  assert.ok(Number(m[1]) >= 0.14, `the reported duration ${m[1]} s is well below the 0.15 s the callback blocked`);
 
   const quiet = run(SLOW, []);
   assert.equal(quiet.status, 0, quiet.stderr);
