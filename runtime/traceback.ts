@@ -1,10 +1,10 @@
 // Formatting of errors for people: the await chain an exception unwound through (in the user's
 // TypeScript lines, from the loader's sites), then the JavaScript stack with runtime frames hidden.
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { describeError } from './errors';
 import type { ExceptionContext } from './handles';
-import { awaitChainOf, taskRaising } from './task';
+import { isRuntimeFrame } from './runtime-frames';
+import { awaitChainOf, taskRaising, type AwaitFrame } from './task';
 
 const GENERATOR_PLUMBING = /\.(next|throw|return) \(<anonymous>\)$/;
 const sources = new Map<string, string[] | null>();
@@ -22,25 +22,16 @@ function sourceLine(file: string, line: number): string | undefined {
   return lines?.[line - 1]?.trim();
 }
 
-const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Frames of this runtime (compiled, or mapped back to its sources) and of Node's internals. */
-const projectRoot = resolve(__dirname).split(/[\\/]dist[\\/]/)[0]!;
-const RUNTIME_FRAME = new RegExp(
-  `${escape(join(projectRoot, 'dist'))}[\\\\/]|${escape(join(projectRoot, 'runtime'))}[\\\\/]|\\(node:internal|at node:internal|at Module\\._compile|at Module\\._extensions`,
-);
+const NODE_INTERNALS = /\(node:internal|at node:internal|at Module\._compile|at Module\._extensions/;
+const isHiddenFrame = (line: string): boolean => isRuntimeFrame(line) || NODE_INTERNALS.test(line);
 
 /** A Python-style traceback: the await chain (outermost first), then the error and its stack. */
 export function formatException(err: unknown): string {
   const lines: string[] = [];
   const frames: string[] = [];
-  const chain = awaitChainOf(err);
-  for (let i = 0; i < chain.length; i++) {
-    const { coroutine, site } = chain[i]!;
-    // A program's coroutine without an await site raised it by its own code (the runtime's
-    // coroutines have no sites): the innermost one's line is in the JavaScript stack.
-    const at = site ?? (i === chain.length - 1 && coroutine.defSite >= 0 ? raisingLine(err) : undefined);
-    if (!at) continue;
-    frames.push(`  File "${at.file}", line ${at.line}, in ${coroutine.name}`);
+  for (const { name, at } of chainLines(err)) {
+    frames.push(`  File "${at.file}", line ${at.line}, in ${name}`);
     const text = sourceLine(at.file, at.line);
     if (text) frames.push(`    ${text}`);
   }
@@ -55,6 +46,21 @@ export function formatException(err: unknown): string {
 }
 
 /**
+ * The await chain an error unwound through, outermost first, each coroutine at its line. A
+ * program's coroutine without an await site raised it by its own code (the runtime's coroutines
+ * have no sites): the innermost one's line is in the JavaScript stack.
+ */
+function chainLines(err: unknown): { name: string; at: { file: string; line: number } }[] {
+  const chain: readonly AwaitFrame[] = awaitChainOf(err);
+  const out: { name: string; at: { file: string; line: number } }[] = [];
+  chain.forEach(({ coroutine, site }, i) => {
+    const at = site ?? (i === chain.length - 1 && coroutine.defSite >= 0 ? raisingLine(err) : undefined);
+    if (at) out.push({ name: coroutine.name, at });
+  });
+  return out;
+}
+
+/**
  * Where the coroutine that raised the error by its own code was: the frame its generator's
  * next()/throw() called, in the error's stack (the innermost such frame).
  */
@@ -66,7 +72,7 @@ function raisingLine(err: unknown): { file: string; line: number } | undefined {
     const frame = stack[i - 1]!;
     const m = /\(?([^\s()]+):(\d+):\d+\)?\s*$/.exec(frame);
     // A coroutine of the runtime (TaskGroup.exit raising the group) is no line of the program's.
-    return m && /^\s+at /.test(frame) && !RUNTIME_FRAME.test(frame) ? { file: m[1]!, line: Number(m[2]) } : undefined;
+    return m && /^\s+at /.test(frame) && !isHiddenFrame(frame) ? { file: m[1]!, line: Number(m[2]) } : undefined;
   }
   return undefined;
 }
@@ -78,7 +84,7 @@ function describeWithStack(err: unknown): string[] {
   const frames: string[] = [];
   for (const line of stack) {
     if (/^\s+at /.test(line)) {
-      if (!RUNTIME_FRAME.test(line) && !GENERATOR_PLUMBING.test(line)) frames.push(line);
+      if (!isHiddenFrame(line) && !GENERATOR_PLUMBING.test(line)) frames.push(line);
     } else if (frames.length === 0) head.push(line);
   }
   // Advice the runtime attached (RuntimeError.hint): after the error line, as CPython 3.12 prints
@@ -109,12 +115,7 @@ export interface ExceptionPart {
 export function exceptionParts(err: unknown): ExceptionPart[] | null {
   if (!(err instanceof AggregateError)) return null;
   return err.errors.map((e: unknown) => {
-    const chain = awaitChainOf(e);
-    const awaitChain: string[] = [];
-    chain.forEach(({ coroutine, site }, i) => {
-      const at = site ?? (i === chain.length - 1 && coroutine.defSite >= 0 ? raisingLine(e) : undefined);
-      if (at) awaitChain.push(`${coroutine.name} (${at.file}:${at.line})`);
-    });
+    const awaitChain = chainLines(e).map(({ name, at }) => `${name} (${at.file}:${at.line})`);
     const task = taskRaising(e);
     const parts = exceptionParts(e);
     return {
