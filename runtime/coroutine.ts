@@ -92,7 +92,7 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
     this.state = 'RUNNING';
     try {
       let r = step();
-      if (r.done && this.#adoption === null && this.defSite >= 0 && isThenableResult(r.value)) {
+      if (r.done && this.#adoption === null && this.defSite >= 0 && isThenable(r.value)) {
         // In an async function, `return x` where x is awaitable means `return await x` (a Task
         // does the same in its step): x is yielded to the driver, what it sends back is the result.
         this.#adoption = returnAwait(r.value) as Generator<unknown, T, unknown>;
@@ -134,7 +134,8 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
   }
 }
 
-function isThenableResult(value: unknown): boolean {
+/** An object with a `then` method: what `await` (and a returning async function) adopts. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 

@@ -1,4 +1,4 @@
-import { Coroutine, isGenerator } from './coroutine';
+import { Coroutine, isGenerator, isThenable } from './coroutine';
 import { CancelledError, RuntimeError } from './errors';
 import { Future, markRetrieved, type Waker } from './future';
 import { Handle, type ExceptionContext } from './handles';
@@ -6,6 +6,9 @@ import { isRuntimeFrame } from './runtime-frames';
 import { siteOf, takeAwaitSite, type Site } from './sites';
 import type { EventLoop } from './event-loop';
 import { getRunningLoop } from './running';
+
+/** Re-exported where the combinators have always imported it from. */
+export { isThenable };
 
 export type TaskState = 'PENDING' | 'CANCELLED' | 'FINISHED';
 
@@ -511,14 +514,6 @@ function recordAwaitFrame(err: unknown, coroutine: Coroutine<unknown>, atAwait: 
   let chain = awaitChains.get(err);
   if (!chain) awaitChains.set(err, (chain = []));
   chain.unshift({ coroutine: { name: coroutine.name, defSite: coroutine.defSite }, site: atAwait ? siteOf(coroutine.awaitSite) : undefined });
-}
-
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 export function describeValue(value: unknown): string {
