@@ -8,7 +8,7 @@ import { Future, setWaitReason } from '../future';
 import { getRunningLoop } from '../running';
 import { Socket } from '../socket';
 import { YIELD } from '../task';
-import { bind, getsockname, lastAcceptedAddress, listen, setSockOptInt, socket, tryAccept } from '../sys/calls';
+import { bind, describeAddress, getsockname, lastAcceptedAddress, listen, setSockOptInt, socket, tryAccept } from '../sys/calls';
 import { C } from '../sys/constants';
 import { errorFromErrno, OSError } from '../sys/errors';
 import * as libc from '../sys/libc';
@@ -144,8 +144,7 @@ export class Server {
       return false;
     } catch (exception) {
       libc.close(conn);
-      const peer = Array.isArray(peername) ? `${String(peername[0])}:${String(peername[1])}` : String(peername);
-      this.#loop.callExceptionHandler({ message: `Connection from ${peer} refused and closed: this loop's selector cannot watch its fd ${conn}`, exception, server: this });
+      this.#loop.callExceptionHandler({ message: `Connection from ${describeAddress(peername)} refused and closed: this loop's selector cannot watch its fd ${conn}`, exception, server: this });
       return true;
     }
   }

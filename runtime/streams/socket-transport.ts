@@ -26,7 +26,7 @@ const SLAB_SIZE = 120 * 1024;
 /** A read never gets less room than this: below it, the next read starts a new slab. */
 const MIN_ROOM = 8 * 1024;
 /** Reads smaller than this are copied out of the slab: small next to the slab, they must not pin it. */
-const COPY_BELOW = 16 * 1024;
+export const COPY_BELOW = 16 * 1024;
 let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
 let slabUsed = 0;
 /** Pending small writes are joined into one send() of at most this many bytes. */

@@ -6,13 +6,11 @@ import { IncompleteReadError, LimitOverrunError, RuntimeError, ValueError } from
 import type { EventLoop } from '../event-loop';
 import { Future, setWaitReason, type WaitReason } from '../future';
 import { getRunningLoop } from '../running';
-import type { SocketTransport } from './socket-transport';
+import { COPY_BELOW, type SocketTransport } from './socket-transport';
 
 export const DEFAULT_LIMIT = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
 const NEWLINE = Buffer.from('\n');
-/** A read served with less than this of a chunk gets a copy (socket-transport.ts's COPY_BELOW). */
-const COPY_PART_BELOW = 16 * 1024;
 
 const enum Want {
   None,
@@ -294,10 +292,11 @@ export class StreamReader {
       this.#deliver(data);
       return true;
     }
-    // Part of the chunk: a small part is copied, so a kept result never pins the chunk (or the
-    // receive slab it is a view of); a large one may, at most a few times its size.
+    // Part of the chunk: a small part is copied (below the transport's own copy size), so a kept
+    // result never pins the chunk (or the receive slab it is a view of); a large one may, at most
+    // a few times its size.
     let part = data.subarray(0, k);
-    if (k < COPY_PART_BELOW) {
+    if (k < COPY_BELOW) {
       part = Buffer.allocUnsafe(k);
       data.copy(part, 0, 0, k);
     }
