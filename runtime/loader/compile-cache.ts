@@ -126,11 +126,7 @@ export class CompileCache {
       renameSync(tmp, target);
     } catch {
       if (fd !== undefined) closeSync(fd);
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // never created
-      }
+      unlinkQuietly(tmp); // if it was created at all
       return;
     }
     this.#maybePrune();
@@ -208,6 +204,6 @@ function unlinkQuietly(path: string): void {
   try {
     unlinkSync(path);
   } catch {
-    // already gone (another process pruned it)
+    // already gone (another process pruned it), or never created
   }
 }

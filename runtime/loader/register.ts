@@ -56,11 +56,12 @@ export function register(): void {
 export function compileFile(filename: string): string {
   const bytes = readFileSync(filename);
   const sourceHash = sha256(bytes);
-  const cached = getCache()?.get(filename, sourceHash);
+  const store = getCache();
+  const cached = store?.get(filename, sourceHash);
   if (cached != null) return cached;
   const { code, errors } = compile(decodeSource(bytes, filename), filename);
   if (errors.length > 0) throw new CompileError(errors);
-  cache?.put(filename, sourceHash, code);
+  store?.put(filename, sourceHash, code);
   return code;
 }
 
