@@ -25,6 +25,8 @@ export const AWAIT_AT = '$await@';
 /** Fields of the Awaiting and Task scopes in the runtime's terms (`<Future pending cb=[Task.wakeup]>`): under `details`. */
 const FUTURE_DETAILS = ['id', 'kind', 'outcome', 'cancelMessage', 'callbacks', 'waitReason', 'repr'];
 const TASK_DETAILS = ['repr', 'futureState', 'awaitSite', 'waitKind', 'waitEvents'];
+/** The probe's idle(): the task that ran last, how long no task has run, the selector (null: no loop). */
+type IdleInfo = { lastTask: number | null; idleFor: number | null; selector: string } | null;
 /** The system call each selector waits in, for the idle loop's frame. */
 const SELECT_CALLS: Record<string, string> = { epoll: 'epoll_wait', poll: 'poll', select: 'select', kqueue: 'kevent' };
 
@@ -57,6 +59,7 @@ export class StopView {
   readonly variables: VariableStore;
   #frames = new Map<number, FrameRef>();
   #tasks = new Map<number, Promise<TaskInfo | null>>();
+  #idleAnswer: Promise<IdleInfo> | undefined;
 
   constructor(
     readonly cdp: CdpConnection,
@@ -137,13 +140,18 @@ export class StopView {
    */
   async focusThread(): Promise<number> {
     if (!this.#idle) return this.stoppedThread;
-    const idle = await this.probe.call<{ lastTask: number | null } | null>('idle').catch(() => null);
+    const idle = await this.#idleInfo();
     return idle?.lastTask != null ? threadOfTask(idle.lastTask) : EVENT_LOOP_THREAD;
+  }
+
+  /** The probe's idle() of this stop, asked once (the focus and the loop thread's frame both read it). */
+  #idleInfo(): Promise<IdleInfo> {
+    return (this.#idleAnswer ??= this.probe.call<IdleInfo>('idle').catch(() => null));
   }
 
   /** `idle in epoll_wait · 2.3 s`: the event loop thread's one frame when it was found waiting; null without a loop (its frames are shown). */
   async #idleLabel(): Promise<string | null> {
-    const idle = await this.probe.call<{ idleFor: number | null; selector: string } | null>('idle').catch(() => null);
+    const idle = await this.#idleInfo();
     if (!idle) return null;
     const call = SELECT_CALLS[idle.selector] ?? idle.selector;
     return `idle in ${call}${idle.idleFor === null ? '' : ` · ${idle.idleFor < 10 ? idle.idleFor.toFixed(1) : Math.round(idle.idleFor)} s`}`;

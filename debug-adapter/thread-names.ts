@@ -6,8 +6,12 @@ import { parameterNames } from './signatures';
 export function taskLabel(t: { name: string; coroutine: string; definedAt?: string }): string {
   const coroutine = coroutineLabel(t);
   if (t.name === t.coroutine) return coroutine;
-  // `serveConnection 127.0.0.1:50772` already says its coroutine.
-  return t.name.startsWith(`${t.coroutine} `) ? t.name : `${t.name} ${coroutine}`;
+  return namesItsCoroutine(t) ? t.name : `${t.name} ${coroutine}`;
+}
+
+/** The task's name already says its coroutine: a task named after it, or `serveConnection 127.0.0.1:50772`. */
+function namesItsCoroutine(t: { name: string; coroutine: string }): boolean {
+  return t.name === t.coroutine || t.name.startsWith(`${t.coroutine} `);
 }
 
 /** `handle(conn)`: the coroutine with its parameter names, when the loader recorded its definition. */
@@ -24,7 +28,7 @@ export function coroutineLabel(t: { coroutine: string; definedAt?: string }): st
  * the Task scope has its parameters.
  */
 export function threadName(t: { name: string; coroutine: string; state: string; waitingFor: string; definedAt?: string }): string {
-  const tail = t.name === t.coroutine || t.name.startsWith(`${t.coroutine} `) ? '' : ` · ${coroutineLabel(t)}`;
+  const tail = namesItsCoroutine(t) ? '' : ` · ${coroutineLabel(t)}`;
   if (t.state === 'waiting') return `${t.name} ⏸ ${t.waitingFor}${tail}`;
   if (t.state === 'running') return `${t.name} ▶ running${tail}`;
   if (t.state === 'ready') return `${t.name} ▶ ready${tail}`;
