@@ -9,8 +9,11 @@ import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Session, delay, drive, type Stop } from './harness';
 
-/** A program whose main sleeps in a try and leaves a marker file from its finally block. */
-function cleanupProgram(): { program: string; marker: string; pauseLine: number } {
+/**
+ * A program whose main sleeps in a try and leaves a marker file from its finally block; with
+ * `slowCleanup`, the finally block first awaits half a second.
+ */
+function cleanupProgram(slowCleanup = false): { program: string; marker: string; pauseLine: number } {
   const dir = mkdtempSync(join(tmpdir(), 'coroscope-dap-'));
   const marker = join(dir, 'cleanup-ran');
   const program = join(dir, 'prog.ts');
@@ -24,6 +27,7 @@ function cleanupProgram(): { program: string; marker: string; pauseLine: number 
       "    console.log('started');",
       '    await sleep(100);',
       '  } finally {',
+      ...(slowCleanup ? ['    await sleep(0.5);'] : []),
       `    writeFileSync(${JSON.stringify(marker)}, 'yes');`,
       "    console.log('cleanup ran');",
       '  }',
@@ -147,27 +151,7 @@ test('a program spinning in synchronous code is killed after the grace period', 
 
 test('Stop twice (terminate, then disconnect before it is done) still lets the cleanup finish', () =>
   drive(function* () {
-    const dir = mkdtempSync(join(tmpdir(), 'coroscope-dap-'));
-    const marker = join(dir, 'cleanup-ran');
-    const program = join(dir, 'prog.ts');
-    writeFileSync(
-      program,
-      [
-        "import { writeFileSync } from 'node:fs';",
-        "import { run, sleep } from 'coroscope';",
-        'async function main() {',
-        '  try {',
-        "    console.log('started');",
-        '    await sleep(100);',
-        '  } finally {',
-        '    await sleep(0.5);',
-        `    writeFileSync(${JSON.stringify(marker)}, 'yes');`,
-        '  }',
-        '}',
-        'run(main());',
-        '',
-      ].join('\n'),
-    );
+    const { program, marker } = cleanupProgram(true);
     const s = new Session();
     yield s.start();
     try {
