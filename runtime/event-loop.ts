@@ -16,6 +16,10 @@ import type { SockAddress } from './sys/sockaddr';
 import { formatExceptionContext } from './traceback';
 import { UnretrievedTracker, type Failure } from './unretrieved';
 import { ensureFuture } from './gather';
+import type { Protocol } from './streams/protocol';
+import type { Transport } from './streams/transport';
+import type { SSLContext, TlsOptions } from './tls/ssl-context';
+import { startTls, type StartTlsOptions } from './tls/start-tls';
 
 /** The handles waiting on one fd, kept as the selector key's data (as asyncio does). */
 export interface FdHandles {
@@ -440,6 +444,14 @@ export class EventLoop {
   /** Accepts a connection: [non-blocking Socket, peer address] (loop.sock_accept). */
   sockAccept(sock: SockLike): Future<[Socket, SockAddress]> {
     return sockOps.sockAccept(this, sock);
+  }
+
+  /**
+   * Upgrades a connected transport to TLS (loop.start_tls): resolves to the TLS transport once the
+   * handshake completed; `protocol` goes on with it (no second connectionMade).
+   */
+  startTls(transport: Transport, protocol: Protocol, ssl: true | TlsOptions | SSLContext, options: StartTlsOptions = {}): Coroutine<Transport> {
+    return startTls(this, transport, protocol, ssl, options);
   }
 
   // ---- errors and debug ---------------------------------------------------------------------

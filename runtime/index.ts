@@ -114,3 +114,11 @@ export {
   type Protocol,
   type TransportExtra,
 } from './streams';
+
+// ---- TLS: ssl on openConnection / startServer, startTls, Python's ssl errors -------------------
+export { SSLContext, type TlsOptions, type VerifyMode } from './tls/ssl-context';
+export { SSLObject, type PeerCert } from './tls/ssl-object';
+export { TlsTransport, type TlsTransportOptions } from './tls/tls-transport';
+export { startTls, type StartTlsOptions } from './tls/start-tls';
+export { SSLError, SSLCertVerificationError, SSLEOFError } from './tls/errors';
+export { type Transport } from './streams/transport';

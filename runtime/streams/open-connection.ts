@@ -12,6 +12,10 @@ import * as libc from '../sys/libc';
 import type { SockAddress } from '../sys/sockaddr';
 import { resolveHost, type AddrInfo } from './resolve';
 import { SocketTransport, type TransportExtra } from './socket-transport';
+import { ValueError } from '../errors';
+import { handshakeWaiter } from '../tls/start-tls';
+import { type SSLContext, type TlsOptions, toContext } from '../tls/ssl-context';
+import { TlsTransport } from '../tls/tls-transport';
 import { StreamReaderProtocol } from './stream-protocol';
 import { StreamReader } from './stream-reader';
 import type { StreamWriter } from './stream-writer';
@@ -19,14 +23,44 @@ import type { StreamWriter } from './stream-writer';
 export interface OpenConnectionOptions {
   /** The reader's buffer limit (default 64 KiB). */
   limit?: number;
+  /** TLS: true (the system's CAs, host name checked), TLS options, or an SSLContext. */
+  ssl?: true | TlsOptions | SSLContext;
+  /** The name the server's certificate must match, and the SNI sent (default: host). */
+  serverHostname?: string;
+  /** Seconds the TLS handshake may take (default 60). */
+  sslHandshakeTimeout?: number;
+  /** Seconds close() waits for the server's close_notify (default 30). */
+  sslShutdownTimeout?: number;
+}
+
+/** What wrapSocket needs to put TLS under the stream: a context and this side's settings. */
+export interface WrapTls {
+  context: SSLContext;
+  serverHostname: string | null;
+  sslHandshakeTimeout?: number;
+  sslShutdownTimeout?: number;
+}
+
+function tlsOf(options: OpenConnectionOptions, host: string | null): WrapTls | null {
+  if (options.ssl === undefined || (options.ssl as unknown) === false) {
+    if (options.serverHostname !== undefined) throw new ValueError('serverHostname is only meaningful with ssl');
+    if (options.sslHandshakeTimeout !== undefined) throw new ValueError('sslHandshakeTimeout is only meaningful with ssl');
+    if (options.sslShutdownTimeout !== undefined) throw new ValueError('sslShutdownTimeout is only meaningful with ssl');
+    return null;
+  }
+  const context = toContext(options.ssl, false);
+  const serverHostname = options.serverHostname ?? host;
+  if (!serverHostname && context.checkHostname) throw new ValueError('You must set serverHostname when using ssl without a host');
+  return { context, serverHostname: serverHostname || null, sslHandshakeTimeout: options.sslHandshakeTimeout, sslShutdownTimeout: options.sslShutdownTimeout };
 }
 
 /** Connects to host:port and returns [reader, writer] (asyncio.open_connection). */
 export function openConnection(host: string, port: number, options: OpenConnectionOptions = {}): Coroutine<[StreamReader, StreamWriter]> {
-  return new Coroutine(openConnectionBody(host, port, options), -1, 'openConnection');
+  const tls = tlsOf(options, host);
+  return new Coroutine(openConnectionBody(host, port, options, tls), -1, 'openConnection');
 }
 
-function* openConnectionBody(host: string, port: number, options: OpenConnectionOptions): Generator<unknown, [StreamReader, StreamWriter], unknown> {
+function* openConnectionBody(host: string, port: number, options: OpenConnectionOptions, tls: WrapTls | null): Generator<unknown, [StreamReader, StreamWriter], unknown> {
   const loop = getRunningLoop();
   const resolved = resolveHost(host, port);
   const infos = (Array.isArray(resolved) ? resolved : yield resolved) as AddrInfo[];
@@ -45,7 +79,7 @@ function* openConnectionBody(host: string, port: number, options: OpenConnection
       forgetFd(fd); // the transport watches it from now on (or it is closed)
       if (!connected) libc.close(fd);
     }
-    if (connected) return yield* wrapSocket(loop, fd, info.family, options.limit);
+    if (connected) return yield* wrapSocket(loop, fd, info.family, options.limit, tls);
   }
   if (errors.length === 1 || errors.every((e) => String(e) === String(errors[0]))) throw errors[0];
   throw new OSError(0, `Multiple exceptions: ${errors.map((e) => (e as Error).message).join(', ')}`);
@@ -54,10 +88,11 @@ function* openConnectionBody(host: string, port: number, options: OpenConnection
 /** Connects to a Unix-domain stream socket at path and returns [reader, writer] (asyncio.open_unix_connection). */
 export function openUnixConnection(path: string, options: OpenConnectionOptions = {}): Coroutine<[StreamReader, StreamWriter]> {
   if (typeof path !== 'string' || path === '') throw new TypeError(`openUnixConnection(): path must be a non-empty string, got ${JSON.stringify(path)}`);
-  return new Coroutine(openUnixConnectionBody(path, options), -1, 'openUnixConnection');
+  const tls = tlsOf(options, null);
+  return new Coroutine(openUnixConnectionBody(path, options, tls), -1, 'openUnixConnection');
 }
 
-function* openUnixConnectionBody(path: string, options: OpenConnectionOptions): Generator<unknown, [StreamReader, StreamWriter], unknown> {
+function* openUnixConnectionBody(path: string, options: OpenConnectionOptions, tls: WrapTls | null): Generator<unknown, [StreamReader, StreamWriter], unknown> {
   const loop = getRunningLoop();
   const fd = socket(C.AF_UNIX, C.SOCK_STREAM);
   let connected = false;
@@ -68,7 +103,7 @@ function* openUnixConnectionBody(path: string, options: OpenConnectionOptions): 
     forgetFd(fd);
     if (!connected) libc.close(fd);
   }
-  return yield* wrapSocket(loop, fd, C.AF_UNIX, options.limit);
+  return yield* wrapSocket(loop, fd, C.AF_UNIX, options.limit, tls);
 }
 
 /** The extra info of a connected socket, read once (after close the kernel no longer knows it). */
@@ -90,13 +125,25 @@ export function socketExtra(fd: number, family: number, peername?: SockAddress):
   return extra;
 }
 
-/** Wraps a connected fd in a transport with a stream reader and writer; waits for connectionMade. */
-export function* wrapSocket(loop: EventLoop, fd: number, family: number, limit?: number): Generator<unknown, [StreamReader, StreamWriter], unknown> {
+/**
+ * Wraps a connected fd in a transport with a stream reader and writer (TLS between them when `tls`
+ * says so); waits for connectionMade (after the TLS handshake, whose error it raises).
+ */
+export function* wrapSocket(loop: EventLoop, fd: number, family: number, limit?: number, tls: WrapTls | null = null): Generator<unknown, [StreamReader, StreamWriter], unknown> {
   setNoDelay(fd, family);
   const reader = new StreamReader({ limit, loop });
-  const made = new Future<void>({ loop });
+  const made = tls ? handshakeWaiter(loop, fd) : new Future<void>({ loop });
   const protocol = new StreamReaderProtocol(reader, loop, { onConnectionMade: () => made.setResult() });
-  const transport = new SocketTransport(loop, fd, protocol, socketExtra(fd, family));
+  const outer = tls
+    ? new TlsTransport(loop, protocol, tls.context, {
+        serverSide: false,
+        serverHostname: tls.serverHostname,
+        sslHandshakeTimeout: tls.sslHandshakeTimeout,
+        sslShutdownTimeout: tls.sslShutdownTimeout,
+        onHandshake: (err) => err && !made.done() && made.setException(err),
+      })
+    : protocol;
+  const transport = new SocketTransport(loop, fd, outer, socketExtra(fd, family));
   try {
     yield made;
   } catch (err) {

@@ -1,12 +1,12 @@
 // The seam between a transport (bytes on a socket) and what consumes them (asyncio's Protocol).
-import type { SocketTransport } from './socket-transport';
+import type { Transport } from './transport';
 
 /**
- * What a SocketTransport calls. Every method is called from the loop's run-once step (a reader or
+ * What a transport (SocketTransport, TlsTransport) calls. Every method is called from the loop's run-once step (a reader or
  * writer callback, or a callSoon), never from inside a user's call to the transport.
  */
 export interface Protocol {
-  connectionMade(transport: SocketTransport): void;
+  connectionMade(transport: Transport): void;
   /**
    * `data` arrived. Its bytes are never written again: the protocol may keep it (or hand it to a
    * reader) without copying. A large read is a view into a shared receive slab, a small one a

@@ -18,6 +18,10 @@ import { resolveHost, wildcardAddresses, type AddrInfo } from './resolve';
 import { SocketTransport } from './socket-transport';
 import { StreamReaderProtocol, type ClientConnected } from './stream-protocol';
 import { StreamReader } from './stream-reader';
+import type { Transport } from './transport';
+import { ValueError } from '../errors';
+import { type SSLContext, type TlsOptions, toContext } from '../tls/ssl-context';
+import { TlsTransport } from '../tls/tls-transport';
 
 /** After EMFILE/ENFILE/ENOBUFS/ENOMEM, accepting pauses this long (seconds), as asyncio's. */
 const ACCEPT_RETRY_DELAY = 1;
@@ -32,6 +36,19 @@ export interface StartServerOptions {
   reusePort?: boolean;
   /** Accept at once (default true); else call startServing() or serveForever(). */
   startServing?: boolean;
+  /** TLS: the server's certificate and key ({ cert, key } PEM, or certFile and keyFile), or an SSLContext. */
+  ssl?: TlsOptions | SSLContext;
+  /** Seconds a client's TLS handshake may take (default 60). */
+  sslHandshakeTimeout?: number;
+  /** Seconds close() waits for a client's close_notify (default 30). */
+  sslShutdownTimeout?: number;
+}
+
+/** A TLS server's context and timeouts. */
+interface ServerTls {
+  context: SSLContext;
+  sslHandshakeTimeout?: number;
+  sslShutdownTimeout?: number;
 }
 
 /**
@@ -51,7 +68,8 @@ export class Server {
   readonly #backlog: number;
   #serving = false;
   #servingForever: Future<void> | null = null;
-  readonly #clients = new Set<SocketTransport>();
+  readonly #clients = new Set<Transport>();
+  #tls: ServerTls | null = null;
   #waiters: Future<void>[] | null = [];
   #unixPath: { path: string; dev: number; ino: number } | null = null;
 
@@ -154,12 +172,31 @@ export class Server {
     const loop = this.#loop;
     const reader = new StreamReader({ limit: this.#limit, loop });
     const protocol = new StreamReaderProtocol(reader, loop, { clientConnected: this.#clientConnected });
-    const transport = new SocketTransport(loop, fd, protocol, socketExtra(fd, family, peername));
+    const tls = this.#tls;
+    if (tls === null) {
+      const transport = new SocketTransport(loop, fd, protocol, socketExtra(fd, family, peername));
+      this.#clients.add(transport);
+      protocol._closedFuture().addDoneCallback(() => this.#detach(transport));
+      return;
+    }
+    // TLS: the client is the TLS transport (close() sends close_notify); it leaves the set when
+    // the socket under it is lost, whether or not its handshake completed.
+    const transport: TlsTransport = new TlsTransport(loop, protocol, tls.context, {
+      serverSide: true,
+      sslHandshakeTimeout: tls.sslHandshakeTimeout,
+      sslShutdownTimeout: tls.sslShutdownTimeout,
+      onConnectionLost: () => this.#detach(transport),
+    });
     this.#clients.add(transport);
-    protocol._closedFuture().addDoneCallback(() => this.#detach(transport));
+    new SocketTransport(loop, fd, transport, socketExtra(fd, family, peername));
   }
 
-  #detach(transport: SocketTransport): void {
+  /** @internal startServer: serve TLS with this context. */
+  _useTls(tls: ServerTls): void {
+    this.#tls = tls;
+  }
+
+  #detach(transport: Transport): void {
     this.#clients.delete(transport);
     if (this.#clients.size === 0 && this.#fds.length === 0) this.#wakeup();
   }
@@ -280,7 +317,8 @@ export function startServer(
   port = 0,
   options: StartServerOptions = {},
 ): Coroutine<Server> {
-  return new Coroutine(startServerBody(clientConnected, host, port, options), -1, 'startServer');
+  const tls = serverTlsOf(options);
+  return new Coroutine(startServerBody(clientConnected, host, port, options, tls), -1, 'startServer');
 }
 
 export interface StartUnixServerOptions {
@@ -328,7 +366,16 @@ function* startUnixServerBody(clientConnected: ClientConnected, path: string, op
   return server;
 }
 
-function* startServerBody(clientConnected: ClientConnected, host: string | null | undefined, port: number, options: StartServerOptions): Generator<unknown, Server, unknown> {
+function serverTlsOf(options: StartServerOptions): ServerTls | null {
+  if (options.ssl === undefined || (options.ssl as unknown) === false) {
+    if (options.sslHandshakeTimeout !== undefined) throw new ValueError('sslHandshakeTimeout is only meaningful with ssl');
+    if (options.sslShutdownTimeout !== undefined) throw new ValueError('sslShutdownTimeout is only meaningful with ssl');
+    return null;
+  }
+  return { context: toContext(options.ssl, true), sslHandshakeTimeout: options.sslHandshakeTimeout, sslShutdownTimeout: options.sslShutdownTimeout };
+}
+
+function* startServerBody(clientConnected: ClientConnected, host: string | null | undefined, port: number, options: StartServerOptions, tls: ServerTls | null): Generator<unknown, Server, unknown> {
   const loop = getRunningLoop();
   let infos: AddrInfo[];
   if (host === undefined || host === null || host === '') infos = wildcardAddresses(port);
@@ -375,6 +422,7 @@ function* startServerBody(clientConnected: ClientConnected, host: string | null 
     throw err;
   }
   const server = new Server(loop, fds, families, clientConnected, options.limit, backlog);
+  if (tls) server._useTls(tls);
   if (options.startServing ?? true) {
     server.startServing();
     yield YIELD; // as asyncio's sleep(0): let the server start before returning it

@@ -17,6 +17,7 @@ import { C } from '../sys/constants';
 import { errorFromErrno, OSError } from '../sys/errors';
 import * as libc from '../sys/libc';
 import type { Protocol } from './protocol';
+import type { Transport } from './transport';
 
 const EAGAIN = -C.errno.EAGAIN;
 const EINTR = -C.errno.EINTR;
@@ -51,7 +52,7 @@ export interface TransportExtra {
  * above the high-water mark and has not since fallen to the low one; once #lost, the fd is closed
  * (or about to be, by the connection-lost callback already scheduled) and nothing is registered.
  */
-export class SocketTransport {
+export class SocketTransport implements Transport {
   readonly #loop: EventLoop;
   readonly #fd: number;
   #protocol: Protocol;

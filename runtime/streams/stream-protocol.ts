@@ -9,7 +9,7 @@ import type { SockAddress } from '../sys/sockaddr';
 import { ConnectionResetError } from '../sys/errors';
 import type { Task } from '../task';
 import type { Protocol } from './protocol';
-import type { SocketTransport } from './socket-transport';
+import type { Transport } from './transport';
 import { StreamReader } from './stream-reader';
 import { StreamWriter } from './stream-writer';
 
@@ -24,7 +24,7 @@ export class StreamReaderProtocol implements Protocol {
   readonly #loop: EventLoop;
   #reader: StreamReader | null;
   #writer: StreamWriter | null = null;
-  #transport: SocketTransport | null = null;
+  #transport: Transport | null = null;
   readonly #clientConnected: ClientConnected | null;
   readonly #onConnectionMade: ((p: StreamReaderProtocol) => void) | null;
   #task: Task<unknown> | null = null;
@@ -47,7 +47,7 @@ export class StreamReaderProtocol implements Protocol {
     this.#closed = new Future<void>({ loop });
   }
 
-  get transport(): SocketTransport | null {
+  get transport(): Transport | null {
     return this.#transport;
   }
 
@@ -60,7 +60,7 @@ export class StreamReaderProtocol implements Protocol {
     return this.#task;
   }
 
-  connectionMade(transport: SocketTransport): void {
+  connectionMade(transport: Transport): void {
     this.#transport = transport;
     this.#drainReason = Object.freeze({ kind: 'fd', fd: transport.fd, events: 'write', op: 'drain' }) as WaitReason;
     this.#reader?.setTransport(transport);
@@ -87,6 +87,17 @@ export class StreamReaderProtocol implements Protocol {
         }
       });
     }
+  }
+
+  /** @internal A server's connection (startTls handshakes as the server). */
+  _isServerSide(): boolean {
+    return this.#clientConnected !== null;
+  }
+
+  /** @internal startTls: the reader and writer go on through the TLS transport. */
+  _replaceTransport(transport: Transport): void {
+    this.#transport = transport;
+    this.#reader?._replaceTransport(transport);
   }
 
   dataReceived(data: Buffer): void {

@@ -6,7 +6,8 @@ import { IncompleteReadError, LimitOverrunError, RuntimeError, ValueError } from
 import type { EventLoop } from '../event-loop';
 import { Future, setWaitReason, type WaitReason } from '../future';
 import { getRunningLoop } from '../running';
-import { COPY_BELOW, type SocketTransport } from './socket-transport';
+import { COPY_BELOW } from './socket-transport';
+import type { Transport } from './transport';
 
 export const DEFAULT_LIMIT = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
@@ -82,7 +83,7 @@ export class StreamReader {
   #end = 0;
   #eof = false;
   #exception: Error | null = null;
-  #transport: SocketTransport | null = null;
+  #transport: Transport | null = null;
   #paused = false;
   #waiter: ReadFuture | null = null;
   #want = Want.None;
@@ -106,10 +107,15 @@ export class StreamReader {
   }
 
   /** @internal The transport to pause and resume, and whose fd reads wait on. */
-  setTransport(transport: SocketTransport): void {
+  setTransport(transport: Transport): void {
     if (this.#transport !== null) throw new RuntimeError('Transport already set');
     this.#transport = transport;
     this.#reason = Object.freeze({ kind: 'fd', fd: transport.fd, events: 'read', op: 'recv' }) as WaitReason; // shown as `recv fd 9`
+  }
+
+  /** @internal startTls: reads go on through the TLS transport (same fd). */
+  _replaceTransport(transport: Transport): void {
+    this.#transport = transport;
   }
 
   exception(): Error | null {

@@ -1,26 +1,29 @@
 // The writing half of a stream (asyncio.StreamWriter): writes go to the transport at once;
 // drain() is where a writer waits when the transport's buffer is above its high-water mark.
 import type { EventLoop } from '../event-loop';
+import { Coroutine } from '../coroutine';
 import { Future } from '../future';
-import type { SocketTransport } from './socket-transport';
+import { startTls } from '../tls/start-tls';
+import type { SSLContext, TlsOptions } from '../tls/ssl-context';
+import type { Transport } from './transport';
 import type { StreamReaderProtocol } from './stream-protocol';
 import type { StreamReader } from './stream-reader';
 
 /** Invariant: holds no state of its own beyond its parts; the transport and protocol own it. */
 export class StreamWriter {
-  readonly #transport: SocketTransport;
+  #transport: Transport;
   readonly #protocol: StreamReaderProtocol;
   readonly #reader: StreamReader | null;
   readonly #loop: EventLoop;
 
-  constructor(transport: SocketTransport, protocol: StreamReaderProtocol, reader: StreamReader | null, loop: EventLoop) {
+  constructor(transport: Transport, protocol: StreamReaderProtocol, reader: StreamReader | null, loop: EventLoop) {
     this.#transport = transport;
     this.#protocol = protocol;
     this.#reader = reader;
     this.#loop = loop;
   }
 
-  get transport(): SocketTransport {
+  get transport(): Transport {
     return this.#transport;
   }
 
@@ -56,7 +59,27 @@ export class StreamWriter {
     return this.#protocol._closedFuture();
   }
 
-  /** 'peername', 'sockname', 'socket' (and what the transport was given); fallback otherwise. */
+  /**
+   * Upgrades this connection to TLS (asyncio's StreamWriter.start_tls): the handshake runs over the
+   * socket, and the reader and writer go on through TLS. The side is this stream's: a server's
+   * connection (startServer) handshakes as the server and needs a context with its certificate.
+   */
+  startTls(ssl: true | TlsOptions | SSLContext, options: { serverHostname?: string; sslHandshakeTimeout?: number; sslShutdownTimeout?: number } = {}): Coroutine<void> {
+    const serverSide = this.#protocol._isServerSide();
+    const upgrade = startTls(this.#loop, this.#transport, this.#protocol, ssl, { ...options, serverSide });
+    const self = this;
+    return new Coroutine(
+      (function* () {
+        const tls = (yield upgrade) as Transport;
+        self.#transport = tls;
+        self.#protocol._replaceTransport(tls);
+      })(),
+      -1,
+      'StreamWriter.startTls',
+    );
+  }
+
+  /** 'peername', 'sockname', 'socket'; over TLS also 'sslObject', 'peercert', 'cipher'; fallback otherwise. */
   getExtraInfo<T = unknown>(name: string, fallback?: T): T | undefined {
     return this.#transport.getExtraInfo<T>(name, fallback);
   }
