@@ -41,7 +41,8 @@ async function loopItems(probe: ProbeClient, v: VariableStore, kind: LoopListKin
   const owner = (h: HandleInfo | null): string => (h?.task !== undefined ? ` → ${names.get(h.task) ?? `task #${h.task}`}` : '');
   // A socket's addresses lead the value: `127.0.0.1:8080 ↔ 127.0.0.1:51234 · recv fd 9 → Task-2 ...`; the
   // runtime's repr of each handle (`Handle SocketTransport.readReady(fd 9)`) is in its expansion.
-  const sock = (f: FdInfo) => (f.peername ? `${f.sockname ?? '?'} ↔ ${f.peername} · ` : f.sockname ? `${f.sockname} · ` : '');
+  // A TLS connection says so after its addresses: `… ↔ 127.0.0.1:8443 · TLS 1.3 · peer CN=localhost · recv fd 9 …`.
+  const sock = (f: FdInfo) => (f.peername ? `${f.sockname ?? '?'} ↔ ${f.peername} · ` : f.sockname ? `${f.sockname} · ` : '') + (f.tls ? `${f.tls} · ` : '');
   return page.items.map((item, i) => {
     if ('fd' in item) {
       const h = (kind === 'readers' ? item.reader : item.writer)!;

@@ -2,6 +2,7 @@
 // of tasks, futures and the loop, with what each future waits for rendered for a person
 // (`sleep 0.25 s`, `fd 9 readable`, `gather of 3`). The probe (introspection.ts) serves them.
 import { describeAddress, getpeername, getsockname } from './sys/calls';
+import { describeTls } from './tls/registry';
 import type { SockAddress } from './sys/sockaddr';
 import type { Coroutine } from './coroutine';
 import type { EventLoop, FdHandles, WakeupCounts } from './event-loop';
@@ -125,6 +126,8 @@ export interface FdInfo {
   /** For a socket: its local and peer addresses (`127.0.0.1:8080`); null when not a socket or not connected. */
   readonly sockname: string | null;
   readonly peername: string | null;
+  /** For a TLS connection: `TLS 1.3 · peer CN=localhost` (`TLS handshake` while it runs); else null. */
+  readonly tls: string | null;
   readonly reader: HandleInfo | null;
   readonly writer: HandleInfo | null;
 }
@@ -363,6 +366,7 @@ function fdInfo(loop: EventLoop, fd: number, ctx: Context): FdInfo {
     events: `${key.events & EVENT_READ ? 'r' : ''}${key.events & EVENT_WRITE ? 'w' : ''}`,
     sockname: addressOf(getsockname, fd),
     peername: addressOf(getpeername, fd),
+    tls: describeTls(fd),
     reader: data.reader ? handleInfo(data.reader, ctx, { fd, events: 'read' }) : null,
     writer: data.writer ? handleInfo(data.writer, ctx, { fd, events: 'write' }) : null,
   };
