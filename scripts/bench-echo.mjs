@@ -4,7 +4,8 @@
 // message size (64 B, 1 KiB) and connection count (1, 10, 100, 1000) it prints requests/s, p50/p99
 // round-trip latency, and the server's CPU time per request (user and system, from /proc/PID/stat
 // over the measured window). `--quick`: 1 KiB at 10 and 100 connections, shorter windows.
-// `--only=name,name` runs a subset of servers; `--seconds=N` sets the measured window.
+// `--only=name,name` runs a subset of servers; `--seconds=N` sets the measured window. `--no-tls`
+// leaves out the TLS rows (scripts/bench-echo-tls.mjs: 1 KiB x 10 connections per TLS server).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -148,6 +149,11 @@ for (const size of sizes) {
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
+}
+// ---- TLS rows: their own servers and load client (scripts/bench-echo-tls.mjs); --no-tls skips them ----
+if (!args.includes('--no-tls')) {
+  const { benchTls } = await import('./bench-echo-tls.mjs');
+  await benchTls({ root, buildDir, pinned, python, seconds, warmup, only, startServer, stopServer, notes });
 }
 for (const n of notes) console.log(`note: ${n}`);
 console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; CPU per request counts the whole server process over the measured window, in 10 ms clock ticks)`);
