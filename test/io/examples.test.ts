@@ -1,6 +1,6 @@
 // The I/O examples, run through the CLI as a user runs them; the assertions are on what they print.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gather, openConnection, type StreamReader, type StreamWriter } from 'coroscope';
@@ -153,5 +153,15 @@ describe('I/O examples through the CLI', () => {
     assert.ok(m, summary);
     assert.ok(Number(m[1]) >= 0.11, 'six rounds of 20 ms at least'); // 30 pages / 5 at a time × 20 ms
     assert.equal(out[out.length - 1], 'at most 5 requests in flight (limit 5)');
+  });
+
+  it('tls-echo.ts makes its certificate, echoes over TLS 1.3 and closes', { skip: spawnSync('openssl', ['version']).status === 0 ? false : 'the openssl command is not installed' }, async () => {
+    const r = await runProgram('examples/tls-echo.ts');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const out = lines(r.stdout);
+    assert.match(out[0]!, /^Serving TLS on 127\.0\.0\.1:\d+$/);
+    assert.match(out[1]!, /^TLSv1\.3 TLS_\w+, server certificate for commonName=localhost$/);
+    assert.deepEqual(out.slice(2), ['echo: hello', 'echo: over', 'echo: TLS', 'closed']);
   });
 });
