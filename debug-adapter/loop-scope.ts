@@ -42,11 +42,12 @@ async function loopItems(probe: ProbeClient, v: VariableStore, kind: LoopListKin
   // A socket's addresses lead the value: `127.0.0.1:8080 ↔ 127.0.0.1:51234 · recv fd 9 → Task-2 ...`; the
   // runtime's repr of each handle (`Handle SocketTransport.readReady(fd 9)`) is in its expansion.
   // A TLS connection says so after its addresses: `… ↔ 127.0.0.1:8443 · TLS 1.3 · peer CN=localhost · recv fd 9 …`.
-  const sock = (f: FdInfo) => (f.peername ? `${f.sockname ?? '?'} ↔ ${f.peername} · ` : f.sockname ? `${f.sockname} · ` : '') + (f.tls ? `${f.tls} · ` : '');
+  // (Not when the handler's label says it already: `TLS handshake fd 9 → Task-2 ...`.)
+  const sock = (f: FdInfo, label: string) => (f.peername ? `${f.sockname ?? '?'} ↔ ${f.peername} · ` : f.sockname ? `${f.sockname} · ` : '') + (f.tls && !label.startsWith(f.tls) ? `${f.tls} · ` : '');
   return page.items.map((item, i) => {
     if ('fd' in item) {
       const h = (kind === 'readers' ? item.reader : item.writer)!;
-      return { ...v.jsonVariable(`fd ${item.fd}`, item), value: `${sock(item)}${h.label}${owner(h)}` };
+      return { ...v.jsonVariable(`fd ${item.fd}`, item), value: `${sock(item, h.label)}${h.label}${owner(h)}` };
     }
     const due = kind === 'timers' ? `due in ${(item.dueIn ?? 0).toFixed(3)} s: ` : '';
     return { ...v.jsonVariable(`[${start + i}]`, item), value: `${due}${item.label}${owner(item)}` };
