@@ -34,6 +34,8 @@ export interface ReadResult {
  * free() raises); #handshakeDone turns true once and the verification result is final from then.
  */
 export class SSLObject {
+  /** @internal How many SSLObjects hold OpenSSL objects not freed yet (a leak check for tests). */
+  static _live = 0;
   readonly #lib: OpenSsl;
   #ssl: Ptr | null;
   #in: Ptr | null;
@@ -63,6 +65,7 @@ export class SSLObject {
     lib.BIO_ctrl(rbio, K.BIO_C_SET_BUF_MEM_EOF_RETURN, -1, null);
     lib.SSL_set_bio(ssl, rbio, wbio);
     this.#ssl = ssl;
+    SSLObject._live++;
     this.#in = rbio;
     this.#out = wbio;
     if (serverSide) lib.SSL_set_accept_state(ssl);
@@ -146,6 +149,8 @@ export class SSLObject {
   read(): ReadResult {
     const ssl = this.#live();
     const lib = this.#lib;
+    // SSL_get_error reads the thread's error queue, which Node's own crypto shares: empty it first.
+    lib.ERR_clear_error();
     const chunks: Buffer[] = [];
     for (;;) {
       const n = lib.SSL_read(ssl, scratch, scratch.length);
@@ -164,6 +169,7 @@ export class SSLObject {
   write(data: Uint8Array): void {
     const ssl = this.#live();
     if (data.length === 0) return;
+    this.#lib.ERR_clear_error();
     const n = this.#lib.SSL_write(ssl, data, data.length);
     if (n <= 0) throw this.#failure(this.#lib.SSL_get_error(ssl, n));
   }
@@ -223,6 +229,7 @@ export class SSLObject {
   free(): void {
     if (this.#ssl === null) return;
     this.#lib.SSL_free(this.#ssl); // frees both BIOs too (SSL_set_bio gave it ownership)
+    SSLObject._live--;
     this.#ssl = this.#in = this.#out = null;
   }
 

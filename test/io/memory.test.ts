@@ -49,4 +49,17 @@ describe('server memory', { timeout: 240_000 }, () => {
     assert.equal(f.distinct, 2000, 'every kept line is its own, intact');
     assert.ok(heap + buffers < 10, `2,000 kept 11-byte lines kept ${(heap + buffers).toFixed(1)} MB (heap ${mb(heap)}, array buffers ${mb(buffers)})`);
   });
+
+  it('4,000 misbehaving TLS clients (garbage instead of a ClientHello, a hang-up mid-handshake, an abort without close_notify): heap flat, and OpenSSL objects freed', { skip: spawnSync('openssl', ['version']).status === 0 ? false : 'the openssl command is not installed' }, () => {
+    const f = runServer('tls-misbehave-server.ts', ['4000']);
+    const heap = f.heapAfterMB - f.heapBeforeMB;
+    const buffers = f.arrayBuffersAfterMB - f.arrayBuffersBeforeMB;
+    const rssFirst = Number(f.rssMidMB) - Number(f.rssBeforeMB);
+    const rssSecond = Number(f.rssAfterMB) - Number(f.rssMidMB);
+    console.log(`${f.count} TLS clients (${String(f.failedHandshakes)} failed handshakes logged, ${String(f.liveSslObjects)} SSL objects left): heap ${mb(heap)}, array buffers ${mb(buffers)}, RSS ${mb(rssFirst)} in the first 2,000 then ${mb(rssSecond)} in the next 2,000 (not asserted: glibc's trimming makes it noisy)`);
+    assert.equal(f.failedHandshakes, f.expectedFailures, 'every garbage and hung-up handshake was reported');
+    assert.equal(f.liveSslObjects, 0, 'every connection freed its OpenSSL objects (SSL and both BIOs)');
+    assert.ok(heap < 3, `4,000 TLS clients kept ${heap.toFixed(1)} MB of heap`);
+    assert.ok(buffers < 1, `4,000 TLS clients kept ${buffers.toFixed(1)} MB of array buffers`);
+  });
 });
