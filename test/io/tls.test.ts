@@ -294,6 +294,40 @@ describe('TLS streams', { skip: NO_OPENSSL ?? false }, () => {
       assert.ok(log[0]!.exception instanceof ConnectionAbortedError);
     }));
 
+  it('client certificates: a server with verifyMode CERT_REQUIRED sees the client’s, and refuses a client without one', () =>
+    runOn(SELECTOR, async () => {
+      const certs = testCerts();
+      const log = captureLog();
+      let seen: unknown = null;
+      const server = await startServer(
+        async (r, w) => {
+          seen = w.getExtraInfo('peercert');
+          await echoLine(r, w);
+        },
+        '127.0.0.1',
+        0,
+        { ssl: { ...certs.server, ca: certs.ca, verifyMode: 'CERT_REQUIRED' } },
+      );
+      const [r, w] = await openConnection('127.0.0.1', server.port, { ssl: { ca: certs.ca, ...certs.server } });
+      w.write('me\n');
+      assert.equal(text(await r.readline()), 'me\n');
+      assert.deepEqual((seen as { subject: unknown }).subject, [[['commonName', 'localhost']]]);
+      w.close();
+      await w.waitClosed();
+      // Without a certificate: TLS 1.3 lets the client finish first, so it learns on its first read.
+      const [r2, w2] = await openConnection('127.0.0.1', server.port, { ssl: { ca: certs.ca } });
+      w2.write('anonymous\n');
+      const err = await raises(r2.readline());
+      assert.ok(err instanceof SSLError, String(err));
+      assert.match(String(err), /CERTIFICATE_REQUIRED/);
+      w2.close();
+      await w2.waitClosed().then(() => undefined, () => undefined);
+      server.close();
+      await server.waitClosed();
+      assert.equal(log.length, 1);
+      assert.match(String(log[0]!.exception), /^SSLError: \[SSL: PEER_DID_NOT_RETURN_A_CERTIFICATE\] peer did not return a certificate \(peer 127\.0\.0\.1:\d+\)$/);
+    }));
+
   it('bad options say what is wrong', () =>
     runOn(SELECTOR, async () => {
       await assert.rejects(async () => startServer(echoLine, '127.0.0.1', 0, { ssl: {} }), /startServer\(\): ssl needs cert and key/);
