@@ -66,11 +66,11 @@ export class StreamWriter {
    */
   startTls(ssl: true | TlsOptions | SSLContext, options: { serverHostname?: string; sslHandshakeTimeout?: number; sslShutdownTimeout?: number } = {}): Coroutine<void> {
     const serverSide = this.#protocol._isServerSide();
-    const upgrade = startTls(this.#loop, this.#transport, this.#protocol, ssl, { ...options, serverSide });
     const self = this;
     return new Coroutine(
       (function* () {
-        const tls = (yield upgrade) as Transport;
+        yield self.drain(); // as asyncio: what was written in the clear goes out first
+        const tls = (yield startTls(self.#loop, self.#transport, self.#protocol, ssl, { ...options, serverSide })) as Transport;
         self.#transport = tls;
         self.#protocol._replaceTransport(tls);
       })(),

@@ -2,7 +2,6 @@
 // with the defaults of Python's ssl.create_default_context(): a client verifies the server's
 // certificate against the system's CAs and checks its host name; a server asks for no certificate.
 import { existsSync, readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
 import { ValueError } from '../errors';
 import { takeSslError, SSLError } from './errors';
 import { K, openssl, type OpenSsl, type Ptr } from './openssl';
@@ -144,8 +143,11 @@ function systemCas(): Pem[] {
   for (const file of env ? [env, ...SYSTEM_CA_FILES] : SYSTEM_CA_FILES) {
     if (existsSync(file)) return [readFileSync(file)];
   }
-  // No bundle on this system (Windows, a minimal container): the Mozilla roots Node carries.
-  return [...rootCertificates];
+  // No bundle on this system (Windows, a minimal container): the Mozilla roots Node carries. Loaded
+  // here, not imported: node:tls costs every program ~2 ms at start-up.
+  const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  const tls = (getBuiltin ? getBuiltin('node:tls') : require('node:tls')) as typeof import('node:tls');
+  return [...tls.rootCertificates];
 }
 
 /** Every certificate in a PEM text (X509 *, to free). */
