@@ -296,7 +296,8 @@ function futureSummary(f: Future<unknown>, ctx: Context, outcome: string | null)
   if (r?.kind === 'fd') {
     const peer = addressOf(getpeername, r.fd);
     const own = peer ? addressOf(getsockname, r.fd) : null;
-    return `${renderWait(f, ctx, true)} · ${ended}${peer ? ` · ${own ?? '?'} ↔ ${peer}` : ''}`;
+    const tls = describeTls(r.fd);
+    return `${renderWait(f, ctx, true)} · ${ended}${peer ? ` · ${own ?? '?'} ↔ ${peer}` : ''}${tls && tls !== 'TLS handshake' ? ` · ${tls}` : ''}`;
   }
   return r ? `${renderWait(f, ctx, true)} · ${ended}` : `Future #${f.id} · ${ended}${f.done() ? '' : ' · completed by nobody'}`;
 }

@@ -98,8 +98,14 @@ describe('TLS streams', { skip: NO_OPENSSL ?? false }, () => {
         const entry = probe.loop()!.fds.find((f) => f.fd === w.transport.fd)!;
         assert.equal(entry.tls, 'TLS 1.3 · peer CN=localhost');
         assert.equal(entry.peername, `127.0.0.1:${server.port}`);
+        // The future a read waits on (the Awaiting scope, the await hover) says it too.
+        const reading = createTask(r.readline(), { name: 'reading' });
+        await sleep(0.01);
+        const snap = probe.snapshot();
+        const awaited = snap.futures.find((f) => f.id === snap.tasks.find((t) => t.name === 'reading')!.awaiting)!;
+        assert.match(awaited.summary, new RegExp(`^recv fd ${w.transport.fd} · pending · 127\\.0\\.0\\.1:\\d+ ↔ 127\\.0\\.0\\.1:${server.port} · TLS 1\\.3 · peer CN=localhost$`));
         w.write('x\n');
-        await r.readline();
+        await reading;
         w.close();
         await w.waitClosed();
         for (const s of [server, silent]) {
