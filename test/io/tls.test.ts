@@ -8,13 +8,18 @@ import {
   ConnectionAbortedError,
   SSLCertVerificationError,
   SSLError,
+  SSLContext,
   SSLObject,
+  SocketTransport,
+  TlsTransport,
   createTask,
+  socket,
   getRunningLoop,
   openConnection,
   sleep,
   startServer,
   type ExceptionContext,
+  type Protocol,
   type StreamReader,
   type StreamWriter,
 } from 'coroscope';
@@ -332,6 +337,39 @@ describe('TLS streams', { skip: NO_OPENSSL ?? false }, () => {
       await server.waitClosed();
       assert.equal(log.length, 1);
       assert.match(String(log[0]!.exception), /^SSLError: \[SSL: PEER_DID_NOT_RETURN_A_CERTIFICATE\] peer did not return a certificate \(peer 127\.0\.0\.1:\d+\)$/);
+    }));
+
+  it('TlsTransport under any protocol: a hand-made Protocol over a SocketTransport (how createConnection wires ssl)', () =>
+    runOn(SELECTOR, async () => {
+      const certs = testCerts();
+      const loop = getRunningLoop();
+      const server = await startServer(echoLine, '127.0.0.1', 0, { ssl: certs.server });
+      const sock = socket.socket();
+      sock.setblocking(false);
+      await loop.sockConnect(sock, ['127.0.0.1', server.port]);
+      const events: string[] = [];
+      const done = loop.createFuture<void>();
+      const app: Protocol = {
+        connectionMade: (t) => {
+          events.push(`made ${t.getExtraInfo<[string, string, number]>('cipher')![1]}`);
+          t.write('protocol\n');
+        },
+        dataReceived: (d) => void events.push(`data ${JSON.stringify(String(d))}`),
+        eofReceived: () => (events.push('eof'), false),
+        connectionLost: (exc) => {
+          events.push(`lost ${String(exc)}`);
+          done.setResult();
+        },
+        pauseWriting: () => undefined,
+        resumeWriting: () => undefined,
+      };
+      // The byte transport's protocol is the TLS layer; the application's protocol sits on top.
+      const tls = new TlsTransport(loop, app, new SSLContext({ ca: certs.ca }), { serverSide: false, serverHostname: '127.0.0.1' });
+      new SocketTransport(loop, sock.detach(), tls, { peername: ['127.0.0.1', server.port] });
+      await done;
+      assert.deepEqual(events, ['made TLSv1.3', 'data "protocol\\n"', 'eof', 'lost null']);
+      server.close();
+      await server.waitClosed();
     }));
 
   it('bad options say what is wrong', () =>
