@@ -50,6 +50,9 @@ export interface OpenSsl {
   SSL_CTX_use_PrivateKey: (ctx: Ptr, key: Ptr) => number;
   SSL_CTX_check_private_key: (ctx: Ptr) => number;
   SSL_CTX_get_cert_store: (ctx: Ptr) => Ptr;
+  SSL_CTX_set1_cert_store: (ctx: Ptr, store: Ptr) => void;
+  X509_STORE_new: () => Ptr;
+  X509_STORE_free: (store: Ptr) => void;
   SSL_CTX_set_verify: (ctx: Ptr, mode: number, cb: null) => void;
   SSL_new: (ctx: Ptr) => Ptr | null;
   SSL_free: (ssl: Ptr) => void;
@@ -115,6 +118,9 @@ export function openssl(): OpenSsl {
     SSL_CTX_use_PrivateKey: s('int SSL_CTX_use_PrivateKey(void *ctx, void *key)'),
     SSL_CTX_check_private_key: s('int SSL_CTX_check_private_key(void *ctx)'),
     SSL_CTX_get_cert_store: s('void *SSL_CTX_get_cert_store(void *ctx)'),
+    SSL_CTX_set1_cert_store: s('void SSL_CTX_set1_cert_store(void *ctx, void *store)'),
+    X509_STORE_new: c('void *X509_STORE_new()'),
+    X509_STORE_free: c('void X509_STORE_free(void *store)'),
     SSL_CTX_set_verify: s('void SSL_CTX_set_verify(void *ctx, int mode, void *cb)'),
     SSL_new: s('void *SSL_new(void *ctx)'),
     SSL_free: s('void SSL_free(void *ssl)'),
