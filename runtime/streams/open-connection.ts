@@ -41,7 +41,8 @@ export interface WrapTls {
   sslShutdownTimeout?: number;
 }
 
-function tlsOf(options: OpenConnectionOptions, host: string | null): WrapTls | null {
+/** @internal The TLS settings of a client's options (validated), or null without ssl; createConnection can share it. */
+export function tlsOf(options: OpenConnectionOptions, host: string | null): WrapTls | null {
   if (options.ssl === undefined || (options.ssl as unknown) === false) {
     if (options.serverHostname !== undefined) throw new ValueError('serverHostname is only meaningful with ssl');
     if (options.sslHandshakeTimeout !== undefined) throw new ValueError('sslHandshakeTimeout is only meaningful with ssl');

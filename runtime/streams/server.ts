@@ -45,7 +45,7 @@ export interface StartServerOptions {
 }
 
 /** A TLS server's context and timeouts. */
-interface ServerTls {
+export interface ServerTls {
   context: SSLContext;
   sslHandshakeTimeout?: number;
   sslShutdownTimeout?: number;
@@ -366,7 +366,8 @@ function* startUnixServerBody(clientConnected: ClientConnected, path: string, op
   return server;
 }
 
-function serverTlsOf(options: StartServerOptions): ServerTls | null {
+/** @internal The TLS settings of a server's options (validated), or null without ssl; createServer can share it. */
+export function serverTlsOf(options: StartServerOptions): ServerTls | null {
   if (options.ssl === undefined || (options.ssl as unknown) === false) {
     if (options.sslHandshakeTimeout !== undefined) throw new ValueError('sslHandshakeTimeout is only meaningful with ssl');
     if (options.sslShutdownTimeout !== undefined) throw new ValueError('sslShutdownTimeout is only meaningful with ssl');
