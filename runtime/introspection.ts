@@ -5,6 +5,7 @@
 // only once a debugger attaches (attach()), so a program without one pays nothing.
 import { Coroutine } from './coroutine';
 import type { EventLoop } from './event-loop';
+import { closeInspectorWhenAlone } from './host/inspector-close';
 import { noDelayOnInspectorConnections } from './host/inspector-socket';
 import type { Future } from './future';
 import type { ExceptionContext } from './handles';
@@ -402,6 +403,14 @@ class Probe {
   /** The sub-exceptions of an exception group, as JSON text (the adapter passes the exception by handle). */
   exceptionParts(err: unknown): string {
     return JSON.stringify(exceptionParts(err));
+  }
+
+  /**
+   * `coroscope ps` is done with the inspector it opened: it closes once ps has hung up (closing it
+   * under a connected client can crash Node 20). False when no inspector is open.
+   */
+  closeInspectorWhenAlone(): boolean {
+    return closeInspectorWhenAlone();
   }
 
   /** The functions the adapter sets breakpoints on (by handle, for their [[FunctionLocation]]). */

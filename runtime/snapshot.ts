@@ -44,6 +44,10 @@ export interface TaskSummary {
   readonly waitEvents?: 'read' | 'write';
   /** The await it is suspended at: the innermost suspended coroutine of its chain with a recorded site. */
   readonly awaitSite?: { readonly file: string; readonly line: number; readonly column: number };
+  /** The task that created it (a TaskGroup member: the group's task), or null: the Tasks view's tree. */
+  readonly parent: number | null;
+  /** The line that created it (`createTask(...)`, `gather(...)`), when known: "go to where it was created". */
+  readonly createdSite?: { readonly file: string; readonly line: number; readonly column: number };
 }
 
 /**
@@ -61,8 +65,8 @@ export interface TaskInfo extends TaskSummary {
   readonly awaiting: number | null;
   /** Tasks blocked on this task. */
   readonly awaitedBy: readonly number[];
-  readonly parent: number | null;
   readonly children: readonly number[];
+  /** Where it was created: the creating line (file:line:column) when known, else the stack captured in debug mode, else where its coroutine function is defined. */
   readonly createdAt: string | null;
   /** `<Task pending name='Task-1' coro=<main() running at ...>>`. */
   readonly repr: string;
@@ -213,6 +217,7 @@ export function summarize(t: Task<unknown>, ctx: Context): TaskSummary {
   const def = siteOf(t.coro.defSite);
   const site = awaitSiteOf(chain);
   const reason = running ? undefined : w?.waitReason;
+  const created = siteOf(t.creationSite);
   return {
     id: t.id,
     name: t.getName(),
@@ -223,6 +228,8 @@ export function summarize(t: Task<unknown>, ctx: Context): TaskSummary {
     waitKind: running || !w || t.done() ? 'none' : waitKindOf(chain, w),
     ...(reason?.kind === 'fd' ? { waitEvents: reason.events } : {}),
     ...(site ? { awaitSite: { file: site.file, line: site.line, column: site.column } } : {}),
+    parent: t.parentId,
+    ...(created ? { createdSite: { file: created.file, line: created.line, column: created.column } } : {}),
   };
 }
 
@@ -254,9 +261,8 @@ export function taskInfo(t: Task<unknown>, ctx: Context): TaskInfo {
     stack,
     awaiting: t.waitingOn?.id ?? null,
     awaitedBy: (ctx.waiters.get(t.id) ?? []).map((w) => w.id),
-    parent: t.parentId,
     children: ctx.children.get(t.id) ?? [],
-    createdAt: t.createdAt ?? formatSiteOrNull(t.coro.defSite),
+    createdAt: formatSiteOrNull(t.creationSite) ?? t.createdAt ?? formatSiteOrNull(t.coro.defSite),
     repr: t.toString(),
   };
 }

@@ -3,7 +3,7 @@ import { CancelledError, RuntimeError } from './errors';
 import { Future, markRetrieved, type Waker } from './future';
 import { Handle, type ExceptionContext } from './handles';
 import { isRuntimeFrame } from './runtime-frames';
-import { siteOf, takeAwaitSite, type Site } from './sites';
+import { siteOf, takeAwaitSite, takeCreationSite, type Site } from './sites';
 import type { EventLoop } from './event-loop';
 import { getRunningLoop } from './running';
 
@@ -77,8 +77,13 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   #numCancelsRequested = 0;
   /** Where the task was created (debug mode), for reports and the debugger. */
   readonly createdAt: string | undefined;
-  /** The id of the task that created this one, if any (for the debugger's parent/children). */
+  /** The id of the task that created this one, or the TaskGroup's task for a group member (the debugger's parent/children). */
   readonly parentId: number | null;
+  /**
+   * The site id of the line that created it (-1: unknown): the task-creating call the loader marked
+   * (see sites.ts), else the program's await that runtime code created it under (`await waitFor(job(), 1)`).
+   */
+  readonly creationSite: number;
   /** The creating task while this one runs; dropped when this one is done (see `parent`). */
   #parent: Task<unknown> | null;
   #sendValue: unknown = undefined;
@@ -88,7 +93,7 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   /** The future whose completion the queued step handle delivers (null: a plain step). */
   #wakeWith: Future<unknown> | null = null;
 
-  constructor(coro: Coroutine<T> | Generator<unknown, T, unknown>, options: { loop?: EventLoop; name?: string } = {}) {
+  constructor(coro: Coroutine<T> | Generator<unknown, T, unknown>, options: { loop?: EventLoop; name?: string; parent?: Task<unknown> | null } = {}) {
     const loop = options.loop ?? getRunningLoop();
     super({ loop });
     if (!(coro instanceof Coroutine) && isGenerator(coro)) coro = new Coroutine(coro as Generator<unknown, T, unknown>);
@@ -105,8 +110,10 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     this.#stack = [coro];
     this.#number = nextTaskNumber++;
     this.#name = options.name;
-    this.#parent = loop._currentTask;
+    this.#parent = options.parent ?? loop._currentTask;
     this.parentId = this.#parent?.id ?? null;
+    const site = takeCreationSite();
+    this.creationSite = site >= 0 ? site : (loop._currentTask?._programAwaitSite() ?? -1);
     this.createdAt = loop.getDebug() ? captureCreation() : coro.createdAt;
     this.#stepHandle = new StepHandle(this, () => this.#runStep(), loop);
     loop._scheduleHandle(this.#stepHandle);
@@ -159,6 +166,18 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   _awaitChain(): StackEntry[] {
     if (this.done()) return [];
     return this.#stack.map((c) => ({ coroutine: c, site: siteOf(c.awaitSite) }));
+  }
+
+  /**
+   * @internal The site of the program's await that runtime code is running under (the innermost
+   * coroutine of the program's, when only runtime coroutines are above it and it is suspended), or -1.
+   */
+  _programAwaitSite(): number {
+    for (let i = this.#stack.length - 1; i >= 0; i--) {
+      const c = this.#stack[i]!;
+      if (c.defSite >= 0) return c.state === 'SUSPENDED' ? c.awaitSite : -1;
+    }
+    return -1;
   }
 
   /** The future this task is blocked on, or null if it is scheduled to run. */
