@@ -1,6 +1,6 @@
 import { Coroutine, isGenerator, isThenable } from './coroutine';
 import { CancelledError, RuntimeError } from './errors';
-import { Future, markRetrieved, type Waker } from './future';
+import { Future, markRetrieved, type DoneCallback, type Waker } from './future';
 import { Handle, type ExceptionContext } from './handles';
 import { isRuntimeFrame } from './runtime-frames';
 import { siteOf, takeAwaitSite, takeCreationSite, type Site } from './sites';
@@ -35,6 +35,8 @@ export function setTaskHooks(next: TaskHooks | null): void {
 }
 
 let nextTaskNumber = 1;
+/** The tasks whose cancel() is cancelling what they wait for right now (see cancel). */
+const cancelling = new Set<Task<unknown>>();
 /** Every task not yet done, per loop (asyncio keeps a WeakSet; ours drops them when done). */
 const liveTasks = new WeakMap<EventLoop, Set<Task<unknown>>>();
 
@@ -79,10 +81,7 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   readonly createdAt: string | undefined;
   /** The id of the task that created this one, or the TaskGroup's task for a group member (the debugger's parent/children). */
   readonly parentId: number | null;
-  /**
-   * The site id of the line that created it (-1: unknown): the task-creating call the loader marked
-   * (see sites.ts), else the program's await that runtime code created it under (`await waitFor(job(), 1)`).
-   */
+  /** The site id of the line that created it: the task-creating call the loader marked (see sites.ts), or -1. */
   readonly creationSite: number;
   /** The creating task while this one runs; dropped when this one is done (see `parent`). */
   #parent: Task<unknown> | null;
@@ -112,8 +111,7 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     this.#name = options.name;
     this.#parent = options.parent ?? loop._currentTask;
     this.parentId = this.#parent?.id ?? null;
-    const site = takeCreationSite();
-    this.creationSite = site >= 0 ? site : (loop._currentTask?._programAwaitSite() ?? -1);
+    this.creationSite = takeCreationSite();
     this.createdAt = loop.getDebug() ? captureCreation() : coro.createdAt;
     this.#stepHandle = new StepHandle(this, () => this.#runStep(), loop);
     loop._scheduleHandle(this.#stepHandle);
@@ -168,18 +166,6 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     return this.#stack.map((c) => ({ coroutine: c, site: siteOf(c.awaitSite) }));
   }
 
-  /**
-   * @internal The site of the program's await that runtime code is running under (the innermost
-   * coroutine of the program's, when only runtime coroutines are above it and it is suspended), or -1.
-   */
-  _programAwaitSite(): number {
-    for (let i = this.#stack.length - 1; i >= 0; i--) {
-      const c = this.#stack[i]!;
-      if (c.defSite >= 0) return c.state === 'SUSPENDED' ? c.awaitSite : -1;
-    }
-    return -1;
-  }
-
   /** The future this task is blocked on, or null if it is scheduled to run. */
   get waitingOn(): Future<unknown> | null {
     return this.#waiter;
@@ -189,13 +175,34 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   override cancel(msg?: string): boolean {
     markRetrieved(this);
     if (this.done()) return false;
+    if (cancelling.has(this)) return this.#breakCircle(msg);
     this.#numCancelsRequested += 1;
-    if (this.#waiter !== null && this.#waiter.cancel(msg)) {
-      // The waiter's callback (#wakeup) will throw CancelledError into the coroutine.
-      return true;
+    if (this.#waiter !== null) {
+      cancelling.add(this);
+      try {
+        // The waiter's callback (#wakeup) will throw CancelledError into the coroutine.
+        if (this.#waiter.cancel(msg)) return true;
+      } finally {
+        cancelling.delete(this);
+      }
     }
     this.#mustCancel = true;
     this.#cancelMessage = msg;
+    return true;
+  }
+
+  /**
+   * Tasks awaiting each other in a circle: this task's cancel() went round it and came back. The
+   * circle has no future to cancel, so it is broken here: this task stops awaiting and takes the
+   * CancelledError at its next step, and the others follow as it ends (CPython recurses until
+   * RecursionError; see the README's table).
+   */
+  #breakCircle(msg: string | undefined): boolean {
+    this.#waiter!.removeDoneCallback(this as unknown as DoneCallback<unknown>);
+    this.#waiter = null;
+    this.#mustCancel = true;
+    this.#cancelMessage = msg;
+    this.getLoop()._scheduleHandle(this.#stepHandle);
     return true;
   }
 
