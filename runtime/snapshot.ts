@@ -48,6 +48,8 @@ export interface TaskSummary {
   readonly parent: number | null;
   /** The line that created it (`createTask(...)`, `gather(...)`), when known: "go to where it was created". */
   readonly createdSite?: { readonly file: string; readonly line: number; readonly column: number };
+  /** Cancellation requests not yet taken (present only when some are): it is being cancelled. */
+  readonly cancelRequested?: number;
 }
 
 /**
@@ -229,6 +231,7 @@ export function summarize(t: Task<unknown>, ctx: Context): TaskSummary {
     ...(reason?.kind === 'fd' ? { waitEvents: reason.events } : {}),
     ...(site ? { awaitSite: { file: site.file, line: site.line, column: site.column } } : {}),
     parent: t.parentId,
+    ...(!t.done() && t.cancelling() > 0 ? { cancelRequested: t.cancelling() } : {}),
     ...(created ? { createdSite: { file: created.file, line: created.line, column: created.column } } : {}),
   };
 }
