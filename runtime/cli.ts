@@ -37,7 +37,13 @@ export function main(argv: string[]): void {
   if (command === 'ps' || command === 'pstree') {
     // Out of process: its own module (runtime/ps.ts), loaded only for these commands.
     const { psMain } = require('./ps') as typeof import('./ps');
-    void psMain(command, args).then((status) => (process.exitCode = status));
+    psMain(command, args).then(
+      (status) => (process.exitCode = status),
+      (err: Error) => {
+        process.stderr.write(`coroscope ${command}: ${err.stack ?? err}\n`);
+        process.exitCode = 1;
+      },
+    );
     return;
   }
   if (command !== 'run') return fail(`unknown command '${command}' (did you mean 'coroscope run ${command}'?)`);

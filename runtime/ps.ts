@@ -64,10 +64,11 @@ export async function readSnapshot(pid: number): Promise<Snapshot> {
   let cdp: CdpConnection | null = null;
   try {
     const url = await waitForInspector(pid, inspectorPort, opened);
-    cdp = await CdpConnection.connect(url, OPEN_TIMEOUT_MS);
-    const pidThere = await evaluate<number>(cdp, 'process.pid');
+    const connected = await CdpConnection.connect(url, OPEN_TIMEOUT_MS).catch((err: Error) => Promise.reject(new PsError(err.message)));
+    cdp = connected;
+    const pidThere = await evaluate<number>(connected, 'process.pid');
     if (pidThere !== pid) throw new PsError(`the inspector on port ${inspectorPort} belongs to process ${pidThere}, not ${pid}`);
-    const text = await evaluate<string | null>(cdp, `(() => { const p = globalThis[Symbol.for('coroscope.probe')]; return p ? JSON.stringify(p.snapshot()) : null; })()`);
+    const text = await evaluate<string | null>(connected, `(() => { const p = globalThis[Symbol.for('coroscope.probe')]; return p ? JSON.stringify(p.snapshot()) : null; })()`);
     if (text === null) throw new PsError(`process ${pid} is a Node.js program but not a coroscope one (no coroscope runtime loaded)`);
     return JSON.parse(text) as Snapshot;
   } finally {
@@ -84,7 +85,22 @@ async function closeWhenGone(cdp: CdpConnection | null): Promise<void> {
   await evaluate(cdp, `(() => { const p = globalThis[Symbol.for('coroscope.probe')]; if (p && p.closeInspectorWhenAlone) return p.closeInspectorWhenAlone(); const t = setTimeout(() => process._debugEnd(), 500); t.unref(); return true; })()`).catch(() => undefined);
 }
 
+/** How long the program has to answer one evaluation (it answers even while it runs synchronous code). */
+const ANSWER_TIMEOUT_MS = 10_000;
+
 async function evaluate<T>(cdp: CdpConnection, expression: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PsError(`the program did not answer over its inspector within ${ANSWER_TIMEOUT_MS / 1000} s`)), ANSWER_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([evaluateNow<T>(cdp, expression), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function evaluateNow<T>(cdp: CdpConnection, expression: string): Promise<T> {
   const r = await cdp.send<{ result: { value?: unknown }; exceptionDetails?: { text: string; exception?: { description?: string } } }>('Runtime.evaluate', { expression, returnByValue: true, silent: true });
   if (r.exceptionDetails) throw new PsError(`reading the program failed: ${r.exceptionDetails.exception?.description?.split('\n')[0] ?? r.exceptionDetails.text}`);
   return r.result.value as T;

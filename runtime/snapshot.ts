@@ -45,7 +45,7 @@ export interface TaskSummary {
   /** The await it is suspended at: the innermost suspended coroutine of its chain with a recorded site. */
   readonly awaitSite?: { readonly file: string; readonly line: number; readonly column: number };
   /** The task that created it (a TaskGroup member: the group's task), or null: the Tasks view's tree. */
-  readonly parent: number | null;
+  readonly parent?: number | null;
   /** The line that created it (`createTask(...)`, `gather(...)`), when known: "go to where it was created". */
   readonly createdSite?: { readonly file: string; readonly line: number; readonly column: number };
   /** Cancellation requests not yet taken (present only when some are): it is being cancelled. */
@@ -67,6 +67,7 @@ export interface TaskInfo extends TaskSummary {
   readonly awaiting: number | null;
   /** Tasks blocked on this task. */
   readonly awaitedBy: readonly number[];
+  readonly parent: number | null;
   readonly children: readonly number[];
   /** Where it was created: the creating line (file:line:column) when known, else the stack captured in debug mode, else where its coroutine function is defined. */
   readonly createdAt: string | null;
@@ -264,6 +265,7 @@ export function taskInfo(t: Task<unknown>, ctx: Context): TaskInfo {
     stack,
     awaiting: t.waitingOn?.id ?? null,
     awaitedBy: (ctx.waiters.get(t.id) ?? []).map((w) => w.id),
+    parent: t.parentId,
     children: ctx.children.get(t.id) ?? [],
     createdAt: formatSiteOrNull(t.creationSite) ?? t.createdAt ?? formatSiteOrNull(t.coro.defSite),
     repr: t.toString(),

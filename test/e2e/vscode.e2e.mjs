@@ -537,14 +537,27 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await setPanes({ 'Call Stack': true, Variables: false, Tasks: true });
     await waitFor('main paused on the breakpoint', async () => (await labels(callStack())).some((l) => /^Thread Task-1 .*Paused on breakpoint/.test(l)), 60_000);
     const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Tasks/ }) });
-    const rows = pane.locator('.monaco-list-row');
-    /** The view's rows as `level name…`: the tree's depth and the row's text. */
-    const levels = async () => (await rows.evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-level')} ${(e.innerText || '').replace(/\s+/g, ' ').trim()}`)));
+    const rows = pane.locator('.pane-body .monaco-list-row');
+    /**
+     * The view's rows top to bottom as `depth name…`: the depth is the row's aria-level, else the rank
+     * of how far its label is indented; then the row's text on one line.
+     */
+    const levels = async () =>
+      rows.evaluateAll((els) => {
+        const indent = (e) => Math.round(e.querySelector('.monaco-tl-indent')?.getBoundingClientRect().width ?? 0);
+        const sorted = [...els].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+        const widths = [...new Set(sorted.map(indent))].sort((a, b) => a - b);
+        return sorted.map((e) => `${e.getAttribute('aria-level') ?? 1 + widths.indexOf(indent(e))} ${(e.innerText || e.textContent || '').replace(/\s+/g, ' ').trim()}`);
+      });
     await runCommand(page, 'Coroscope: Show as Tree (who created whom)');
+    let seen = [];
     const tree = await waitFor('the tasks as a tree', async () => {
-      const l = await levels();
-      return l.some((x) => /^2 watchdog\b/.test(x)) ? l : undefined;
-    }, 20_000);
+      seen = await levels();
+      return seen.some((x) => /^2 watchdog\b/.test(x)) ? seen : undefined;
+    }, 20_000).catch(async (err) => {
+      await screenshot('tasks-view-tree-missing');
+      throw new Error(`${err.message}; the Tasks view's rows:\n${seen.join('\n')}`);
+    });
     assert.match(tree[0], /^1 Task-1\b/, tree.join('\n'));
     for (const name of ['ticker', 'consumer-1', 'consumer-2', 'watchdog']) assert.ok(tree.some((x) => new RegExp(`^2 ${name}\\b`).test(x)), `${name} under main:\n${tree.join('\n')}`);
     assert.ok(!tree.some((x) => /⏸ timer \(sleep\)|tasks? ⏸/.test(x)), `no wait groups in tree mode:\n${tree.join('\n')}`);
@@ -560,7 +573,10 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill('from the Tasks view');
     await page.keyboard.press('Enter');
-    const row = await waitFor('the watchdog marked as cancel requested', async () => (await levels()).find((x) => /watchdog.*cancel requested: takes effect when the program continues/.test(x)), 15_000);
+    const row = await waitFor('the watchdog marked as cancel requested', async () => (seen = await levels()).find((x) => /watchdog.*cancel requested: takes effect when the program continues/.test(x)), 15_000).catch(async (err) => {
+      await screenshot('tasks-view-cancel-missing');
+      throw new Error(`${err.message}; the Tasks view's rows:\n${seen.join('\n')}`);
+    });
     assert.match(row, /^2 watchdog/);
     assert.match(await page.locator('.statusbar').innerText(), /cancel requested for watchdog \(#\d+\) with "from the Tasks view": CancelledError is raised at the await it is suspended at when the program continues/);
     await screenshot('tasks-view-cancel-requested');
