@@ -62,17 +62,20 @@ export async function readSnapshot(pid: number): Promise<Snapshot> {
   }
   const inspectorPort = existing ?? port;
   let cdp: CdpConnection | null = null;
+  /** Set once the inspector is known to be the target's: only then is it closed again. */
+  let verified = false;
   try {
     const url = await waitForInspector(pid, inspectorPort, opened);
     const connected = await CdpConnection.connect(url, OPEN_TIMEOUT_MS).catch((err: Error) => Promise.reject(new PsError(err.message)));
     cdp = connected;
     const pidThere = await evaluate<number>(connected, 'process.pid');
     if (pidThere !== pid) throw new PsError(`the inspector on port ${inspectorPort} belongs to process ${pidThere}, not ${pid}`);
+    verified = true;
     const text = await evaluate<string | null>(connected, `(() => { const p = globalThis[Symbol.for('coroscope.probe')]; return p ? JSON.stringify(p.snapshot()) : null; })()`);
     if (text === null) throw new PsError(`process ${pid} is a Node.js program but not a coroscope one (no coroscope runtime loaded)`);
     return JSON.parse(text) as Snapshot;
   } finally {
-    if (opened) await closeWhenGone(cdp);
+    if (opened && verified) await closeWhenGone(cdp);
     cdp?.close();
   }
 }

@@ -540,26 +540,28 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     const rows = pane.locator('.pane-body .monaco-list-row');
     /**
      * The view's rows top to bottom as `depth name…`: the depth is the row's aria-level, else the rank
-     * of how far its label is indented; then the row's text on one line.
+     * of how far its label is indented; then its label and description.
      */
     const levels = async () =>
       rows.evaluateAll((els) => {
         const indent = (e) => Math.round(e.querySelector('.monaco-tl-indent')?.getBoundingClientRect().width ?? 0);
         const sorted = [...els].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
         const widths = [...new Set(sorted.map(indent))].sort((a, b) => a - b);
-        return sorted.map((e) => `${e.getAttribute('aria-level') ?? 1 + widths.indexOf(indent(e))} ${(e.innerText || e.textContent || '').replace(/\s+/g, ' ').trim()}`);
+        // The label and its description apart (innerText runs them together: `watchdogEvent · …`).
+        const text = (e) => ([...e.querySelectorAll('.label-name, .label-description')].map((x) => x.textContent).join(' ') || e.innerText || '').replace(/\s+/g, ' ').trim();
+        return sorted.map((e) => `${e.getAttribute('aria-level') ?? 1 + widths.indexOf(indent(e))} ${text(e)}`);
       });
     await runCommand(page, 'Coroscope: Show as Tree (who created whom)');
     let seen = [];
     const tree = await waitFor('the tasks as a tree', async () => {
       seen = await levels();
-      return seen.some((x) => /^2 watchdog\b/.test(x)) ? seen : undefined;
+      return seen.some((x) => /^2 watchdog/.test(x)) ? seen : undefined;
     }, 20_000).catch(async (err) => {
       await screenshot('tasks-view-tree-missing');
       throw new Error(`${err.message}; the Tasks view's rows:\n${seen.join('\n')}`);
     });
-    assert.match(tree[0], /^1 Task-1\b/, tree.join('\n'));
-    for (const name of ['ticker', 'consumer-1', 'consumer-2', 'watchdog']) assert.ok(tree.some((x) => new RegExp(`^2 ${name}\\b`).test(x)), `${name} under main:\n${tree.join('\n')}`);
+    assert.match(tree[0], /^1 Task-1/, tree.join('\n'));
+    for (const name of ['ticker', 'consumer-1', 'consumer-2', 'watchdog']) assert.ok(tree.some((x) => new RegExp(`^2 ${name}`).test(x)), `${name} under main:\n${tree.join('\n')}`);
     assert.ok(!tree.some((x) => /⏸ timer \(sleep\)|tasks? ⏸/.test(x)), `no wait groups in tree mode:\n${tree.join('\n')}`);
     await screenshot('tasks-view-tree');
 
