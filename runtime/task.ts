@@ -95,6 +95,8 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   constructor(coro: Coroutine<T> | Generator<unknown, T, unknown>, options: { loop?: EventLoop; name?: string; parent?: Task<unknown> | null } = {}) {
     const loop = options.loop ?? getRunningLoop();
     super({ loop });
+    // Taken first, so a refused coroutine does not leave the mark for the next task.
+    const creationSite = takeCreationSite();
     if (!(coro instanceof Coroutine) && isGenerator(coro)) coro = new Coroutine(coro as Generator<unknown, T, unknown>);
     // The bare YIELD sentinel (what a hand-written generator yields for sleep(0)) as a task.
     if ((coro as unknown) === YIELD) coro = new Coroutine(yieldOnce() as Generator<unknown, T, unknown>, -1, 'sleep');
@@ -111,7 +113,7 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     this.#name = options.name;
     this.#parent = options.parent ?? loop._currentTask;
     this.parentId = this.#parent?.id ?? null;
-    this.creationSite = takeCreationSite();
+    this.creationSite = creationSite;
     this.createdAt = loop.getDebug() ? captureCreation() : coro.createdAt;
     this.#stepHandle = new StepHandle(this, () => this.#runStep(), loop);
     loop._scheduleHandle(this.#stepHandle);

@@ -102,3 +102,22 @@ test('tasks awaiting each other: the repr closes the circle with ..., and cancel
     assert.match(repr, /^<Task pending name='c1' cb=\[Task\.wakeup\] coro=<first\(\) running at \S+:\d+> wait_for=<Task pending name='c2' cb=\[Task\.wakeup\] coro=<other\(\) running at \S+:\d+> wait_for=\.\.\.>>$/);
   });
 });
+
+test('a task-creating call that fails leaves no creation line behind for the next task', () => {
+  let created: ReturnType<typeof probe.summaries> = [];
+  async function child(): Promise<void> {
+    await sleep(1);
+  }
+  async function main(): Promise<void> {
+    assert.throws(() => createTask(5 as never), /a coroutine was expected/);
+    // Created through an alias: no call the loader marks, so no creating line (not the failed call's).
+    const spawn = createTask;
+    const t = spawn(child(), { name: 'aliased' });
+    created = probe.summaries([t.id]);
+    t.cancel();
+  }
+  return run(main(), { loopFactory: fakeLoop }).then(() => {
+    assert.equal(created[0]!.name, 'aliased');
+    assert.equal(created[0]!.createdSite, undefined);
+  });
+});
