@@ -25,7 +25,9 @@ export function renderPs(snapshot: Snapshot, options: RenderOptions = {}): strin
   // it pushes the chain along (the verdict is the answer a person looks for).
   const widths = header.slice(0, -1).map((h, i) => Math.min(i === 1 ? 32 : i === 4 ? 40 : Infinity, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
   const line = (cells: string[]) => cells.map((c, i) => (i < widths.length ? (i === 1 ? clip(c, widths[i]!) : c).padEnd(widths[i]!) : c)).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
+  const total = snapshot.loop?.taskCount ?? rows.length;
+  const more = total > rows.length ? [`… and ${total - rows.length} more tasks (the snapshot carries the first ${rows.length})`] : [];
+  return [line(header), ...rows.map(line), ...more].join('\n') + '\n';
 }
 
 /** `pstree`: the tasks as a tree by parent (a TaskGroup member under the group's task); or the await cycles. */

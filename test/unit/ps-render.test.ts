@@ -44,6 +44,8 @@ test('ps: a header and one row per task, paths relative to the working directory
     ].join('\n'),
   );
   assert.equal(renderPs(snapshot([])), 'no tasks\n');
+  const many = { ...s, loop: { taskCount: 1500 } as Snapshot['loop'] };
+  assert.match(renderPs(many), /\n… and 1498 more tasks \(the snapshot carries the first 2\)\n$/);
 });
 
 test('pstree: children under their parent, each with its chain; an orphan hangs from the top', () => {
