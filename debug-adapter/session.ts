@@ -19,6 +19,7 @@ import { ExecutionControl, OBJECT_GROUP } from './execution-control';
 import { StaleReferenceError, UserError } from './errors';
 import { errorMessage } from './show-user';
 import { EVENT_LOOP_THREAD, type StopView } from './stop-view';
+import { CANCEL_REQUEST, cancelArguments, type CancelArguments } from './task-actions';
 import { TASKS_REQUEST, taskList, taskListLimit, type TaskListArguments, type TaskListBody } from './task-list';
 import type { IdCounters } from './variables';
 
@@ -112,6 +113,7 @@ export class CoroscopeSession extends DebugSession {
         this.#stopped('setVariable').setVariable({ variablesReference: requireNumber(a, 'variablesReference'), name: requireString(a, 'name'), value: requireString(a, 'value') }),
       exceptionInfo: (a) => this.#stopped('exceptionInfo').exceptionInfo(requireNumber(a, 'threadId')),
       [TASKS_REQUEST]: (a) => this.#tasks(a),
+      [CANCEL_REQUEST]: (a) => this.#cancelTask(a),
       continue: async () => (await this.#running('continue').resume(), { allThreadsContinued: true }),
       next: (a) => this.#running('next').step('next', requireNumber(a, 'threadId')),
       stepIn: (a) => this.#running('stepIn').step('in', requireNumber(a, 'threadId')),
@@ -445,6 +447,12 @@ export class CoroscopeSession extends DebugSession {
   async #tasks(args: TaskListArguments): Promise<TaskListBody> {
     const limit = taskListLimit(args);
     return taskList(this.#stopped(TASKS_REQUEST), limit);
+  }
+
+  /** The Tasks view's Cancel Task: `{ task, message? }` -> `{ id, text }` (the text says when it takes effect). */
+  async #cancelTask(args: CancelArguments): Promise<{ id: number; text: string }> {
+    const { task, message } = cancelArguments(args);
+    return this.#stopped(CANCEL_REQUEST).cancel(task, message);
   }
 
   #log(message: string): void {

@@ -13,6 +13,7 @@ import { HIDDEN_NAME, VariableStore, type IdCounters } from './variables';
 import { othersAwaitingAt } from './await-answer';
 import { innerException, partLines, type ExceptionPart } from './exception-parts';
 import { threadName } from './thread-names';
+import { cancelTask, createdSite, isConsoleAction, parseConsoleAction } from './task-actions';
 
 export { coroutineLabel, taskLabel, threadName } from './thread-names';
 
@@ -24,7 +25,7 @@ export const taskOfThread = (threadId: number): number | null => (threadId > EVE
 export const AWAIT_AT = '$await@';
 /** Fields of the Awaiting and Task scopes in the runtime's terms (`<Future pending cb=[Task.wakeup]>`): under `details`. */
 const FUTURE_DETAILS = ['id', 'kind', 'outcome', 'cancelMessage', 'callbacks', 'waitReason', 'repr'];
-const TASK_DETAILS = ['repr', 'futureState', 'awaitSite', 'waitKind', 'waitEvents'];
+const TASK_DETAILS = ['repr', 'futureState', 'awaitSite', 'waitKind', 'waitEvents', 'createdSite', 'cancelRequested'];
 /** The probe's idle(): the task that ran last, how long no task has run, the selector (null: no loop). */
 type IdleInfo = { lastTask: number | null; idleFor: number | null; selector: string } | null;
 /** The system call each selector waits in, for the idle loop's frame. */
@@ -292,7 +293,7 @@ export class StopView {
       out.push({ name: 'Awaiting', variablesReference: this.variables.lazy(() => this.#awaiting(taskId, f.depth, f.innermost)), presentationHint: 'registers', expensive: false });
     }
     if (taskId !== null) {
-      out.push({ name: 'Task', variablesReference: this.variables.lazy(async () => this.#readableVars(await this.#task(taskId), TASK_DETAILS)), expensive: false });
+      out.push({ name: 'Task', variablesReference: this.variables.lazy(() => this.#taskVars(taskId)), expensive: false });
     }
     out.push({ name: 'Event loop', variablesReference: this.variables.lazy(() => loopScope(this.probe, this.variables)), expensive: false });
     return out;
@@ -340,6 +341,30 @@ export class StopView {
     return this.#readableVars({ future: summary, ...rest }, FUTURE_DETAILS);
   }
 
+  /**
+   * The Task scope: its fields, with `parent` and `children` as references to those tasks (each
+   * expands to that task's own fields), and the runtime's view under `details`.
+   */
+  async #taskVars(taskId: number): Promise<DebugProtocol.Variable[]> {
+    const info = await this.#task(taskId);
+    if (!info) return [];
+    const related = [...(info.parent === null ? [] : [info.parent]), ...info.children];
+    const summaries = new Map((related.length > 0 ? await this.probe.summaries(related) : []).map((t) => [t.id, t]));
+    const label = (id: number): string => {
+      const t = summaries.get(id);
+      return t ? threadName(t) : `task #${id} (finished)`;
+    };
+    const ref = (id: number): number => (summaries.has(id) ? this.variables.lazy(() => this.#taskVars(id)) : 0);
+    return this.#readableVars(info, TASK_DETAILS).map((v) => {
+      if (v.name === 'parent') return info.parent === null ? { name: 'parent', value: 'none (created outside any task)', variablesReference: 0 } : { name: 'parent', value: label(info.parent), variablesReference: ref(info.parent) };
+      if (v.name !== 'children') return v;
+      const n = info.children.length;
+      if (n === 0) return { name: 'children', value: 'none', variablesReference: 0 };
+      const list = async (): Promise<DebugProtocol.Variable[]> => info.children.map((id) => ({ name: summaries.get(id)?.name ?? `#${id}`, value: label(id), variablesReference: ref(id) }));
+      return { name: 'children', value: `${n} ${n === 1 ? 'task' : 'tasks'}: ${info.children.map((id) => summaries.get(id)?.name ?? `#${id}`).join(', ')}`, variablesReference: this.variables.lazy(list) };
+    });
+  }
+
   /** An object's fields a person reads, then `details`: the runtime's own view (its repr, ids, callbacks), one click deeper. */
   #readableVars(value: unknown, detailKeys: readonly string[]): DebugProtocol.Variable[] {
     if (value === null || typeof value !== 'object') return [];
@@ -360,10 +385,25 @@ export class StopView {
   async evaluate(expression: string, frameId: number | undefined): Promise<{ result: string; variablesReference: number; type?: string; indexedVariables?: number }> {
     const text = expression.trim();
     const f = frameId === undefined ? this.#topFrame() : this.#frame(frameId);
+    if (isConsoleAction(text)) return this.#consoleAction(text);
     if (text === 'await') return this.#evaluateAwait(f);
     if (text.startsWith(AWAIT_AT)) return this.#evaluateAwaitAt(f, text.slice(AWAIT_AT.length));
     if (f?.kind === 'suspended') return this.#evaluateSuspended(f, text);
     return this.#result(await this.#evaluateRaw(text, f?.kind === 'v8' ? f.callFrame.callFrameId : undefined));
+  }
+
+  /** `$cancel(task, "message")` / `$created(task)` in the Debug Console (see task-actions.ts). */
+  async #consoleAction(text: string): Promise<{ result: string; variablesReference: number }> {
+    const action = parseConsoleAction(text);
+    if (action.action === 'created') return { result: (await createdSite(this.probe, action.task)).text, variablesReference: 0 };
+    return { result: (await this.cancel(action.task, action.message)).text, variablesReference: 0 };
+  }
+
+  /** Cancels a task (it takes effect when the program continues); the Task scopes read it again. */
+  async cancel(task: number | string, message: string | undefined): Promise<{ id: number; text: string }> {
+    const done = await cancelTask(this.probe, task, message);
+    this.#tasks.clear();
+    return done;
   }
 
   /** An expression's value as the inspector holds it: in a live frame, or globally without one. */

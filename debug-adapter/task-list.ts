@@ -24,6 +24,14 @@ export interface TaskListEntry {
   wait: { kind: WaitKind; text: string; events?: 'read' | 'write' };
   threadId?: number;
   location?: { path: string; line: number; column?: number };
+  /** The task that created it (a TaskGroup member: the group's task): the Tasks view's tree. */
+  parent?: number;
+  /** The line that created it: the view's "Go to Where It Was Created". */
+  created?: { path: string; line: number; column: number };
+  /** A cancel was requested and has not been taken yet (it is taken when the program continues). */
+  cancelRequested?: true;
+  /** The verdict on why it waits, when the runtime gives one (else `wait.text` says what it waits on). */
+  verdict?: string;
 }
 
 export interface TaskListLoop {
@@ -103,7 +111,16 @@ function entry(t: TaskSummary, isThread: boolean, stoppedAt: TaskListEntry['loca
     wait: { kind: t.waitKind, text: t.waitingFor, ...(t.waitEvents ? { events: t.waitEvents } : {}) },
     ...(isThread ? { threadId: threadOfTask(t.id) } : {}),
     ...(location ? { location } : {}),
+    ...(t.parent !== null && t.parent !== undefined ? { parent: t.parent } : {}),
+    ...(t.createdSite ? { created: { path: t.createdSite.file, line: t.createdSite.line, column: t.createdSite.column } } : {}),
+    ...(t.cancelRequested ? { cancelRequested: true as const } : {}),
+    ...(verdictOf(t) !== undefined ? { verdict: verdictOf(t) } : {}),
   };
+}
+
+/** The runtime's verdict on the task's wait, once the snapshot carries one. */
+function verdictOf(t: TaskSummary): string | undefined {
+  return (t as { verdict?: string }).verdict;
 }
 
 /** Where the stopped task's code is: its innermost frame in a user source. */

@@ -7,7 +7,7 @@ import { AwaitExpressionProvider, AwaitInlineValuesProvider } from './await-valu
 import { CoroscopeConfigurationProvider, DEBUG_TYPE, debugProgram, runProgram, trackF5Context } from './debug-config';
 import { startLanguageClient } from './language-client';
 import { SessionTracker } from './session-tracker';
-import { TasksView, revealLocation } from './tasks-view';
+import { TasksView, revealCreation, revealLocation } from './tasks-view';
 
 let client: LanguageClient | undefined;
 
@@ -25,7 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corosc
   ];
   const provider = new CoroscopeConfigurationProvider();
   const tracker = new SessionTracker();
-  const tasksView = new TasksView(tracker);
+  const tasksView = new TasksView(tracker, context.workspaceState);
   const inlineValues = new AwaitInlineValuesProvider();
   context.subscriptions.push(
     log,
@@ -42,6 +42,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corosc
     vscode.commands.registerCommand('coroscope.tasks.search', () => tasksView.search()),
     vscode.commands.registerCommand('coroscope.tasks.clearSearch', () => tasksView.clearSearch()),
     vscode.commands.registerCommand('coroscope.tasks.reveal', revealLocation),
+    vscode.commands.registerCommand('coroscope.tasks.showTree', () => tasksView.setMode('tree')),
+    vscode.commands.registerCommand('coroscope.tasks.showGrouped', () => tasksView.setMode('grouped')),
+    vscode.commands.registerCommand('coroscope.tasks.cancel', (node?: Parameters<TasksView['cancel']>[0], message?: string) => tasksView.cancel(node, message)),
+    vscode.commands.registerCommand('coroscope.tasks.revealCreation', revealCreation),
     trackF5Context(),
   );
   // The language server must not hold up debugging: start it in the background.

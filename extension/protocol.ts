@@ -20,6 +20,22 @@ export interface TaskInfo {
   readonly wait: { readonly kind: WaitKind; readonly text: string; readonly events?: 'read' | 'write' };
   readonly threadId?: number;
   readonly location?: { readonly path: string; readonly line: number; readonly column?: number };
+  /** The task that created it (a TaskGroup member: the group's task): the tree mode. */
+  readonly parent?: number;
+  /** The line that created it: "Go to Where It Was Created". */
+  readonly created?: { readonly path: string; readonly line: number; readonly column?: number };
+  /** A cancel was requested; it is taken when the program continues. */
+  readonly cancelRequested?: boolean;
+  /** Why it waits, when the adapter says (else `wait.text`). */
+  readonly verdict?: string;
+}
+
+export const CANCEL_REQUEST = 'coroscope/cancelTask';
+
+/** The answer to coroscope/cancelTask: the task's id and what to tell the user. */
+export interface CancelResponse {
+  readonly id: number;
+  readonly text: string;
 }
 
 export interface LoopInfo {

@@ -1,20 +1,28 @@
 // The "Tasks" view in Run and Debug: every task of the paused program grouped by what it waits on,
-// with counts, searchable, each one a link to its `await` line; then the loop's readiness sets and
-// timers. It is where tasks beyond the adapter's thread cap live. Fed by the `coroscope/tasks`
-// custom request (shape in protocol.ts), refreshed whenever the session stops or continues.
+// with counts, or as a tree (each task under the task that created it; a title button switches,
+// remembered per workspace), searchable, each one a link to its `await` line, with Cancel Task and
+// Go to Where It Was Created on its context menu; then the loop's readiness sets and timers. It is
+// where tasks beyond the adapter's thread cap live. Fed by the `coroscope/tasks` custom request
+// (shape in protocol.ts), refreshed whenever the session stops or continues.
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from './debug-config';
-import { TASKS_REQUEST, type LoopInfo, type TaskInfo, type TasksResponse } from './protocol';
+import { CANCEL_REQUEST, TASKS_REQUEST, type CancelResponse, type LoopInfo, type TaskInfo, type TasksResponse } from './protocol';
 import { countLabel, groupLabel, groupTasks, type TaskGroup } from './task-groups';
+import { taskTree, treeSize, type TaskTreeNode } from './task-tree';
 import { taskFromThread } from './thread-tasks';
 import type { SessionTracker } from './session-tracker';
 
 const MAX_CHILDREN = 500;
+/** The workspace state key of the view's mode. */
+const MODE_KEY = 'coroscope.tasks.mode';
+
+/** How the view lists the tasks: grouped by what they wait on, or as the tree of who created whom. */
+export type TasksMode = 'grouped' | 'tree';
 
 type Node =
   | { kind: 'message'; text: string }
   | { kind: 'group'; group: TaskGroup }
-  | { kind: 'task'; task: TaskInfo }
+  | { kind: 'task'; task: TaskInfo; node?: TaskTreeNode }
   | { kind: 'more'; hidden: number }
   | { kind: 'loop'; loop: LoopInfo }
   | { kind: 'loopSet'; label: string; items: string[] };
@@ -38,9 +46,15 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
   /** Bumped by every refresh and clear: a reply to an older refresh is dropped. */
   #generation = 0;
   readonly #tracker: SessionTracker;
+  readonly #state: vscode.Memento | undefined;
+  #mode: TasksMode;
 
-  constructor(tracker: SessionTracker) {
+  /** `state`: where the mode is remembered (the workspace's state); without it, the view starts grouped. */
+  constructor(tracker: SessionTracker, state?: vscode.Memento) {
     this.#tracker = tracker;
+    this.#state = state;
+    this.#mode = state?.get<TasksMode>(MODE_KEY) === 'tree' ? 'tree' : 'grouped';
+    void vscode.commands.executeCommand('setContext', 'coroscope.tasksMode', this.#mode);
     this.#view = vscode.window.createTreeView('coroscope.tasks', { treeDataProvider: this, showCollapseAll: true });
     this.#disposables.push(
       this.#view,
@@ -94,6 +108,44 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
     this.#update();
   }
 
+  /** Grouped by what the tasks wait on, or the tree of who created whom; remembered per workspace. */
+  get mode(): TasksMode {
+    return this.#mode;
+  }
+
+  async setMode(mode: TasksMode): Promise<void> {
+    this.#mode = mode;
+    await this.#state?.update(MODE_KEY, mode);
+    void vscode.commands.executeCommand('setContext', 'coroscope.tasksMode', mode);
+    this.#update();
+  }
+
+  /**
+   * Cancel Task: asks for an optional message, asks the adapter to cancel the task, and says (in the
+   * status bar, and on the task in the view) that it takes effect when the program continues.
+   */
+  async cancel(node?: { task?: TaskInfo } | TaskInfo, message?: string): Promise<CancelResponse | undefined> {
+    const task = node && 'task' in node && node.task ? node.task : (node as TaskInfo | undefined);
+    const session = vscode.debug.activeDebugSession;
+    if (!task || session?.type !== DEBUG_TYPE) return undefined;
+    const text =
+      message ??
+      (await vscode.window.showInputBox({
+        title: `Cancel ${task.name}`,
+        prompt: 'The CancelledError’s message (optional). The task is cancelled when the program continues.',
+        placeHolder: 'no message',
+      }));
+    if (text === undefined) return undefined;
+    try {
+      const reply = (await session.customRequest(CANCEL_REQUEST, { task: task.id, ...(text ? { message: text } : {}) })) as CancelResponse;
+      vscode.window.setStatusBarMessage(`Coroscope: ${reply.text}`, 8000);
+      await this.refresh();
+      return reply;
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Coroscope: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
   /** The current snapshot, for tests and commands. */
   get snapshot(): TasksResponse | undefined {
     return this.#snapshot;
@@ -110,7 +162,7 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
     void vscode.commands.executeCommand('setContext', 'coroscope.tasksFiltered', this.#query !== '');
     const s = this.#snapshot;
     if (s) {
-      const shown = this.#query ? groupTasks(s.tasks, this.#query).reduce((n, g) => n + g.tasks.length, 0) : s.tasks.length;
+      const shown = !this.#query ? s.tasks.length : this.#mode === 'tree' ? treeSize(taskTree(s.tasks, this.#query)) : groupTasks(s.tasks, this.#query).reduce((n, g) => n + g.tasks.length, 0);
       this.#view.description = this.#query ? `${shown} of ${countLabel(s.total)} match “${this.#query}”` : countLabel(s.total);
       this.#view.message = this.#fromThreads
         ? 'Tasks shown as threads only: this debug adapter does not answer coroscope/tasks.'
@@ -126,12 +178,17 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
     if (!node) {
       const s = this.#snapshot;
       if (!s) return [{ kind: 'message', text: this.#message }];
-      const groups: Node[] = groupTasks(s.tasks, this.#query).map((group) => ({ kind: 'group', group }));
-      if (groups.length === 0) groups.push({ kind: 'message', text: this.#query ? `No task matches “${this.#query}”.` : 'No tasks.' });
-      if (s.loop) groups.push({ kind: 'loop', loop: s.loop });
-      return groups;
+      const top: Node[] =
+        this.#mode === 'tree'
+          ? capped(taskTree(s.tasks, this.#query).map((n) => ({ kind: 'task', task: n.task, node: n })))
+          : groupTasks(s.tasks, this.#query).map((group) => ({ kind: 'group', group }));
+      if (top.length === 0) top.push({ kind: 'message', text: this.#query ? `No task matches “${this.#query}”.` : 'No tasks.' });
+      if (s.loop) top.push({ kind: 'loop', loop: s.loop });
+      return top;
     }
     switch (node.kind) {
+      case 'task':
+        return capped((node.node?.children ?? []).map((n) => ({ kind: 'task', task: n.task, node: n })));
       case 'group': {
         const tasks: Node[] = node.group.tasks.slice(0, MAX_CHILDREN).map((task) => ({ kind: 'task', task }));
         if (node.group.tasks.length > MAX_CHILDREN) tasks.push({ kind: 'more', hidden: node.group.tasks.length - MAX_CHILDREN });
@@ -167,16 +224,25 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
       }
       case 'task': {
         const t = node.task;
-        const item = new vscode.TreeItem(t.name);
-        item.id = `task:${t.id}`;
+        const kids = node.node?.children.length ?? 0;
+        const item = new vscode.TreeItem(t.name, kids === 0 ? vscode.TreeItemCollapsibleState.None : kids <= 20 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        // The same task in the other mode is another item (its place in the tree differs).
+        item.id = `${node.node ? 'tree' : 'task'}:${t.id}`;
+        const waits = t.verdict ?? t.wait.text;
+        const cancelling = t.cancelRequested ? 'cancel requested: takes effect when the program continues' : undefined;
         // What it waits on first: a narrow side bar cuts the end of the description.
-        item.description = [t.wait.text, t.coroutine, t.location ? `${basename(t.location.path)}:${t.location.line}` : undefined].filter(Boolean).join(' · ');
+        item.description = [cancelling, waits, t.coroutine, t.location ? `${basename(t.location.path)}:${t.location.line}` : undefined].filter(Boolean).join(' · ');
         item.tooltip = new vscode.MarkdownString(
-          `**${t.name}**${t.coroutine ? ` ${t.coroutine}` : ''} (${t.state})\n\nwaits on: ${t.wait.text || 'nothing'}` + (t.location ? `\n\nat ${t.location.path}:${t.location.line}` : ''),
+          `**${t.name}**${t.coroutine ? ` ${t.coroutine}` : ''} (${t.state})\n\nwaits on: ${waits || 'nothing'}` +
+            (t.location ? `\n\nat ${t.location.path}:${t.location.line}` : '') +
+            (t.created ? `\n\ncreated at ${t.created.path}:${t.created.line}` : '') +
+            (cancelling ? `\n\n${cancelling}` : ''),
         );
-        item.iconPath = new vscode.ThemeIcon(t.state === 'running' ? 'debug-stackframe' : t.state === 'ready' ? 'debug-continue' : 'debug-pause');
+        item.iconPath = new vscode.ThemeIcon(t.cancelRequested ? 'debug-disconnect' : t.state === 'running' ? 'debug-stackframe' : t.state === 'ready' ? 'debug-continue' : 'debug-pause');
+        if (node.node && !node.node.matched) item.iconPath = new vscode.ThemeIcon('circle-outline');
         if (t.location) item.command = { command: 'coroscope.tasks.reveal', title: 'Go to Await', arguments: [t.location] };
-        item.contextValue = 'task';
+        // The context menu: Cancel Task for a task not done, Go to Where It Was Created when it is known.
+        item.contextValue = ['task', t.state !== 'done' && t.state !== 'cancelled' ? 'cancellable' : '', t.created ? 'created' : ''].filter(Boolean).join(' ');
         return item;
       }
       case 'loop': {
@@ -220,6 +286,18 @@ async function tasksFromThreads(session: vscode.DebugSession): Promise<TasksResp
   );
   const found = tasks.filter((t): t is TaskInfo => t !== undefined);
   return { tasks: found, total: found.length };
+}
+
+/** At most MAX_CHILDREN items, then one that says how many more there are. */
+function capped(items: Node[]): Node[] {
+  if (items.length <= MAX_CHILDREN) return items;
+  return [...items.slice(0, MAX_CHILDREN), { kind: 'more', hidden: items.length - MAX_CHILDREN }];
+}
+
+/** Go to Where It Was Created (the task's context menu): opens the line that created it. */
+export async function revealCreation(node?: { task?: TaskInfo }): Promise<void> {
+  const created = node?.task?.created;
+  if (created) await revealLocation(created);
 }
 
 /** Opens a task's await line. */

@@ -4,9 +4,11 @@
 import { existsSync } from 'node:fs';
 import inspector from 'node:inspector';
 import { resolve } from 'node:path';
+import { dumpSignal, installDumpOn } from './dump-on';
 import { isCompileError } from './loader/transform';
 
 const USAGE = `usage: coroscope run [options] <program.ts|.js> [args...]
+       coroscope ps PID | coroscope pstree PID   (the tasks of a running program: coroscope ps --help)
 
 Runs a coroutine program on coroscope's event loop.
 
@@ -16,6 +18,7 @@ options:
                                  coroutines, coroutines garbage-collected without being awaited
   --inspect[=[host:]port]        open the V8 inspector (a debugger can attach; default 127.0.0.1:9229)
   --inspect-brk[=[host:]port]    the same, and wait for a debugger before running the program
+  --dump-on=SIGNAL               print the tasks (as coroscope ps does) to stderr on SIGNAL (e.g. SIGUSR2)
   -h, --help                     this text
   --version                      the version`;
 
@@ -31,9 +34,22 @@ export function main(argv: string[]): void {
     process.stdout.write(require('../../package.json').version + '\n');
     return;
   }
+  if (command === 'ps' || command === 'pstree') {
+    // Out of process: its own module (runtime/ps.ts), loaded only for these commands.
+    const { psMain } = require('./ps') as typeof import('./ps');
+    psMain(command, args).then(
+      (status) => (process.exitCode = status),
+      (err: Error) => {
+        process.stderr.write(`coroscope ${command}: ${err.stack ?? err}\n`);
+        process.exitCode = 1;
+      },
+    );
+    return;
+  }
   if (command !== 'run') return fail(`unknown command '${command}' (did you mean 'coroscope run ${command}'?)`);
 
   let inspect: { host: string; port: number; wait: boolean } | null = null;
+  let dumpOn: NodeJS.Signals | null = null;
   while (args.length > 0 && args[0]!.startsWith('-')) {
     const opt = args.shift()!;
     const [name, inlineValue] = opt.includes('=') ? [opt.slice(0, opt.indexOf('=')), opt.slice(opt.indexOf('=') + 1)] : [opt, undefined];
@@ -47,6 +63,10 @@ export function main(argv: string[]): void {
       const parsed = parseHostPort(inlineValue);
       if (!parsed) return fail(`${name}: expected [host:]port, got '${inlineValue}'`);
       inspect = { ...parsed, wait: name === '--inspect-brk' };
+    } else if (name === '--dump-on') {
+      const checked = dumpSignal(inlineValue ?? args.shift());
+      if ('error' in checked) return fail(checked.error);
+      dumpOn = checked.signal;
     } else if (name === '--') {
       break;
     } else {
@@ -64,6 +84,7 @@ export function main(argv: string[]): void {
   require('./loader/register');
   // The bundle user programs load; the CLI must use its classes (instanceof, WeakMaps).
   require('./coroscope.js');
+  if (dumpOn) installDumpOn(dumpOn);
   if (inspect) {
     inspector.open(inspect.port, inspect.host, false);
     if (inspect.wait) inspector.waitForDebugger();

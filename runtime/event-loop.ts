@@ -182,12 +182,12 @@ export class EventLoop {
     return new Future<T>({ loop: this });
   }
 
-  createTask<T>(coro: Coroutine<T> | PromiseLike<T> | Generator<unknown, T, unknown>, options: { name?: string } = {}): Task<T> {
+  createTask<T>(coro: Coroutine<T> | PromiseLike<T> | Generator<unknown, T, unknown>, options: { name?: string; /** @internal */ parent?: Task<unknown> | null } = {}): Task<T> {
     if (this.#closed) {
       if (coro instanceof Coroutine) coro.close();
       this.#raiseClosed('createTask');
     }
-    return new Task(coro as Coroutine<T>, { loop: this, name: options.name });
+    return new Task(coro as Coroutine<T>, { loop: this, name: options.name, parent: options.parent });
   }
 
   // ---- running ----------------------------------------------------------------------------

@@ -220,9 +220,19 @@ export class Future<T = unknown> implements PromiseLike<T> {
     }
   }
 
-  /** `<Future pending>`, `<Future finished result=5>`, as asyncio's repr. */
+  /**
+   * `<Future pending>`, `<Future finished result=5>`, as asyncio's repr. A task's repr holds the
+   * repr of what it waits for: tasks awaiting each other in a circle give `...` where the circle
+   * closes (as CPython's reprlib.recursive_repr), not a stack overflow.
+   */
   toString(): string {
-    return `<${this.constructor.name} ${this.reprInfo().join(' ')}>`;
+    if (inRepr.has(this)) return '...';
+    inRepr.add(this);
+    try {
+      return `<${this.constructor.name} ${this.reprInfo().join(' ')}>`;
+    } finally {
+      inRepr.delete(this);
+    }
   }
 
   protected reprInfo(): string[] {
@@ -235,6 +245,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return info;
   }
 }
+
+/** The futures whose repr is being made (see toString). */
+const inRepr = new Set<Future<unknown>>();
 
 /**
  * `setException(SomeError)`: asyncio instantiates an exception class given instead of an instance.

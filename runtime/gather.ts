@@ -5,6 +5,7 @@ import { CancelledError, ValueError } from './errors';
 import type { EventLoop } from './event-loop';
 import { Future, setWaitReason } from './future';
 import { getRunningLoop } from './running';
+import { creationSite, setCreationSite } from './sites';
 import { describeValue, isThenable, YIELD } from './task';
 
 /** Anything a task can await and gather/shield/waitFor accept. */
@@ -113,9 +114,12 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
     }
   };
 
+  // Each child task takes the site of this call (the loader marked it; see sites.ts).
+  const site = creationSite;
   for (const arg of args) {
     let fut = argToFut.get(arg);
     if (fut === undefined) {
+      setCreationSite(site);
       fut = ensureFuture(arg, loop);
       if (loop === null) loop = fut.getLoop();
       nfuts += 1;
@@ -125,6 +129,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
     }
     children.push(fut);
   }
+  setCreationSite(-1);
 
   outer = new GatheringFuture<unknown[]>(children, loop!);
   setWaitReason(outer, { kind: 'gather', children });

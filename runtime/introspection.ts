@@ -5,6 +5,7 @@
 // only once a debugger attaches (attach()), so a program without one pays nothing.
 import { Coroutine } from './coroutine';
 import type { EventLoop } from './event-loop';
+import { closeInspectorWhenAlone } from './host/inspector-close';
 import { noDelayOnInspectorConnections } from './host/inspector-socket';
 import type { Future } from './future';
 import type { ExceptionContext } from './handles';
@@ -404,6 +405,47 @@ class Probe {
     return JSON.stringify(exceptionParts(err));
   }
 
+  /**
+   * Cancels a task for the debugger (the Tasks view, the Debug Console's `$cancel`): Task.cancel(msg),
+   * which takes effect when the program continues (the CancelledError is raised at the task's await,
+   * or at its next one when it is the task stopped in). `ref` is a task id or a task's unique name.
+   */
+  cancelTask(ref: number | string, msg?: string | null): TaskAction {
+    const found = this.#taskRef(ref);
+    if (typeof found === 'string') return { error: found };
+    const running = found.getLoop()._currentTask === found;
+    const cancelled = found.cancel(msg ?? undefined);
+    // The views read the task again: it is cancelling now.
+    this.#generation++;
+    return { id: found.id, name: found.getName(), cancelled, running };
+  }
+
+  /** Where a task was created (the Debug Console's `$created`): the creating line, else what createdAt knows. */
+  createdSite(ref: number | string): TaskAction {
+    const found = this.#taskRef(ref);
+    if (typeof found === 'string') return { error: found };
+    const info = taskInfo(found, this.#context(found.getLoop()));
+    return { id: found.id, name: found.getName(), ...(info.createdSite ? { site: info.createdSite } : {}), createdAt: info.createdAt };
+  }
+
+  /** The task with this id, or the one task with this name; else what is wrong, for the user. */
+  #taskRef(ref: number | string): Task<unknown> | string {
+    if (typeof ref === 'number') return this.#findTask(ref) ?? `no task #${ref} (it has finished, or never existed)`;
+    const loop = this.loopObject();
+    const named = loop ? [...this.#index(loop).tasks.values()].filter((t) => t.getName() === ref) : [];
+    if (named.length === 1) return named[0]!;
+    if (named.length === 0) return `no task named '${ref}' (give its name as the Tasks view shows it, or its id)`;
+    return `${named.length} tasks are named '${ref}' (ids ${named.map((t) => t.id).join(', ')}): give the id`;
+  }
+
+  /**
+   * `coroscope ps` is done with the inspector it opened: it closes once ps has hung up (closing it
+   * under a connected client can crash Node 20). False when no inspector is open.
+   */
+  closeInspectorWhenAlone(): boolean {
+    return closeInspectorWhenAlone();
+  }
+
   /** The functions the adapter sets breakpoints on (by handle, for their [[FunctionLocation]]). */
   hooks(): { taskResumed: typeof taskResumed; taskFailed: typeof taskFailed; exceptionReported: typeof exceptionReported } {
     return { taskResumed, taskFailed, exceptionReported };
@@ -559,6 +601,18 @@ function relate(tasks: readonly Task<unknown>[]): Relations {
     }
   }
   return { waiters, children, futures };
+}
+
+/** The answer to cancelTask / createdSite: the task acted on, or what was wrong with the reference. */
+export interface TaskAction {
+  readonly error?: string;
+  readonly id?: number;
+  readonly name?: string;
+  readonly cancelled?: boolean;
+  /** The task is the one stopped in (its code is on the stack): the cancellation waits for its next await. */
+  readonly running?: boolean;
+  readonly site?: { readonly file: string; readonly line: number; readonly column: number };
+  readonly createdAt?: string | null;
 }
 
 /** A task suspended at a line, and what its coroutine there awaits (`sleep 30 s · due in 29.7 s`). */

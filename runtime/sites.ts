@@ -44,3 +44,34 @@ export function takeAwaitSite(): number {
 export function formatSite(site: Site | undefined): string {
   return site ? `${site.file}:${site.line}:${site.column}` : '<unknown>';
 }
+
+/**
+ * The site of the task-creating call being made (`createTask(...)`, `gather(...)`, `tg.createTask(...)`):
+ * compiled code sets it once the call's arguments are evaluated and clears it when the call returns,
+ * so a task knows the line that created it without a stack capture. -1 outside such a call.
+ */
+export let creationSite = -1;
+
+/** Marks the call whose last argument is `value` as a task-creating call at site `id` (see creationSite). */
+export function creatingAt<T>(value: T, id: number): T {
+  creationSite = id;
+  return value;
+}
+
+/** Ends a task-creating call: returns its result and forgets the site. */
+export function createdBy<T>(result: T): T {
+  creationSite = -1;
+  return result;
+}
+
+/** Reads and clears the creation site (each task of a call takes it; gather sets it again per child). */
+export function takeCreationSite(): number {
+  const id = creationSite;
+  creationSite = -1;
+  return id;
+}
+
+/** Sets the creation site again (gather: every child it wraps in a task was created by its call). */
+export function setCreationSite(id: number): void {
+  creationSite = id;
+}

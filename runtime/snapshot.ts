@@ -45,6 +45,12 @@ export interface TaskSummary {
   readonly waitEvents?: 'read' | 'write';
   /** The await it is suspended at: the innermost suspended coroutine of its chain with a recorded site. */
   readonly awaitSite?: { readonly file: string; readonly line: number; readonly column: number };
+  /** The task that created it (a TaskGroup member: the group's task), or null: the Tasks view's tree. */
+  readonly parent?: number | null;
+  /** The line that created it (`createTask(...)`, `gather(...)`), when known: "go to where it was created". */
+  readonly createdSite?: { readonly file: string; readonly line: number; readonly column: number };
+  /** Cancellation requests not yet taken (present only when some are): it is being cancelled. */
+  readonly cancelRequested?: number;
 }
 
 /**
@@ -64,6 +70,7 @@ export interface TaskInfo extends TaskSummary {
   readonly awaitedBy: readonly number[];
   readonly parent: number | null;
   readonly children: readonly number[];
+  /** Where it was created: the creating line (file:line:column) when known, else the stack captured in debug mode, else where its coroutine function is defined. */
   readonly createdAt: string | null;
   /** `<Task pending name='Task-1' coro=<main() running at ...>>`. */
   readonly repr: string;
@@ -216,6 +223,7 @@ export function summarize(t: Task<unknown>, ctx: Context): TaskSummary {
   const def = siteOf(t.coro.defSite);
   const site = awaitSiteOf(chain);
   const reason = running ? undefined : w?.waitReason;
+  const created = siteOf(t.creationSite);
   return {
     id: t.id,
     name: t.getName(),
@@ -226,6 +234,9 @@ export function summarize(t: Task<unknown>, ctx: Context): TaskSummary {
     waitKind: running || !w || t.done() ? 'none' : waitKindOf(chain, w),
     ...(reason?.kind === 'fd' ? { waitEvents: reason.events } : {}),
     ...(site ? { awaitSite: { file: site.file, line: site.line, column: site.column } } : {}),
+    parent: t.parentId,
+    ...(!t.done() && t.cancelling() > 0 ? { cancelRequested: t.cancelling() } : {}),
+    ...(created ? { createdSite: { file: created.file, line: created.line, column: created.column } } : {}),
   };
 }
 
@@ -259,7 +270,7 @@ export function taskInfo(t: Task<unknown>, ctx: Context): TaskInfo {
     awaitedBy: (ctx.waiters.get(t.id) ?? []).map((w) => w.id),
     parent: t.parentId,
     children: ctx.children.get(t.id) ?? [],
-    createdAt: t.createdAt ?? formatSiteOrNull(t.coro.defSite),
+    createdAt: formatSiteOrNull(t.creationSite) ?? t.createdAt ?? formatSiteOrNull(t.coro.defSite),
     repr: t.toString(),
   };
 }

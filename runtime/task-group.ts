@@ -69,7 +69,8 @@ export class TaskGroup implements Scoped<TaskGroup> {
       close();
       throw new RuntimeError(`TaskGroup ${this.toString()} is shutting down`);
     }
-    const task = this.#loop!.createTask(coro, options);
+    // The group's task is a member's parent, whichever task adds it (a member may add a sibling).
+    const task = this.#loop!.createTask(coro, { name: options.name, parent: this.#parentTask });
     // Always through the done callback, even for a task done already (as CPython 3.12.9+, gh-128550):
     // a child failing at once must not cancel the parent before it reaches its next await.
     this.#tasks.add(task);

@@ -1,9 +1,9 @@
 import { Coroutine, isGenerator, isThenable } from './coroutine';
 import { CancelledError, RuntimeError } from './errors';
-import { Future, markRetrieved, type Waker } from './future';
+import { Future, markRetrieved, type DoneCallback, type Waker } from './future';
 import { Handle, type ExceptionContext } from './handles';
 import { isRuntimeFrame } from './runtime-frames';
-import { siteOf, takeAwaitSite, type Site } from './sites';
+import { siteOf, takeAwaitSite, takeCreationSite, type Site } from './sites';
 import type { EventLoop } from './event-loop';
 import { getRunningLoop } from './running';
 
@@ -35,6 +35,8 @@ export function setTaskHooks(next: TaskHooks | null): void {
 }
 
 let nextTaskNumber = 1;
+/** The tasks whose cancel() is cancelling what they wait for right now (see cancel). */
+const cancelling = new Set<Task<unknown>>();
 /** Every task not yet done, per loop (asyncio keeps a WeakSet; ours drops them when done). */
 const liveTasks = new WeakMap<EventLoop, Set<Task<unknown>>>();
 
@@ -77,8 +79,10 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   #numCancelsRequested = 0;
   /** Where the task was created (debug mode), for reports and the debugger. */
   readonly createdAt: string | undefined;
-  /** The id of the task that created this one, if any (for the debugger's parent/children). */
+  /** The id of the task that created this one, or the TaskGroup's task for a group member (the debugger's parent/children). */
   readonly parentId: number | null;
+  /** The site id of the line that created it: the task-creating call the loader marked (see sites.ts), or -1. */
+  readonly creationSite: number;
   /** The creating task while this one runs; dropped when this one is done (see `parent`). */
   #parent: Task<unknown> | null;
   #sendValue: unknown = undefined;
@@ -88,9 +92,11 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   /** The future whose completion the queued step handle delivers (null: a plain step). */
   #wakeWith: Future<unknown> | null = null;
 
-  constructor(coro: Coroutine<T> | Generator<unknown, T, unknown>, options: { loop?: EventLoop; name?: string } = {}) {
+  constructor(coro: Coroutine<T> | Generator<unknown, T, unknown>, options: { loop?: EventLoop; name?: string; parent?: Task<unknown> | null } = {}) {
     const loop = options.loop ?? getRunningLoop();
     super({ loop });
+    // Taken first, so a refused coroutine does not leave the mark for the next task.
+    const creationSite = takeCreationSite();
     if (!(coro instanceof Coroutine) && isGenerator(coro)) coro = new Coroutine(coro as Generator<unknown, T, unknown>);
     // The bare YIELD sentinel (what a hand-written generator yields for sleep(0)) as a task.
     if ((coro as unknown) === YIELD) coro = new Coroutine(yieldOnce() as Generator<unknown, T, unknown>, -1, 'sleep');
@@ -105,8 +111,9 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     this.#stack = [coro];
     this.#number = nextTaskNumber++;
     this.#name = options.name;
-    this.#parent = loop._currentTask;
+    this.#parent = options.parent ?? loop._currentTask;
     this.parentId = this.#parent?.id ?? null;
+    this.creationSite = creationSite;
     this.createdAt = loop.getDebug() ? captureCreation() : coro.createdAt;
     this.#stepHandle = new StepHandle(this, () => this.#runStep(), loop);
     loop._scheduleHandle(this.#stepHandle);
@@ -170,13 +177,34 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   override cancel(msg?: string): boolean {
     markRetrieved(this);
     if (this.done()) return false;
+    if (cancelling.has(this)) return this.#breakCircle(msg);
     this.#numCancelsRequested += 1;
-    if (this.#waiter !== null && this.#waiter.cancel(msg)) {
-      // The waiter's callback (#wakeup) will throw CancelledError into the coroutine.
-      return true;
+    if (this.#waiter !== null) {
+      cancelling.add(this);
+      try {
+        // The waiter's callback (#wakeup) will throw CancelledError into the coroutine.
+        if (this.#waiter.cancel(msg)) return true;
+      } finally {
+        cancelling.delete(this);
+      }
     }
     this.#mustCancel = true;
     this.#cancelMessage = msg;
+    return true;
+  }
+
+  /**
+   * Tasks awaiting each other in a circle: this task's cancel() went round it and came back. The
+   * circle has no future to cancel, so it is broken here: this task stops awaiting and takes the
+   * CancelledError at its next step, and the others follow as it ends (CPython recurses until
+   * RecursionError; see the README's table).
+   */
+  #breakCircle(msg: string | undefined): boolean {
+    this.#waiter!.removeDoneCallback(this as unknown as DoneCallback<unknown>);
+    this.#waiter = null;
+    this.#mustCancel = true;
+    this.#cancelMessage = msg;
+    this.getLoop()._scheduleHandle(this.#stepHandle);
     return true;
   }
 

@@ -3,13 +3,15 @@
 // data-property load (a module namespace would go through a getter).
 import { aclose, agen, aiter, asyncYield, asyncYieldStar } from '../async-gen';
 import { coro, discarded } from '../coroutine';
-import { awaitAt, registerSites } from '../sites';
+import { awaitAt, createdBy, creatingAt, registerSites } from '../sites';
 import { usingScope } from '../using';
 
 export const loaderHelpers = Object.freeze({
   coro,
   d: discarded,
   aw: awaitAt,
+  cs: creatingAt,
+  ce: createdBy,
   sites: registerSites,
   agen,
   aiter,

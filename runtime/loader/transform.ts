@@ -10,6 +10,8 @@
 // TypeScript line and column of the definition and of each await), registered once per module, so
 // tasks know the await each coroutine is suspended at without a stack capture. Statements that
 // discard a call's result become `__cs.d(call, site)`, which reports a coroutine never awaited.
+// A call that creates tasks (createTask, gather, TaskGroup's createTask, ...: see CREATORS) becomes
+// `__cs.ce(createTask(a, __cs.cs(b, site)))`: its tasks record the line that created them.
 import type * as TS from 'typescript';
 
 export interface TransformResult {
@@ -100,8 +102,25 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
         return ts.visitEachChild(node, outer, context);
       }
       if (ts.isExpressionStatement(node)) return discardWrap(node, outer);
+      if (isCreatorCall(ts, node)) return creatorCall(node, outer, enclosingName(node));
       return ts.visitEachChild(node, outer, context);
     };
+
+    /**
+     * `createTask(a, b)` -> `__cs.ce(createTask(a, __cs.cs(b, site)))`: the site is set once the
+     * arguments are evaluated (an argument may itself create tasks, or await) and cleared when the
+     * call returns, so only the tasks this call creates take it (runtime/sites.ts, creationSite).
+     */
+    function creatorCall(node: TS.CallExpression, visit: (n: TS.Node) => TS.VisitResult<TS.Node>, fnName: string): TS.Expression {
+      const visited = ts.visitEachChild(node, visit, context);
+      const args = [...visited.arguments];
+      const last = args.length - 1;
+      const site = siteRef(node, fnName);
+      const lastArg = args[last]!;
+      args[last] = ts.isSpreadElement(lastArg) ? f.updateSpreadElement(lastArg, helper('cs', [lastArg.expression, site])) : helper('cs', [lastArg, site]);
+      const call = f.updateCallExpression(visited, visited.expression, visited.typeArguments, args);
+      return ts.setTextRange(helper('ce', [call]), node);
+    }
 
     function discardWrap(node: TS.ExpressionStatement, visit: (n: TS.Node) => TS.VisitResult<TS.Node>): TS.Statement {
       const expr = node.expression;
@@ -181,6 +200,7 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
         }
         if (ts.isForOfStatement(n) && n.awaitModifier) return lowerForAwait(n, inner, name, undefined);
         if (ts.isExpressionStatement(n)) return discardWrap(n, inner);
+        if (isCreatorCall(ts, n)) return creatorCall(n, inner, name);
         if (ts.isBlock(n) && n.statements.some((st) => isUsingStatement(ts, st, false))) return lowerUsingBlock(n, inner, name);
         if (ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) {
           report(n, "'await using' is supported as a statement of a block: put this one in `{ ... }` of its own (e.g. `{ await using x = ...; for (...) { ... } }`)");
@@ -355,6 +375,9 @@ function relevantSubtrees(ts: typeof TS, sf: TS.SourceFile): Set<TS.Node> {
       case K.ForOfStatement:
         found = !!(node as TS.ForOfStatement).awaitModifier;
         break;
+      case K.CallExpression:
+        found = isCreatorCall(ts, node);
+        break;
       case K.VariableDeclarationList:
         found = (node.flags & ts.NodeFlags.Using) !== 0; // `using` and `await using`
         break;
@@ -403,6 +426,20 @@ function isUsingStatement(ts: typeof TS, st: TS.Statement, onlyAwait: boolean): 
   const flags = st.declarationList.flags;
   if ((flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) return true;
   return !onlyAwait && (flags & ts.NodeFlags.BlockScoped) === ts.NodeFlags.Using;
+}
+
+/**
+ * The functions whose calls create tasks, by the name they are called by (`createTask(...)`,
+ * `tg.createTask(...)`, `asyncio.gather(...)`): their tasks record the call's line. A program's own
+ * function of the same name is marked too, which only names its tasks by that call.
+ */
+const CREATORS = new Set(['createTask', 'gather', 'ensureFuture', 'shield', 'run', 'runUntilComplete']);
+
+function isCreatorCall(ts: typeof TS, node: TS.Node): node is TS.CallExpression {
+  if (!ts.isCallExpression(node) || node.arguments.length === 0 || ts.isOptionalChain(node)) return false;
+  const callee = node.expression;
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  return name !== undefined && CREATORS.has(name);
 }
 
 function isAsyncFn(ts: typeof TS, node: TS.Node): boolean {

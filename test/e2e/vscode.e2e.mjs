@@ -526,4 +526,79 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     server.writeUserSettings(userSettings);
   });
 
+  test('the Tasks view as a tree: each task under the task that created it; Cancel Task from its context menu takes effect on continue', async () => {
+    server.writeUserSettings(userSettings);
+    await delay(1500);
+    await openFile(page, PROGRAM);
+    await gotoLine(page, BREAKPOINT_LINE, 3);
+    await page.keyboard.press('F9');
+    await page.keyboard.press('F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await setPanes({ 'Call Stack': true, Variables: false, Tasks: true });
+    await waitFor('main paused on the breakpoint', async () => (await labels(callStack())).some((l) => /^Thread Task-1 .*Paused on breakpoint/.test(l)), 60_000);
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Tasks/ }) });
+    const rows = pane.locator('.pane-body .monaco-list-row');
+    /**
+     * The view's rows top to bottom as `depth name…`: the depth is the row's aria-level, else the rank
+     * of how far its label is indented; then its label and description.
+     */
+    const levels = async () =>
+      rows.evaluateAll((els) => {
+        const indent = (e) => Math.round(e.querySelector('.monaco-tl-indent')?.getBoundingClientRect().width ?? 0);
+        const sorted = [...els].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+        const widths = [...new Set(sorted.map(indent))].sort((a, b) => a - b);
+        // The label and its description apart (innerText runs them together: `watchdogEvent · …`).
+        const text = (e) => ([...e.querySelectorAll('.label-name, .label-description')].map((x) => x.textContent).join(' ') || e.innerText || '').replace(/\s+/g, ' ').trim();
+        return sorted.map((e) => `${e.getAttribute('aria-level') ?? 1 + widths.indexOf(indent(e))} ${text(e)}`);
+      });
+    await runCommand(page, 'Coroscope: Show as Tree (who created whom)');
+    let seen = [];
+    const tree = await waitFor('the tasks as a tree', async () => {
+      seen = await levels();
+      return seen.some((x) => /^2 watchdog/.test(x)) ? seen : undefined;
+    }, 20_000).catch(async (err) => {
+      await screenshot('tasks-view-tree-missing');
+      throw new Error(`${err.message}; the Tasks view's rows:\n${seen.join('\n')}`);
+    });
+    assert.match(tree[0], /^1 Task-1/, tree.join('\n'));
+    for (const name of ['ticker', 'consumer-1', 'consumer-2', 'watchdog']) assert.ok(tree.some((x) => new RegExp(`^2 ${name}`).test(x)), `${name} under main:\n${tree.join('\n')}`);
+    assert.ok(!tree.some((x) => /⏸ timer \(sleep\)|tasks? ⏸/.test(x)), `no wait groups in tree mode:\n${tree.join('\n')}`);
+    await screenshot('tasks-view-tree');
+
+    // Cancel Task… on the watchdog: a message, then the view and the status bar say when it takes effect.
+    await rows.filter({ hasText: 'watchdog' }).first().click({ button: 'right' });
+    const item = page.locator('.context-view .action-item', { hasText: 'Cancel Task…' }).first();
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await screenshot('tasks-view-context-menu');
+    await item.click();
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('from the Tasks view');
+    await page.keyboard.press('Enter');
+    const row = await waitFor('the watchdog marked as cancel requested', async () => (seen = await levels()).find((x) => /watchdog.*cancel requested: takes effect when the program continues/.test(x)), 15_000).catch(async (err) => {
+      await screenshot('tasks-view-cancel-missing');
+      throw new Error(`${err.message}; the Tasks view's rows:\n${seen.join('\n')}`);
+    });
+    assert.match(row, /^2 watchdog/);
+    assert.match(await page.locator('.statusbar').innerText(), /cancel requested for watchdog \(#\d+\) with "from the Tasks view": CancelledError is raised at the await it is suspended at when the program continues/);
+    await screenshot('tasks-view-cancel-requested');
+    await quiet('after Cancel Task');
+
+    // Continue: the watchdog takes the CancelledError with the message (the program prints it), and ends normally.
+    await runCommand(page, 'Coroscope: Group by What They Wait On');
+    await page.keyboard.press('F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+    await runCommand(page, 'Debug: Focus on Debug Console View');
+    const out = await waitFor('the watchdog saying it was cancelled', async () => {
+      const t = (await page.locator('.repl').allInnerTexts()).join('\n');
+      return /watchdog cancelled: from the Tasks view/.test(t) ? t : undefined;
+    }, 20_000);
+    assert.match(out, /produced 3 items/);
+    await screenshot('cancelled-on-continue');
+    await waitFor('the debuggee to exit', () => debuggees().length === 0, 10_000);
+    await openFile(page, PROGRAM);
+    await gotoLine(page, BREAKPOINT_LINE, 3);
+    await page.keyboard.press('F9');
+  });
+
 });

@@ -1,6 +1,6 @@
 // The end-to-end test's program: a producer feeding two consumers through a Queue, a ticker on a
 // timer, and a watchdog waiting on an Event nobody sets. The test stops at the marked line.
-import { createTask, run, sleep, Event, Queue } from 'coroscope';
+import { CancelledError, createTask, run, sleep, Event, Queue } from 'coroscope';
 
 async function tick(period: number): Promise<void> {
   let ticks = 0;
@@ -27,7 +27,13 @@ async function consumer(queue: Queue<number>): Promise<void> {
 
 async function watchdog(alarm: Event): Promise<void> {
   const armedAt = Date.now();
-  await alarm.wait();
+  try {
+    await alarm.wait();
+  } catch (err) {
+    // Cancelled with a message (the test's Cancel Task from the Tasks view): say so.
+    if (err instanceof CancelledError && err.message) console.log(`watchdog cancelled: ${err.message}`);
+    throw err;
+  }
   console.log(`alarm after ${Date.now() - armedAt} ms`);
 }
 
