@@ -3,7 +3,7 @@ import { RuntimeError } from './errors';
 import { EventLoop, type EventLoopOptions } from './event-loop';
 import { armSigintOneShot } from './host/interrupt';
 import type { Future } from './future';
-import { peekRunningLoop } from './running';
+import { peekRunningLoop, takeModuleLoop } from './running';
 import { allTasks, describeValue, type Task } from './task';
 
 export interface RunOptions extends EventLoopOptions {
@@ -26,8 +26,17 @@ export async function run<T>(main: Coroutine<T> | PromiseLike<T> | Generator<unk
   if (isGenerator(main)) main = new Coroutine(main as Generator<unknown, T, unknown>);
   if (!(main instanceof Coroutine)) throw new TypeError(`run(): a coroutine was expected, got ${describeValue(main)}`);
   const { loopFactory, ...loopOptions } = options;
-  const loop = loopFactory ? loopFactory() : new EventLoop(loopOptions);
-  const task = loop.createTask(main, {});
+  // A module's top-level await may have started the program's loop already: main joins it.
+  const loop = loopFactory ? loopFactory() : (takeModuleLoop() ?? new EventLoop(loopOptions));
+  return runMainTask(loop, main, undefined);
+}
+
+/**
+ * @internal run()'s body, also the entry module's top-level await (module-main.ts): `main` as the
+ * loop's main task (named `name`), then the tasks still running cancelled and the loop closed.
+ */
+export async function runMainTask<T>(loop: EventLoop, main: Coroutine<T>, name: string | undefined): Promise<T> {
+  const task = loop.createTask(main, name === undefined ? {} : { name });
   (loop as { mainTask?: Task<unknown> }).mainTask = task;
   const interrupt = installInterruptHandler(loop, task);
   try {
