@@ -5,7 +5,7 @@
 //    (`./lib.js` for lib.ts, `./x.mjs` for x.mts); a missing module names the import, where it is
 //    written and the files tried.
 //  - load: the program's own ES module files compiled by the loader (cached as CommonJS ones are);
-//    CommonJS files are left to Node's CommonJS loader, where register.ts compiles them.
+//    CommonJS ones too (see load).
 import { dirname, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compileFile } from './compile-file';
@@ -79,8 +79,9 @@ export async function load(url: string, context: LoadContext, next: (u: string, 
   if (!url.startsWith('file:')) return next(url, context);
   const file = fileURLToPath(url);
   if (!COMPILED.test(file) || file.includes(NODE_MODULES) || file.startsWith(ownDir)) return next(url, context);
-  // CommonJS goes to Node's CommonJS loader (no source given), which compiles through register.ts.
-  if (moduleFormat(file) === 'commonjs') return { format: 'commonjs', shortCircuit: true };
-  const source = compileFile(file, { module: 'esm', runtimeSpecifier: runtimeUrl, inThread: true });
-  return { format: 'module', source, shortCircuit: true };
+  // A CommonJS file is given compiled too: Node reads a CommonJS module's export names from the
+  // source it gets (the TypeScript on disk would show none), and then runs that source itself, its
+  // require() calls resolved by register.ts's hook and loaded through these hooks.
+  if (moduleFormat(file) === 'commonjs') return { format: 'commonjs', source: compileFile(file, { module: 'commonjs', inThread: true }), shortCircuit: true };
+  return { format: 'module', source: compileFile(file, { module: 'esm', runtimeSpecifier: runtimeUrl, inThread: true }), shortCircuit: true };
 }

@@ -15,10 +15,14 @@ export interface EmitOptions {
   readonly useDefineForClassFields?: boolean;
 }
 
-/** `paths` with the folder its substitutions are relative to (baseUrl, else the declaring tsconfig's folder). */
+/**
+ * `paths` with the folder its substitutions are relative to (baseUrl, else the declaring tsconfig's
+ * folder), and `baseUrl` itself: a bare import is also looked up from there, as tsc does.
+ */
 export interface PathAliases {
   readonly base: string;
   readonly patterns: readonly (readonly [pattern: string, substitutions: readonly string[]])[];
+  readonly baseUrl: string | null;
 }
 
 export interface ProjectConfig {
@@ -61,27 +65,31 @@ export function readProjectConfig(file: string, seen: ReadonlySet<string> = new 
   const json = parseJsonc(readFileSync(file, 'utf8'), file);
   const options = (json.compilerOptions ?? {}) as Record<string, unknown>;
   let emit: EmitOptions = {};
-  let paths: PathAliases | null = null;
+  let patterns: PathAliases['patterns'] | null = null;
+  let patternsDir = dirname(file);
   let baseUrl: string | null = null;
   const bases = json.extends === undefined ? [] : Array.isArray(json.extends) ? json.extends : [json.extends];
   for (const spec of bases) {
     if (typeof spec !== 'string') throw new ConfigError(`${file}: 'extends' must be a string or an array of strings`);
     const base = readProjectConfig(resolveExtends(spec, file), new Set([...seen, file]));
     emit = { ...emit, ...base.emit };
-    if (base.paths) paths = base.paths;
+    if (base.paths?.baseUrl) baseUrl = base.paths.baseUrl;
+    if (base.paths && base.paths.patterns.length > 0) {
+      patterns = base.paths.patterns;
+      patternsDir = base.paths.base;
+    }
   }
   const dir = dirname(file);
   if (typeof options.baseUrl === 'string') baseUrl = resolve(dir, options.baseUrl);
   if (options.paths !== undefined) {
     if (typeof options.paths !== 'object' || options.paths === null) throw new ConfigError(`${file}: compilerOptions.paths must be an object`);
-    const patterns = Object.entries(options.paths as Record<string, unknown>).map(([pattern, subs]): [string, string[]] => {
+    patterns = Object.entries(options.paths as Record<string, unknown>).map(([pattern, subs]): [string, string[]] => {
       if (!Array.isArray(subs) || subs.some((s) => typeof s !== 'string')) throw new ConfigError(`${file}: compilerOptions.paths['${pattern}'] must be an array of strings`);
       return [pattern, subs as string[]];
     });
-    paths = { base: baseUrl ?? dir, patterns };
-  } else if (paths && baseUrl) {
-    paths = { base: baseUrl, patterns: paths.patterns };
+    patternsDir = dir;
   }
+  const paths: PathAliases | null = patterns || baseUrl ? Object.freeze({ base: baseUrl ?? patternsDir, patterns: patterns ?? [], baseUrl }) : null;
   for (const key of ['experimentalDecorators', 'emitDecoratorMetadata', 'useDefineForClassFields'] as const) {
     if (typeof options[key] === 'boolean') emit = { ...emit, [key]: options[key] };
   }
@@ -155,7 +163,7 @@ export function isFile(path: string): boolean {
   return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
-/** The candidate files for a `paths` alias, in the order tsc tries them (longest prefix first), or null when no pattern matches. */
+/** The candidate files for a bare import: a `paths` alias's (the longest prefix wins), else under baseUrl; null when neither applies. */
 export function aliasCandidates(aliases: PathAliases, specifier: string): string[] | null {
   let best: { prefixLength: number; star: string; subs: readonly string[] } | null = null;
   for (const [pattern, subs] of aliases.patterns) {
@@ -170,7 +178,7 @@ export function aliasCandidates(aliases: PathAliases, specifier: string): string
       best = { prefixLength: prefix.length, star: specifier.slice(prefix.length, specifier.length - suffix.length), subs };
     }
   }
-  if (!best) return null;
+  if (!best) return aliases.baseUrl === null ? null : [resolve(aliases.baseUrl, specifier)];
   const { star, subs } = best;
   return subs.map((s) => resolve(aliases.base, s.replace('*', star)));
 }
