@@ -12,7 +12,7 @@ import type { Coroutine } from './coroutine';
 import { RuntimeError } from './errors';
 import { EventLoop } from './event-loop';
 import { runMainTask } from './runner';
-import { peekModuleLoop, peekRunningLoop, setModuleLoop, takeModuleLoop } from './running';
+import { markModuleBody, peekModuleLoop, peekRunningLoop, setModuleLoop, takeModuleLoop } from './running';
 import { formatSite, siteOf } from './sites';
 import type { Task } from './task';
 
@@ -35,15 +35,18 @@ export function topLevelAwait(body: Coroutine<unknown>, filename: string, esm: b
     });
   }
   const running = peekRunningLoop();
-  if (running === null && entry) return runMainTask(takeModuleLoop() ?? new EventLoop(), body, 'main');
+  if (running === null && entry) return runMainTask(takeModuleLoop() ?? new EventLoop(), body, 'main', markModuleBody);
   const name = entry ? 'main' : basename(filename);
   if (running !== null && running !== peekModuleLoop()) {
     // A dynamic import from a task: the body is a task of that loop, the import waits for it.
-    return running._futureToPromise(running.createTask(body, { name }));
+    const task = running.createTask(body, { name });
+    markModuleBody(task);
+    return running._futureToPromise(task);
   }
   let loop = peekModuleLoop();
   if (loop === null) setModuleLoop((loop = new EventLoop()));
   const task = loop.createTask(body, { name });
+  markModuleBody(task);
   pending.add(task);
   task.addDoneCallback(() => {
     pending.delete(task);

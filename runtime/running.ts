@@ -46,3 +46,16 @@ export function peekModuleLoop(): EventLoop | null {
 export function setModuleLoop(loop: EventLoop | null): void {
   moduleLoop = loop;
 }
+
+/** Tasks that run a module's body (module-main.ts): run() called in one joins its loop (runner.ts). */
+const moduleBodies = new WeakSet<object>();
+
+/** @internal */
+export function markModuleBody(task: object): void {
+  moduleBodies.add(task);
+}
+
+/** @internal */
+export function isModuleBody(task: object | null): boolean {
+  return task !== null && moduleBodies.has(task);
+}

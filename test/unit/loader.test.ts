@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coroutine, gather, getRunningLoop, sleep, currentTask } from 'coroscope';
@@ -179,10 +179,19 @@ test('CLI: a syntax error gives file:line:col and the message, no internals', ()
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
-test('CLI: top-level await and bad usage are clear errors', () => {
-  const r = runProgram(`import { sleep } from 'coroscope';\nawait sleep(1);\n`);
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, /prog\.ts:2:1 - error: 'await' is only allowed inside an async function/);
+test('CLI: top-level await runs the entry as the main task; where it cannot run it is a clear error, as is bad usage', () => {
+  const r = runProgram(`import { currentTask, sleep } from 'coroscope';\nawait sleep(0.01);\nconsole.log(currentTask()!.getName());\n`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'main\n');
+  // A CommonJS module other than the entry cannot make its importer wait.
+  const dep = join(r.file, '..', 'dep.ts');
+  writeFileSync(dep, `import { sleep } from 'coroscope';\nexport let ready = false;\nawait sleep(0);\nready = true;\n`);
+  const cjs = runProgram(`import { ready } from './dep.js';\nconsole.log(ready);\n`);
+  writeFileSync(join(cjs.file, '..', 'dep.ts'), readFileSync(dep));
+  const again = spawnSync(process.execPath, [cli, 'run', cjs.file], { encoding: 'utf8', timeout: 20000 });
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /RuntimeError: top-level await in .*dep\.ts:3:1: this CommonJS module is not the program's entry/);
+  assert.match(again.stderr, /hint: make it an ES module \(\.mts, or "type": "module" in its package\.json\)/);
   const missing = spawnSync(process.execPath, [cli, 'run', '/nonexistent/prog.ts'], { encoding: 'utf8' });
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /cannot find program '\/nonexistent\/prog\.ts'/);
