@@ -52,13 +52,12 @@ export function splitModuleBody(
   const body: TS.Statement[] = [];
   const exported = (st: TS.Statement) => !!ts.getModifiers(st as TS.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   const isDeclared = (st: TS.Statement) => !!ts.getModifiers(st as TS.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword);
-  const letOf = (names: TS.Identifier[], isExported: boolean, at: TS.Node) =>
-    ts.setTextRange(
-      f.createVariableStatement(
-        isExported ? [f.createModifier(ts.SyntaxKind.ExportKeyword)] : undefined,
-        f.createVariableDeclarationList(names.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let),
-      ),
-      at,
+  // The hoisted declarations have no source position: a breakpoint on their line must bind to the
+  // assignment in the body, where the line's code runs, not to a declaration that runs first.
+  const letOf = (names: TS.Identifier[], isExported: boolean) =>
+    f.createVariableStatement(
+      isExported ? [f.createModifier(ts.SyntaxKind.ExportKeyword)] : undefined,
+      f.createVariableDeclarationList(names.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let),
     );
   let defaults = 0;
   for (const st of statements) {
@@ -80,7 +79,7 @@ export function splitModuleBody(
     } else if (ts.isVariableStatement(st)) {
       const names: TS.Identifier[] = [];
       for (const d of st.declarationList.declarations) collectNames(ts, d.name, names);
-      top.push(letOf(names.map((n) => f.createIdentifier(n.text)), exported(st), st));
+      top.push(letOf(names.map((n) => f.createIdentifier(n.text)), exported(st)));
       for (const d of st.declarationList.declarations) {
         if (!d.initializer) continue;
         const value = visitBody(d.initializer) as TS.Expression;
@@ -88,14 +87,14 @@ export function splitModuleBody(
         body.push(ts.setTextRange(f.createExpressionStatement(f.createAssignment(target, value)), d));
       }
     } else if (ts.isClassDeclaration(st) && st.name) {
-      top.push(letOf([f.createIdentifier(st.name.text)], exported(st), st));
+      top.push(letOf([f.createIdentifier(st.name.text)], exported(st)));
       const cls = visitBody(st) as TS.ClassDeclaration;
       const expr = f.createClassExpression(undefined, cls.name, cls.typeParameters, cls.heritageClauses, cls.members);
       body.push(ts.setTextRange(f.createExpressionStatement(f.createAssignment(st.name, ts.setTextRange(expr, st))), st));
     } else if (ts.isExportAssignment(st)) {
       const name = f.createIdentifier(`__cs_default${defaults++ || ''}`);
-      top.push(letOf([name], false, st));
-      top.push(ts.setTextRange(f.createExportDeclaration(undefined, false, f.createNamedExports([f.createExportSpecifier(false, name, 'default')])), st));
+      top.push(letOf([name], false));
+      top.push(f.createExportDeclaration(undefined, false, f.createNamedExports([f.createExportSpecifier(false, name, 'default')])));
       body.push(ts.setTextRange(f.createExpressionStatement(f.createAssignment(name, visitBody(st.expression) as TS.Expression)), st));
     } else {
       body.push(visitBody(st) as TS.Statement);
