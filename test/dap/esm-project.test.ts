@@ -4,6 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session, drive, type Stop } from './harness';
 
@@ -48,6 +50,35 @@ test('ES module project: breakpoints in an aliased module, an .mts and a .cts fi
       const [exited] = yield Promise.all([s.waitFor('exited'), s.waitFor('terminated'), s.dc.continueRequest({ threadId: inLegacy.threadId })]);
       assert.equal((exited as DebugProtocol.ExitedEvent).body.exitCode, 0);
       assert.match(s.output, /dynamic import: late\.ts\ndone\n/);
+    } finally {
+      yield s.stop();
+    }
+  }));
+
+test('F5 on an .mts file: stop on entry at its first line, then a breakpoint after a top-level await, in the task main', () =>
+  drive(function* () {
+    const program = join(mkdtempSync(join(tmpdir(), 'coroscope-mts-')), 'prog.mts');
+    writeFileSync(program, `import { sleep } from 'coroscope';\nconst started = Date.now();\nawait sleep(0.01);\nconst waited = Date.now() - started;\nconsole.log('waited', waited >= 0);\n`);
+    const s = new Session();
+    yield s.start();
+    try {
+      yield s.launch(program, { [program]: [{ line: 5 }] }, { stopOnEntry: true });
+      const entry: Stop = yield s.stopped();
+      assert.equal(entry.reason, 'entry');
+      assert.deepEqual([entry.frames[0]!.source?.path, entry.frames[0]!.line], [program, 1]);
+      yield s.dc.continueRequest({ threadId: entry.threadId });
+      const stop: Stop = yield s.stopped();
+      assert.equal(stop.reason, 'breakpoint');
+      assert.deepEqual(frameLines(stop.frames), [['<module>', 'prog.mts', 5]]);
+      const threads: DebugProtocol.Thread[] = yield s.threads();
+      assert.equal(threads.find((t) => t.id === stop.threadId)!.name, 'main ▶ running · <module>');
+      // The module's variables are module-scoped (its exports and functions see them), as without coroscope.
+      const module: Record<string, string> = yield s.scope(stop.frames[0]!.id, 'Module');
+      assert.deepEqual(Object.keys(module).sort(), ['sleep', 'started', 'waited']);
+      assert.match(module.waited!, /^\d+$/);
+      const [exited] = yield Promise.all([s.waitFor('exited'), s.waitFor('terminated'), s.dc.continueRequest({ threadId: stop.threadId })]);
+      assert.equal((exited as DebugProtocol.ExitedEvent).body.exitCode, 0);
+      assert.match(s.output, /waited true/);
     } finally {
       yield s.stop();
     }
