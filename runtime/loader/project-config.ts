@@ -4,7 +4,6 @@
 // `useDefineForClassFields`. Nothing else is read (type-checking options cost the run nothing), and
 // the TypeScript compiler is not loaded for it: the file is JSON with comments and trailing commas.
 import { readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 
 /** The compiler options that change emitted code; part of the compile cache's key. */
@@ -107,16 +106,16 @@ function resolveExtends(spec: string, from: string): string {
   };
   if (spec.startsWith('.') || isAbsolute(spec)) {
     const p = resolve(dir, spec);
-    const found = attempt(p) ?? attempt(`${p}.json`);
+    const found = attempt(p) ?? (p.endsWith('.json') ? null : attempt(`${p}.json`));
     if (found) return found;
   } else {
-    const req = createRequire(join(dir, 'tsconfig.json'));
-    for (const candidate of [spec, `${spec}.json`, `${spec}/tsconfig.json`]) {
-      try {
-        return req.resolve(candidate);
-      } catch {
-        tried.push(`${candidate} from node_modules`);
-      }
+    // Looked up by hand: require.resolve would come back through the loader's own resolve hook,
+    // which reads this very config.
+    for (let d = dir; ; d = dirname(d)) {
+      const p = join(d, 'node_modules', spec);
+      const found = attempt(p) ?? (p.endsWith('.json') ? null : attempt(`${p}.json`) ?? attempt(join(p, 'tsconfig.json')));
+      if (found) return found;
+      if (dirname(d) === d) break;
     }
   }
   throw new ConfigError(`${from}: cannot find the config it extends, '${spec}' (tried ${tried.join(', ')})`);
@@ -154,7 +153,12 @@ export function parseJsonc(text: string, file: string): Record<string, unknown> 
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('the top level must be an object');
     return value as Record<string, unknown>;
   } catch (err) {
-    throw new ConfigError(`${file}: not valid JSON: ${(err as Error).message}`);
+    // JSON.parse counts characters; a person looks for a line.
+    const message = (err as Error).message.replace(/ in JSON at position (\d+)/, (_, at: string) => {
+      const before = out.slice(0, Number(at)).split('\n');
+      return ` at line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
+    });
+    throw new ConfigError(`${file}: not valid JSON: ${message}`);
   }
 }
 

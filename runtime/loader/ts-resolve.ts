@@ -3,6 +3,7 @@
 // project's `paths` aliases. Shared by the CommonJS hook (register.ts) and the ES module hooks
 // (esm-hooks.ts); both keep Node's resolution first, so a file that exists as written wins.
 import { readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { isAbsolute } from 'node:path';
 import { aliasCandidates, configFor, isFile } from './project-config';
 
@@ -39,7 +40,7 @@ export function findSource(path: string): Found {
 
 /** A bare specifier the importing file's tsconfig `paths` maps; null when no alias applies. */
 export function resolveAlias(specifier: string, parentFile: string): Found | null {
-  if (isRelativeOrAbsolute(specifier) || specifier.startsWith('node:')) return null;
+  if (isRelativeOrAbsolute(specifier) || isBuiltin(specifier)) return null;
   const aliases = configFor(parentFile).paths;
   if (!aliases) return null;
   const candidates = aliasCandidates(aliases, specifier);

@@ -115,6 +115,35 @@ test('top-level await: modules imported before the program runs share its one lo
   assert.equal(r.stdout, 'true true\n');
 });
 
+test('top-level await: a module body keeps its declarations module-scoped (destructuring, classes, export default, live bindings)', () => {
+  const dir = project({
+    'package.json': '{ "type": "module" }',
+    'shapes.ts': [
+      `import { sleep } from 'coroscope';`,
+      `async function pair(): Promise<{ a: number; rest: number[] }> {`,
+      `  await sleep(0);`,
+      `  return { a: 1, rest: [2, 3, 4] };`,
+      `}`,
+      `export const { a, rest: [b, , ...others] } = await pair();`,
+      `export let counter = 0;`,
+      `export function bump(): number {`,
+      `  return ++counter;`,
+      `}`,
+      `export class Point {`,
+      `  constructor(readonly x: number) {}`,
+      `  static origin = new Point(a - 1);`,
+      `}`,
+      `for await (const n of [10, 20]) counter += n;`,
+      'export default await Promise.resolve(`default after ${counter}`);',
+      ``,
+    ].join('\n'),
+    'main.ts': `import label, { a, b, others, bump, counter, Point } from './shapes.js';\nconsole.log(a, b, others, label, Point.origin.x, bump(), counter);\n`,
+  });
+  const r = run(join(dir, 'main.ts'));
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout, '1 2 [ 4 ] default after 30 0 31 31\n');
+});
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
