@@ -59,7 +59,7 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
     return { url: pathToFileURL(`${runtimeDir}${sep}${specifier.slice('coroscope/'.length)}.js`).href, format: 'commonjs', shortCircuit: true };
   }
   const parentFile = context.parentURL?.startsWith('file:') ? fileURLToPath(context.parentURL) : undefined;
-  if (parentFile === undefined || parentFile.includes(NODE_MODULES)) return next(specifier, context);
+  if (parentFile === undefined || parentFile.includes(NODE_MODULES) || parentFile.startsWith(ownDir)) return next(specifier, context);
   const alias = resolveAlias(specifier, parentFile);
   if (alias?.file) return { url: pathToFileURL(alias.file).href, shortCircuit: true };
   try {

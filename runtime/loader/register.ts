@@ -10,6 +10,8 @@ import { findSource, isRelativeOrAbsolute, notFoundMessage, resolveAlias } from 
 export { compileFile } from './compile-file';
 
 const runtimeDir = resolve(__dirname, '..');
+/** dist/: the runtime, the loader and the CLI; their own requires keep Node's rules. */
+const ownDir = resolve(runtimeDir, '..') + sep;
 const NODE_MODULES = `${sep}node_modules${sep}`;
 
 interface ModuleInternals {
@@ -30,7 +32,7 @@ export function register(): void {
     if (request.startsWith('coroscope/')) return join(runtimeDir, request.slice('coroscope/'.length) + '.js');
     const parentFile = (parent as { filename?: unknown } | null | undefined)?.filename;
     // Only the program's own files are resolved as TypeScript would; packages keep Node's rules.
-    if (typeof parentFile !== 'string' || parentFile.includes(NODE_MODULES)) return originalResolve.call(this, request, parent, ...rest);
+    if (typeof parentFile !== 'string' || parentFile.includes(NODE_MODULES) || parentFile.startsWith(ownDir)) return originalResolve.call(this, request, parent, ...rest);
     const alias = resolveAlias(request, parentFile);
     if (alias?.file) return alias.file;
     try {
@@ -50,7 +52,7 @@ export function register(): void {
   for (const ext of ['.ts', '.tsx', '.mts', '.cts']) M._extensions[ext] = compileHook;
   const originalJs = M._extensions['.js']!;
   M._extensions['.js'] = (module, filename) => {
-    if (filename.includes(`${sep}node_modules${sep}`) || filename.startsWith(runtimeDir + sep) || filename.startsWith(resolve(runtimeDir, '..') + sep)) {
+    if (filename.includes(NODE_MODULES) || filename.startsWith(ownDir)) {
       return originalJs(module, filename);
     }
     module._compile(compileFile(filename), filename);
