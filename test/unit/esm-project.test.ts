@@ -113,6 +113,11 @@ test('top-level await: modules imported before the program runs share its one lo
   const r = run(join(dir, 'prog.ts'));
   assert.equal(r.stderr, '');
   assert.equal(r.stdout, 'true true\n');
+  // An entry without top-level await: run() takes over the loop the imported modules ran on.
+  writeFileSync(join(dir, 'plain.ts'), `import { getRunningLoop, run } from 'coroscope';\nimport { loopA } from './a.js';\nasync function main() {\n  console.log(getRunningLoop() === loopA);\n}\nrun(main());\n`);
+  const plain = run(join(dir, 'plain.ts'));
+  assert.equal(plain.stderr, '');
+  assert.equal(plain.stdout, 'true\n');
 });
 
 test('top-level await: a module body keeps its declarations module-scoped (destructuring, classes, export default, live bindings)', () => {
