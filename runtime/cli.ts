@@ -5,7 +5,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import inspector from 'node:inspector';
 import { resolve } from 'node:path';
 import { moduleFormat } from './loader/module-format';
-import { isCompileError } from './loader/transform';
+import { isCompileError } from './loader/compile-error';
 
 const USAGE = `usage: coroscope run [options] <program.ts|.js> [args...]
 

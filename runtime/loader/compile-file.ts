@@ -10,7 +10,8 @@ import { cacheMaxBytes, checkCacheDir, CompileCache, defaultCacheDir, sha256 } f
 import { CompilerThread } from './compiler-thread';
 import { configFor } from './project-config';
 import { decodeSource } from './source-text';
-import { CompileError, optionsKey, transformSource, type CompileOptions, type TransformResult } from './transform';
+import { CompileError } from './compile-error';
+import type { CompileOptions, TransformResult } from './transform';
 
 const runtimeDir = resolve(__dirname, '..');
 /** The runtime bundle programs load; compiled code reaches the loader's helpers as its `__cs` export. */
@@ -54,6 +55,8 @@ function compile(source: string, filename: string, runtimeSpecifier: string, opt
     if (result) return result;
   }
   ts ??= require('typescript') as typeof TS;
+  // Loaded only to compile here: a warm cache never needs the compiler's code on this thread.
+  const { transformSource } = require('./transform') as typeof import('./transform');
   return transformSource(ts, source, filename, runtimeSpecifier, options);
 }
 
@@ -95,4 +98,14 @@ function cacheStamp(): string {
     // compiling will say what is missing
   }
   return `loader=${LOADER_VERSION} runtime=${runtime} typescript=${typescript} bundle=${sha256(Buffer.from(runtimeBundle)).slice(0, 16)}`;
+}
+
+/** The option values that change the compiled code, as a short string for the compile cache's key. */
+function optionsKey(options: CompileOptions): string {
+  const o = options;
+  return `${o.module === 'esm' ? 'esm' : 'cjs'}.${o.target ?? ''}.${flag(o.experimentalDecorators)}${flag(o.emitDecoratorMetadata)}${flag(o.useDefineForClassFields)}`;
+}
+
+function flag(b: boolean | undefined): string {
+  return b === undefined ? '-' : b ? '1' : '0';
 }

@@ -20,42 +20,13 @@ export interface TransformResult {
   errors: string[];
 }
 
-/** Thrown for a program the loader cannot compile: the message is what the user needs, nothing more. */
-export class CompileError extends Error {
-  override name = 'SyntaxError';
-  /** What survives the trip from Node's module hooks thread (an error's own symbols do not). */
-  readonly code = COMPILE_ERROR_CODE;
-  constructor(readonly errors: string[]) {
-    super(errors.join('\n'));
-    (this as unknown as Record<symbol, boolean>)[COMPILE_ERROR] = true;
-  }
-}
-
-const COMPILE_ERROR_CODE = 'ERR_COROSCOPE_COMPILE';
-
-const COMPILE_ERROR = Symbol.for('coroscope.compileError');
-
-/** True for a CompileError from any copy of this module (the CLI and the loader may hold different ones). */
-export function isCompileError(err: unknown): err is CompileError {
-  if (typeof err !== 'object' || err === null) return false;
-  return (err as Record<symbol, unknown>)[COMPILE_ERROR] === true || (err as { code?: unknown }).code === COMPILE_ERROR_CODE;
-}
+export { CompileError, isCompileError } from './compile-error';
 
 type Site = [line: number, column: number, functionName: string];
 
 /** How one file is compiled: its module system (ESM keeps import/export) and the project's emit options. */
 export interface CompileOptions extends EmitOptions {
   readonly module?: 'commonjs' | 'esm';
-}
-
-/** The option values that change the compiled code, as a short string for the compile cache's key. */
-export function optionsKey(options: CompileOptions): string {
-  const o = options;
-  return `${o.module === 'esm' ? 'esm' : 'cjs'}.${o.target ?? ''}.${flag(o.experimentalDecorators)}${flag(o.emitDecoratorMetadata)}${flag(o.useDefineForClassFields)}`;
-}
-
-function flag(b: boolean | undefined): string {
-  return b === undefined ? '-' : b ? '1' : '0';
 }
 
 /**
