@@ -61,3 +61,15 @@ test('a config that extends one that is missing, or loops, is an error naming th
   assert.throws(() => readProjectConfig(join(dir, 'tsconfig.json')), (err: unknown) => err instanceof ConfigError && err.message === `${join(dir, 'tsconfig.json')}: cannot find the config it extends, './missing.json' (tried ${join(dir, 'missing.json')})`);
   assert.throws(() => readProjectConfig(join(dir, 'a.json')), { message: `${join(dir, 'a.json')}: 'extends' loops back to this file` });
 });
+
+test("the project's target decides what the compiled code may use; coroutines stay generators below ES2017", () => {
+  process.env.COROSCOPE_NO_CACHE = '1';
+  const { compileFile } = require('../../runtime/loader/compile-file') as typeof import('../../runtime/loader/compile-file');
+  const source = 'export async function f(a?: number) {\n  return a ?? (await Promise.resolve(1));\n}\n';
+  const modern = tree({ 'tsconfig.json': '{ "compilerOptions": { "target": "ES2022" } }', 'm.ts': source });
+  const old = tree({ 'tsconfig.json': '{ "compilerOptions": { "target": "es2019" } }', 'm.ts': source });
+  const body = (dir: string) => compileFile(join(dir, 'm.ts'), { inThread: true }).split('//# sourceMappingURL')[0]!;
+  assert.match(body(modern), / \?\? /);
+  assert.doesNotMatch(body(old), / \?\? /, 'ES2019 has no ??: lowered');
+  assert.match(body(old), /\*f\(\)/, 'the coroutine is still a generator the debugger can read');
+});
