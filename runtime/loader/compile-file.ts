@@ -1,7 +1,7 @@
 // Compiling one file for either module system, with the project's emit options (project-config.ts),
 // through the on-disk cache (compile-cache.ts). The CommonJS hook (register.ts) calls this on the
-// program's thread, where the compiler runs on a worker (compiler-thread.ts); the ES module hooks
-// (esm-hooks.ts) call it on Node's hooks thread, which is already off the program's thread.
+// program's thread and the ES module hooks (esm-hooks.ts) on Node's hooks thread; both hand the
+// compiling to a worker (compiler-thread.ts).
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,7 +28,7 @@ export interface CompileFileOptions {
   readonly module?: 'commonjs' | 'esm';
   /** How compiled code loads the runtime: a path (CommonJS) or a file: URL (ESM). */
   readonly runtimeSpecifier?: string;
-  /** Compile on this thread (the ES module hooks' thread is already off the program's). */
+  /** Compile on this thread, not on the compiler worker. */
   readonly inThread?: boolean;
 }
 

@@ -79,9 +79,12 @@ export async function load(url: string, context: LoadContext, next: (u: string, 
   if (!url.startsWith('file:')) return next(url, context);
   const file = fileURLToPath(url);
   if (!COMPILED.test(file) || file.includes(NODE_MODULES) || file.startsWith(ownDir)) return next(url, context);
+  // Compiled by the loader's compiler worker (compiler-thread.ts), as on the program's thread: the
+  // compiler's memory goes with the worker once compiling stops, instead of staying in this
+  // thread for the program's whole life.
   // A CommonJS file is given compiled too: Node reads a CommonJS module's export names from the
   // source it gets (the TypeScript on disk would show none), and then runs that source itself, its
   // require() calls resolved by register.ts's hook and loaded through these hooks.
-  if (moduleFormat(file) === 'commonjs') return { format: 'commonjs', source: compileFile(file, { module: 'commonjs', inThread: true }), shortCircuit: true };
-  return { format: 'module', source: compileFile(file, { module: 'esm', runtimeSpecifier: runtimeUrl, inThread: true }), shortCircuit: true };
+  if (moduleFormat(file) === 'commonjs') return { format: 'commonjs', source: compileFile(file, { module: 'commonjs' }), shortCircuit: true };
+  return { format: 'module', source: compileFile(file, { module: 'esm', runtimeSpecifier: runtimeUrl }), shortCircuit: true };
 }

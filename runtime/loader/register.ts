@@ -1,7 +1,9 @@
-// Makes Node load user programs through the coroscope compiler: `.ts`/`.tsx`/`.mts`/`.cts` files,
-// and `.js` files outside node_modules, are compiled by transform.ts (cached on disk by content, in
-// the user's own cache directory: see compile-cache.ts); `import ... from 'coroscope'` resolves to
-// this runtime, with nothing installed by the user.
+// Makes Node's CommonJS loader load user programs through the coroscope compiler: `.ts`/`.tsx`/
+// `.mts`/`.cts` files, and `.js` files outside node_modules, are compiled by transform.ts (cached on
+// disk by content and emit options, in the user's own cache directory: see compile-file.ts);
+// `import ... from 'coroscope'` resolves to this runtime, with nothing installed by the user; the
+// program's own imports also resolve as TypeScript's would (ts-resolve.ts: NodeNext spellings,
+// tsconfig `paths`). ES module programs get the same through esm-hooks.ts.
 import Module from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import { compileFile, runtimeBundle } from './compile-file';
