@@ -7,7 +7,7 @@
 import Module from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import { compileFile, runtimeBundle } from './compile-file';
-import { findSource, isRelativeOrAbsolute, notFoundMessage, resolveAlias } from './ts-resolve';
+import { configFor } from './project-config';
 
 export { compileFile } from './compile-file';
 
@@ -23,6 +23,11 @@ interface ModuleInternals {
 const M = Module as unknown as ModuleInternals;
 
 let installed = false;
+let tsResolveModule: typeof import('./ts-resolve') | undefined;
+
+function tsResolve(): typeof import('./ts-resolve') {
+  return (tsResolveModule ??= require('./ts-resolve') as typeof import('./ts-resolve'));
+}
 
 /** Installs the hooks once per process. */
 export function register(): void {
@@ -35,12 +40,15 @@ export function register(): void {
     const parentFile = (parent as { filename?: unknown } | null | undefined)?.filename;
     // Only the program's own files are resolved as TypeScript would; packages keep Node's rules.
     if (typeof parentFile !== 'string' || parentFile.includes(NODE_MODULES) || parentFile.startsWith(ownDir)) return originalResolve.call(this, request, parent, ...rest);
-    const alias = resolveAlias(request, parentFile);
+    // ts-resolve.ts is loaded only when a tsconfig has aliases or Node's resolution failed: a
+    // program without either (most CommonJS ones) starts without it.
+    const alias = configFor(parentFile).paths ? tsResolve().resolveAlias(request, parentFile) : null;
     if (alias?.file) return alias.file;
     try {
       return originalResolve.call(this, request, parent, ...rest);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+      const { findSource, isRelativeOrAbsolute, notFoundMessage } = tsResolve();
       const found = isRelativeOrAbsolute(request) ? findSource(resolve(dirname(parentFile), request)) : null;
       if (found?.file) return found.file;
       const tried = [...(alias?.tried ?? []), ...(found?.tried ?? [])];
