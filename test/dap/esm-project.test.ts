@@ -55,20 +55,28 @@ test('ES module project: breakpoints in an aliased module, an .mts and a .cts fi
     }
   }));
 
-test('F5 on an .mts file: stop on entry at its first line, then a breakpoint after a top-level await, in the task main', () =>
+test('F5 on an .mts file: stop on entry at its first line, a breakpoint on a top-level await, F10 over it, in the task main', () =>
   drive(function* () {
     const program = join(mkdtempSync(join(tmpdir(), 'coroscope-mts-')), 'prog.mts');
     writeFileSync(program, `import { sleep } from 'coroscope';\nconst started = Date.now();\nawait sleep(0.01);\nconst waited = Date.now() - started;\nconsole.log('waited', waited >= 0);\n`);
     const s = new Session();
     yield s.start();
     try {
-      yield s.launch(program, { [program]: [{ line: 5 }] }, { stopOnEntry: true });
+      yield s.launch(program, { [program]: [{ line: 3 }] }, { stopOnEntry: true });
       const entry: Stop = yield s.stopped();
       assert.equal(entry.reason, 'entry');
       assert.deepEqual([entry.frames[0]!.source?.path, entry.frames[0]!.line], [program, 1]);
       yield s.dc.continueRequest({ threadId: entry.threadId });
+      const atAwait: Stop = yield s.stopped();
+      assert.deepEqual(frameLines(atAwait.frames), [['<module>', 'prog.mts', 3]]);
+      // F10 over the top-level await: the next line of the same task, once it resumes.
+      yield s.dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [] });
+      yield s.dc.nextRequest({ threadId: atAwait.threadId });
+      const stepped: Stop = yield s.stopped();
+      assert.equal(stepped.reason, 'step');
+      assert.deepEqual(frameLines(stepped.frames), [['<module>', 'prog.mts', 4]]);
+      yield s.dc.nextRequest({ threadId: stepped.threadId });
       const stop: Stop = yield s.stopped();
-      assert.equal(stop.reason, 'breakpoint');
       assert.deepEqual(frameLines(stop.frames), [['<module>', 'prog.mts', 5]]);
       const threads: DebugProtocol.Thread[] = yield s.threads();
       assert.equal(threads.find((t) => t.id === stop.threadId)!.name, 'main ▶ running · <module>');
