@@ -1,6 +1,8 @@
 // Compiles the program once before launching it, so a syntax error is answered at launch with the
 // loader's own `file:line:col - error: message` lines instead of a debuggee that dies at once.
 import { readFileSync, statSync } from 'node:fs';
+import { moduleFormat } from '../runtime/loader/module-format';
+import { configFor } from '../runtime/loader/project-config';
 import { transformSource } from '../runtime/loader/transform';
 import { loadTypescript } from './typescript';
 
@@ -9,7 +11,9 @@ export function checkProgram(path: string): string | null {
   const ts = loadTypescript();
   if (!ts) return null;
   try {
-    const { errors } = transformSource(ts, readFileSync(path, 'utf8'), path, 'coroscope/loader/helpers');
+    // As the loader will compile it: its module system and its project's emit options.
+    const options = { ...configFor(path).emit, module: moduleFormat(path) === 'module' ? ('esm' as const) : ('commonjs' as const) };
+    const { errors } = transformSource(ts, readFileSync(path, 'utf8'), path, 'coroscope/loader/helpers', options);
     return errors.length > 0 ? errors.join('\n') : null;
   } catch {
     return null;

@@ -16,7 +16,8 @@ function namesItsCoroutine(t: { name: string; coroutine: string }): boolean {
 
 /** `handle(conn)`: the coroutine with its parameter names, when the loader recorded its definition. */
 export function coroutineLabel(t: { coroutine: string; definedAt?: string }): string {
-  const params = t.definedAt ? parameterNames(t.definedAt) : null;
+  // A module body that awaits (the loader names it `<module>`) has no parameter list.
+  const params = t.definedAt && t.coroutine !== '<module>' ? parameterNames(t.definedAt) : null;
   return params === null ? t.coroutine : `${t.coroutine}(${params})`;
 }
 

@@ -1,11 +1,12 @@
 // The `coroscope` command: `coroscope run prog.ts [args...]` runs a program on the embedded runtime.
 // The exit code is the program's; an uncaught error prints a traceback through the await chain in
 // the program's TypeScript lines; a syntax error prints file:line:col and the message, nothing else.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import inspector from 'node:inspector';
 import { resolve } from 'node:path';
 import { dumpSignal, installDumpOn } from './dump-on';
-import { isCompileError } from './loader/transform';
+import { moduleFormat } from './loader/module-format';
+import { isCompileError } from './loader/compile-error';
 
 const USAGE = `usage: coroscope run [options] <program.ts|.js> [args...]
        coroscope ps PID | coroscope pstree PID   (the tasks of a running program: coroscope ps --help)
@@ -83,11 +84,17 @@ export function main(argv: string[]): void {
   installErrorReporting();
   require('./loader/register');
   // The bundle user programs load; the CLI must use its classes (instanceof, WeakMaps).
-  require('./coroscope.js');
+  const runtime = require('./coroscope.js') as typeof import('./index');
   if (dumpOn) installDumpOn(dumpOn);
+  // Its top-level awaits run as the program's main task (module-main.ts); Node loads it by its real path.
+  runtime.__cs.entry(realpathSync(path));
   if (inspect) {
     inspector.open(inspect.port, inspect.host, false);
     if (inspect.wait) inspector.waitForDebugger();
+  }
+  if (moduleFormat(path) === 'module') {
+    (require('./loader/esm-entry') as typeof import('./loader/esm-entry')).importEntry(path, reportUncaught);
+    return;
   }
   try {
     require(path);

@@ -3,7 +3,7 @@ import { RuntimeError } from './errors';
 import { EventLoop, type EventLoopOptions } from './event-loop';
 import { armSigintOneShot } from './host/interrupt';
 import type { Future } from './future';
-import { peekRunningLoop } from './running';
+import { isModuleBody, peekRunningLoop, takeModuleLoop } from './running';
 import { allTasks, describeValue, type Task } from './task';
 
 export interface RunOptions extends EventLoopOptions {
@@ -17,7 +17,13 @@ export interface RunOptions extends EventLoopOptions {
  * Returns a promise because Node must get turns while our loop runs; its value is main's result.
  */
 export async function run<T>(main: Coroutine<T> | PromiseLike<T> | Generator<unknown, T, unknown>, options: RunOptions = {}): Promise<T> {
-  if (peekRunningLoop() !== null) {
+  const running = peekRunningLoop();
+  if (running !== null) {
+    // `await run(main())` in a module body that awaits (module-main.ts): that body is the
+    // program's main task already, on this loop; main runs as a task of it and is awaited.
+    if (isModuleBody(running._currentTask) && (main instanceof Coroutine || isGenerator(main))) {
+      return running._futureToPromise(running.createTask(main as Coroutine<T>));
+    }
     if (main instanceof Coroutine) main.close();
     throw new RuntimeError('run() cannot be called from a running event loop', {
       hint: 'await the coroutine, or use createTask()',
@@ -26,8 +32,18 @@ export async function run<T>(main: Coroutine<T> | PromiseLike<T> | Generator<unk
   if (isGenerator(main)) main = new Coroutine(main as Generator<unknown, T, unknown>);
   if (!(main instanceof Coroutine)) throw new TypeError(`run(): a coroutine was expected, got ${describeValue(main)}`);
   const { loopFactory, ...loopOptions } = options;
-  const loop = loopFactory ? loopFactory() : new EventLoop(loopOptions);
-  const task = loop.createTask(main, {});
+  // A module's top-level await may have started the program's loop already: main joins it.
+  const loop = loopFactory ? loopFactory() : (takeModuleLoop() ?? new EventLoop(loopOptions));
+  return runMainTask(loop, main, undefined);
+}
+
+/**
+ * @internal run()'s body, also the entry module's top-level await (module-main.ts): `main` as the
+ * loop's main task (named `name`), then the tasks still running cancelled and the loop closed.
+ */
+export async function runMainTask<T>(loop: EventLoop, main: Coroutine<T>, name: string | undefined, created?: (task: Task<T>) => void): Promise<T> {
+  const task = loop.createTask(main, name === undefined ? {} : { name });
+  created?.(task);
   (loop as { mainTask?: Task<unknown> }).mainTask = task;
   const interrupt = installInterruptHandler(loop, task);
   try {

@@ -23,3 +23,39 @@ export function peekRunningLoop(): EventLoop | null {
 export function setRunningLoop(loop: EventLoop | null): void {
   running = loop;
 }
+
+/**
+ * The loop modules' top-level awaits ran on before the program's main task started (module-main.ts);
+ * run() or the entry module's body takes it over, so a program has one loop whichever starts it.
+ */
+let moduleLoop: EventLoop | null = null;
+
+/** @internal */
+export function takeModuleLoop(): EventLoop | null {
+  const loop = moduleLoop;
+  moduleLoop = null;
+  return loop;
+}
+
+/** @internal */
+export function peekModuleLoop(): EventLoop | null {
+  return moduleLoop;
+}
+
+/** @internal */
+export function setModuleLoop(loop: EventLoop | null): void {
+  moduleLoop = loop;
+}
+
+/** Tasks that run a module's body (module-main.ts): run() called in one joins its loop (runner.ts). */
+const moduleBodies = new WeakSet<object>();
+
+/** @internal */
+export function markModuleBody(task: object): void {
+  moduleBodies.add(task);
+}
+
+/** @internal */
+export function isModuleBody(task: object | null): boolean {
+  return task !== null && moduleBodies.has(task);
+}

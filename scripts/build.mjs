@@ -2,7 +2,7 @@
 // one JavaScript file per source file (no bundling: the CLI, the loader and user programs must all
 // share one instance of the runtime's modules). Type checking is `npm run typecheck`.
 import { build } from 'esbuild';
-import { readdirSync, statSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,8 +54,14 @@ await build({
   keepNames: true,
   logLevel: 'warning',
 });
+// ES modules import this same file (one runtime per program, whichever module system imports it);
+// Node finds a CommonJS file's named exports by reading it, so the bundle's list of names (esbuild
+// writes one for exactly this) is copied here.
+const bundleText = readFileSync(join(root, 'dist', 'runtime', 'bundle', 'coroscope.js'), 'utf8');
+const exportNames = /\n0 && \(module\.exports = \{[^}]*\}\);\n/.exec(bundleText);
+if (!exportNames) throw new Error('build: the runtime bundle has no list of export names for ES module importers');
 writeFileSync(
   join(root, 'dist', 'runtime', 'coroscope.js'),
-  "'use strict';\n// The coroscope runtime as programs see it (`import ... from 'coroscope'`).\nmodule.exports = Object.assign({}, require('./bundle/coroscope.js'));\n",
+  "'use strict';\n// The coroscope runtime as programs see it (`import ... from 'coroscope'`).\nmodule.exports = Object.assign({}, require('./bundle/coroscope.js'));\n// Annotate the CommonJS export names for ESM import in node:" + exportNames[0],
 );
 console.log(`built ${entryPoints.length} files into ${relative(process.cwd(), join(root, 'dist')) || 'dist'} in ${Date.now() - started} ms`);

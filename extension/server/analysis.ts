@@ -71,7 +71,7 @@ function checkDiscardedCall(stmt: ts.ExpressionStatement, checker: ts.TypeChecke
     severity: 'warning',
     message:
       `${callee} makes a coroutine that never runs: it is neither awaited nor scheduled. ` +
-      (inAsync ? `Add 'await' to run it here, or wrap it in createTask(...) to run it concurrently.` : `Pass it to run(...), or await it inside an async function.`),
+      (inAsync ? `Add 'await' to run it here, or wrap it in createTask(...) to run it concurrently.` : `Pass it to run(...), or await it (in an async function, or at the top level of a module).`),
     start: expr.getStart(file),
     length: expr.getEnd() - expr.getStart(file),
     fixes,

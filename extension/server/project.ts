@@ -2,6 +2,7 @@
 // `coroscope` resolved to the runtime's typings so programs type-check with nothing installed.
 import ts from 'typescript';
 import { dirname, join } from 'node:path';
+import { resolveAlias } from '../../runtime/loader/ts-resolve';
 import { resolveCoroscope } from '../typings';
 
 export interface ProjectOptions {
@@ -59,7 +60,11 @@ export class Project {
         literals.map((lit) => {
           const own = resolveCoroscope(lit.text, this.#entry);
           if (own) return { resolvedModule: own };
-          return ts.resolveModuleName(lit.text, containingFile, options, host, undefined, redirected);
+          const resolved = ts.resolveModuleName(lit.text, containingFile, options, host, undefined, redirected);
+          if (resolved.resolvedModule) return resolved;
+          // The project's tsconfig `paths`, as the loader resolves them when the program runs.
+          const alias = resolveAlias(lit.text, containingFile)?.file;
+          return alias ? { resolvedModule: { resolvedFileName: alias, extension: extensionOf(alias), isExternalLibraryImport: false } } : resolved;
         }),
     };
     this.#service = ts.createLanguageService(host, ts.createDocumentRegistry());
@@ -98,6 +103,12 @@ export class Project {
   dispose(): void {
     this.#service.dispose();
   }
+}
+
+/** TypeScript's name for a source file's kind (the alias resolver finds only these). */
+function extensionOf(file: string): ts.Extension {
+  const known = [ts.Extension.Dts, ts.Extension.Dmts, ts.Extension.Dcts, ts.Extension.Mts, ts.Extension.Cts, ts.Extension.Tsx, ts.Extension.Ts, ts.Extension.Json];
+  return known.find((e) => file.endsWith(e)) ?? ts.Extension.Ts;
 }
 
 /** The entry a source checkout resolves 'coroscope' to (runtime/index.ts), for tests. */

@@ -3,13 +3,14 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type * as TS from 'typescript';
 import { SIGNAL } from './compiler-thread';
-import { transformSource } from './transform';
+import { transformSource, type CompileOptions } from './transform';
 
 interface Request {
   readonly id: number;
   readonly source: string;
   readonly filename: string;
   readonly runtimePath: string;
+  readonly options?: CompileOptions;
 }
 
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
@@ -24,7 +25,7 @@ port.on('message', (req: Request) => {
   let reply: { id: number; code: string; errors: string[] } | { id: number; failure: string };
   try {
     ts ??= require('typescript') as typeof TS;
-    reply = { id: req.id, ...transformSource(ts, req.source, req.filename, req.runtimePath) };
+    reply = { id: req.id, ...transformSource(ts, req.source, req.filename, req.runtimePath, req.options) };
   } catch (err) {
     reply = { id: req.id, failure: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import type { TransformResult } from './transform';
+import type { CompileOptions, TransformResult } from './transform';
 
 /** The shared word's states. */
 export const SIGNAL = Object.freeze({ WAITING: 0, ANSWERED: 1, FAILED: 2, READY: 3 });
@@ -55,7 +55,7 @@ export class CompilerThread {
   constructor(readonly script: string = WORKER_SCRIPT) {}
 
   /** The compiled file, or null when the worker could not answer (the caller compiles in-thread). */
-  compile(source: string, filename: string, runtimePath: string): TransformResult | null {
+  compile(source: string, filename: string, runtimePath: string, options: CompileOptions = {}): TransformResult | null {
     if (this.#busy) return null;
     this.#busy = true;
     try {
@@ -64,7 +64,7 @@ export class CompilerThread {
       const { port, signal } = started;
       const id = this.#nextId++;
       Atomics.store(signal, 0, SIGNAL.WAITING);
-      port.postMessage({ id, source, filename, runtimePath });
+      port.postMessage({ id, source, filename, runtimePath, options });
       Atomics.wait(signal, 0, SIGNAL.WAITING, COMPILE_TIMEOUT_MS);
       // Take our answer; an older one (a request that timed out) is dropped.
       for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {

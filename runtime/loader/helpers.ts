@@ -5,6 +5,7 @@ import { aclose, agen, aiter, asyncYield, asyncYieldStar } from '../async-gen';
 import { coro, discarded } from '../coroutine';
 import { awaitAt, createdBy, creatingAt, registerSites } from '../sites';
 import { usingScope } from '../using';
+import { setEntryModule, topLevelAwait } from '../module-main';
 
 export const loaderHelpers = Object.freeze({
   coro,
@@ -19,4 +20,7 @@ export const loaderHelpers = Object.freeze({
   ay: asyncYield,
   ayStar: asyncYieldStar,
   using: usingScope,
+  tla: topLevelAwait,
+  /** Not called by compiled code: the CLI names the entry module with it. */
+  entry: setEntryModule,
 });

@@ -1,22 +1,20 @@
-// Makes Node load user programs through the coroscope compiler: `.ts`/`.tsx`/`.mts`/`.cts` files,
-// and `.js` files outside node_modules, are compiled by transform.ts (cached on disk by content, in
-// the user's own cache directory: see compile-cache.ts); `import ... from 'coroscope'` resolves to
-// this runtime, with nothing installed by the user.
-import { readFileSync } from 'node:fs';
+// Makes Node's CommonJS loader load user programs through the coroscope compiler: `.ts`/`.tsx`/
+// `.mts`/`.cts` files, and `.js` files outside node_modules, are compiled by transform.ts (cached on
+// disk by content and emit options, in the user's own cache directory: see compile-file.ts);
+// `import ... from 'coroscope'` resolves to this runtime, with nothing installed by the user; the
+// program's own imports also resolve as TypeScript's would (ts-resolve.ts: NodeNext spellings,
+// tsconfig `paths`). ES module programs get the same through esm-hooks.ts.
 import Module from 'node:module';
-import { homedir } from 'node:os';
-import { join, resolve, sep } from 'node:path';
-import type * as TS from 'typescript';
-import { cacheMaxBytes, checkCacheDir, CompileCache, defaultCacheDir, sha256 } from './compile-cache';
-import { CompilerThread } from './compiler-thread';
-import { decodeSource } from './source-text';
-import { CompileError, transformSource, type TransformResult } from './transform';
+import { dirname, join, resolve, sep } from 'node:path';
+import { compileFile, runtimeBundle } from './compile-file';
+import { configFor } from './project-config';
+
+export { compileFile } from './compile-file';
 
 const runtimeDir = resolve(__dirname, '..');
-/** The runtime bundle programs load; compiled code reaches the loader's helpers as its `__cs` export. */
-const runtimeBundle = join(runtimeDir, 'coroscope.js');
-/** Bump when the compiled form changes (transform.ts, or the `__cs` helpers it calls). */
-const LOADER_VERSION = '5';
+/** dist/: the runtime, the loader and the CLI; their own requires keep Node's rules. */
+const ownDir = resolve(runtimeDir, '..') + sep;
+const NODE_MODULES = `${sep}node_modules${sep}`;
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, ...rest: unknown[]): string;
@@ -24,10 +22,12 @@ interface ModuleInternals {
 }
 const M = Module as unknown as ModuleInternals;
 
-let ts: typeof TS | undefined;
-let compilerThread: CompilerThread | undefined;
 let installed = false;
-let cache: CompileCache | null | undefined;
+let tsResolveModule: typeof import('./ts-resolve') | undefined;
+
+function tsResolve(): typeof import('./ts-resolve') {
+  return (tsResolveModule ??= require('./ts-resolve') as typeof import('./ts-resolve'));
+}
 
 /** Installs the hooks once per process. */
 export function register(): void {
@@ -37,7 +37,24 @@ export function register(): void {
   M._resolveFilename = function (request: string, parent: unknown, ...rest: unknown[]): string {
     if (request === 'coroscope') return runtimeBundle;
     if (request.startsWith('coroscope/')) return join(runtimeDir, request.slice('coroscope/'.length) + '.js');
-    return originalResolve.call(this, request, parent, ...rest);
+    const parentFile = (parent as { filename?: unknown } | null | undefined)?.filename;
+    // Only the program's own files are resolved as TypeScript would; packages keep Node's rules.
+    if (typeof parentFile !== 'string' || parentFile.includes(NODE_MODULES) || parentFile.startsWith(ownDir)) return originalResolve.call(this, request, parent, ...rest);
+    // ts-resolve.ts is loaded only when a tsconfig has aliases or Node's resolution failed: a
+    // program without either (most CommonJS ones) starts without it.
+    const alias = configFor(parentFile).paths ? tsResolve().resolveAlias(request, parentFile) : null;
+    if (alias?.file) return alias.file;
+    try {
+      return originalResolve.call(this, request, parent, ...rest);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+      const { findSource, isRelativeOrAbsolute, notFoundMessage } = tsResolve();
+      const found = isRelativeOrAbsolute(request) ? findSource(resolve(dirname(parentFile), request)) : null;
+      if (found?.file) return found.file;
+      const tried = [...(alias?.tried ?? []), ...(found?.tried ?? [])];
+      const what = alias || found ? 'module' : 'package';
+      throw Object.assign(new Error(notFoundMessage(request, parentFile, tried, what) + (found || alias ? '' : ' (not in any node_modules folder up from there)')), { code: 'MODULE_NOT_FOUND' });
+    }
   };
   const compileHook = (module: NodeModule & { _compile(code: string, filename: string): void }, filename: string) => {
     module._compile(compileFile(filename), filename);
@@ -45,74 +62,11 @@ export function register(): void {
   for (const ext of ['.ts', '.tsx', '.mts', '.cts']) M._extensions[ext] = compileHook;
   const originalJs = M._extensions['.js']!;
   M._extensions['.js'] = (module, filename) => {
-    if (filename.includes(`${sep}node_modules${sep}`) || filename.startsWith(runtimeDir + sep) || filename.startsWith(resolve(runtimeDir, '..') + sep)) {
+    if (filename.includes(NODE_MODULES) || filename.startsWith(ownDir)) {
       return originalJs(module, filename);
     }
     module._compile(compileFile(filename), filename);
   };
-}
-
-/** Compiles one file (or takes it from the cache); throws CompileError with file:line:col messages. */
-export function compileFile(filename: string): string {
-  const bytes = readFileSync(filename);
-  const sourceHash = sha256(bytes);
-  const store = getCache();
-  const cached = store?.get(filename, sourceHash);
-  if (cached != null) return cached;
-  const { code, errors } = compile(decodeSource(bytes, filename), filename);
-  if (errors.length > 0) throw new CompileError(errors);
-  store?.put(filename, sourceHash, code);
-  return code;
-}
-
-/** Off this thread when a worker can do it (see compiler-thread.ts), else here. */
-function compile(source: string, filename: string): TransformResult {
-  if (process.env.COROSCOPE_COMPILE_IN_THREAD !== '1') {
-    const result = (compilerThread ??= new CompilerThread()).compile(source, filename, runtimeBundle);
-    if (result) return result;
-  }
-  ts ??= require('typescript') as typeof TS;
-  return transformSource(ts, source, filename, runtimeBundle);
-}
-
-/** The cache, or null when turned off or when its directory is unsafe (said once on stderr). */
-function getCache(): CompileCache | null {
-  if (cache !== undefined) return cache;
-  if (process.env.COROSCOPE_NO_CACHE === '1') return (cache = null);
-  let dir: string;
-  try {
-    dir = resolve(process.env.COROSCOPE_CACHE_DIR || defaultCacheDir(process.env, process.platform, homedir()));
-  } catch {
-    // homedir() throws when neither HOME nor the password database names one
-    process.stderr.write('coroscope: not using a compile cache: no home directory (set COROSCOPE_CACHE_DIR)\n');
-    return (cache = null);
-  }
-  const uid = process.getuid?.();
-  const unsafe = checkCacheDir(dir, uid);
-  if (unsafe) {
-    process.stderr.write(`coroscope: not using cache directory ${dir}: ${unsafe}\n`);
-    return (cache = null);
-  }
-  return (cache = new CompileCache(dir, cacheStamp(), uid, cacheMaxBytes(process.env)));
-}
-
-/** What compiled code depends on besides its source and file name: loader, runtime and compiler versions, and the runtime's path. */
-function cacheStamp(): string {
-  const version = (path: string) => {
-    try {
-      return String((JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown }).version).replace(/\s/g, '_');
-    } catch {
-      return 'unknown';
-    }
-  };
-  const runtime = version(join(runtimeDir, '..', '..', 'package.json'));
-  let typescript = 'unknown';
-  try {
-    typescript = version(require.resolve('typescript/package.json'));
-  } catch {
-    // compiling will say what is missing
-  }
-  return `loader=${LOADER_VERSION} runtime=${runtime} typescript=${typescript} bundle=${sha256(Buffer.from(runtimeBundle)).slice(0, 16)}`;
 }
 
 register();

@@ -1,7 +1,7 @@
 // A program's bytes as text. Source files must be UTF-8: anything else would be decoded with U+FFFD
 // in place of the bad bytes and the program would run altered, so it is a compile error naming the
 // first bad byte instead. A UTF-8 byte order mark is dropped (it is not part of the first line).
-import { CompileError } from './transform';
+import { CompileError } from './compile-error';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 

@@ -13,6 +13,8 @@
 // A call that creates tasks (createTask, gather, TaskGroup's createTask, ...: see CREATORS) becomes
 // `__cs.ce(createTask(a, __cs.cs(b, site)))`: its tasks record the line that created them.
 import type * as TS from 'typescript';
+import type { EmitOptions } from './project-config';
+import { hasTopLevelAwait, splitModuleBody } from './module-body';
 
 export interface TransformResult {
   code: string;
@@ -20,45 +22,51 @@ export interface TransformResult {
   errors: string[];
 }
 
-/** Thrown for a program the loader cannot compile: the message is what the user needs, nothing more. */
-export class CompileError extends Error {
-  override name = 'SyntaxError';
-  constructor(readonly errors: string[]) {
-    super(errors.join('\n'));
-    (this as unknown as Record<symbol, boolean>)[COMPILE_ERROR] = true;
-  }
-}
-
-const COMPILE_ERROR = Symbol.for('coroscope.compileError');
-
-/** True for a CompileError from any copy of this module (the CLI and the loader may hold different ones). */
-export function isCompileError(err: unknown): err is CompileError {
-  return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[COMPILE_ERROR] === true;
-}
+export { CompileError, isCompileError } from './compile-error';
 
 type Site = [line: number, column: number, functionName: string];
 
-export function transformSource(ts: typeof TS, source: string, fileName: string, runtimePath: string): TransformResult {
+/** How one file is compiled: its module system (ESM keeps import/export) and the project's emit options. */
+export interface CompileOptions extends EmitOptions {
+  readonly module?: 'commonjs' | 'esm';
+}
+
+/**
+ * `runtimePath`: what compiled code loads the runtime by (a path for CommonJS, a file: URL for ESM).
+ * The project's `target` is kept unless it is below ES2015: the coroutines are generators, which
+ * must stay generators for the debugger to read their frames.
+ */
+export function transformSource(ts: typeof TS, source: string, fileName: string, runtimePath: string, options: CompileOptions = {}): TransformResult {
   const errors: string[] = [];
   const isJs = /\.[cm]?jsx?$/.test(fileName);
+  const esm = options.module === 'esm';
   const result = ts.transpileModule(source, {
     fileName,
     reportDiagnostics: true,
     compilerOptions: {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.CommonJS,
+      target: scriptTarget(ts, options.target),
+      module: esm ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS,
       esModuleInterop: true,
       inlineSourceMap: true,
       inlineSources: true,
       allowJs: isJs,
       jsx: ts.JsxEmit.React,
-      useDefineForClassFields: true,
-      experimentalDecorators: false,
+      useDefineForClassFields: options.useDefineForClassFields,
+      experimentalDecorators: options.experimentalDecorators ?? false,
+      emitDecoratorMetadata: options.emitDecoratorMetadata ?? false,
     },
-    transformers: { before: [(context) => coroutineTransformer(ts, context, runtimePath, errors)] },
+    transformers: { before: [(context) => coroutineTransformer(ts, context, runtimePath, esm, errors)] },
   });
   for (const d of result.diagnostics ?? []) errors.push(formatDiagnostic(ts, d, fileName));
   return { code: result.outputText, errors };
+}
+
+function scriptTarget(ts: typeof TS, target: string | undefined): TS.ScriptTarget {
+  if (target === undefined) return ts.ScriptTarget.ES2022;
+  const key = Object.keys(ts.ScriptTarget).find((k) => k.toLowerCase() === target.toLowerCase());
+  const value = key === undefined ? undefined : (ts.ScriptTarget as unknown as Record<string, number>)[key];
+  if (value === undefined) return ts.ScriptTarget.ES2022;
+  return Math.max(value, ts.ScriptTarget.ES2015) as TS.ScriptTarget;
 }
 
 function formatDiagnostic(ts: typeof TS, d: TS.Diagnostic, fileName: string): string {
@@ -72,7 +80,7 @@ function formatDiagnostic(ts: typeof TS, d: TS.Diagnostic, fileName: string): st
 
 type FnLike = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration;
 
-function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, runtimePath: string, errors: string[]): TS.Transformer<TS.SourceFile> {
+function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, runtimePath: string, esm: boolean, errors: string[]): TS.Transformer<TS.SourceFile> {
   const f = context.factory;
   return (sf) => {
     // Only subtrees holding something to rewrite are visited: most nodes of a file (expressions
@@ -98,7 +106,7 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
       if (!relevant.has(node)) return node;
       if (isAsyncFn(ts, node)) return transformAsync(node as FnLike, null);
       if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
-        report(node, "'await' is only allowed inside an async function here: put the code in `async function main()` and call `run(main())`");
+        report(node, "'await' is only allowed inside an async function or at the top level of a module");
         return ts.visitEachChild(node, outer, context);
       }
       if (ts.isExpressionStatement(node)) return discardWrap(node, outer);
@@ -149,11 +157,8 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
       used: boolean;
     }
 
-    function transformAsync(node: FnLike, enclosingSuper: SuperAccess | null): TS.Node {
-      const name = functionName(ts, node);
-      const isGen = !!node.asteriskToken;
-      const defSite = siteRef(node, name);
-      const superAccess: SuperAccess = enclosingSuper ?? { id: f.createIdentifier(`__cs_super${temps++}`), used: false };
+    /** The visitor for a coroutine's body: `await` becomes a yield to the task, and what goes with it. */
+    function bodyVisitor(name: string, isGen: boolean, superAccess: SuperAccess): (n: TS.Node) => TS.VisitResult<TS.Node> {
       const readSuper = (key: TS.Expression) => {
         superAccess.used = true;
         return f.createCallExpression(superAccess.id, undefined, [key]);
@@ -207,6 +212,15 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
         }
         return ts.visitEachChild(n, inner, context);
       };
+      return inner;
+    }
+
+    function transformAsync(node: FnLike, enclosingSuper: SuperAccess | null): TS.Node {
+      const name = functionName(ts, node);
+      const isGen = !!node.asteriskToken;
+      const defSite = siteRef(node, name);
+      const superAccess: SuperAccess = enclosingSuper ?? { id: f.createIdentifier(`__cs_super${temps++}`), used: false };
+      const inner = bodyVisitor(name, isGen, superAccess);
 
       let bodyBlock: TS.Block;
       if (node.body && ts.isBlock(node.body)) {
@@ -335,21 +349,51 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
       );
     }
 
-    const visited = ts.visitEachChild(sf, outer, context);
-    if (sites.length === 0) return visited;
+    /** A module whose own body awaits: see module-body.ts. */
+    function moduleWithBody(statements: readonly TS.Statement[], firstAwait: TS.Node): TS.Statement[] {
+      const name = '<module>';
+      const defSite = siteRef(firstAwait, name);
+      const inner = bodyVisitor(name, false, { id: f.createIdentifier('__cs_super_module'), used: false });
+      const { top, body } = splitModuleBody(ts, f, statements, (n) => ts.visitNode(n, outer) as TS.Node, (n) => ts.visitNode(n, inner) as TS.Node);
+      const gen = f.createMethodDeclaration(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), f.createStringLiteral(name), undefined, undefined, [], undefined, f.createBlock(body, true));
+      const genFn = f.createElementAccessExpression(f.createObjectLiteralExpression([gen], false), f.createStringLiteral(name));
+      const coroutine = helper('coro', [genFn, f.createThis(), f.createVoidZero(), defSite]);
+      const file = esm ? f.createStringLiteral(sf.fileName) : f.createIdentifier('__filename');
+      const call = helper('tla', [coroutine, file, esm ? f.createTrue() : f.createFalse(), siteRef(firstAwait, name)]);
+      // ESM awaits the body for real (an importer waits for it); CommonJS cannot (see module-main.ts).
+      return [...top, ts.setTextRange(f.createExpressionStatement(esm ? f.createAwaitExpression(call) : call), firstAwait)];
+    }
+
     const prologue: TS.Statement[] = [];
     let i = 0;
-    const stmts = visited.statements;
-    while (i < stmts.length && ts.isExpressionStatement(stmts[i]!) && ts.isStringLiteral((stmts[i] as TS.ExpressionStatement).expression)) prologue.push(stmts[i++]!);
-    const requireHelpers = f.createVariableStatement(undefined, f.createVariableDeclarationList([
-      f.createVariableDeclaration('__cs', undefined, undefined, f.createPropertyAccessExpression(f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral(runtimePath)]), '__cs')),
-    ], ts.NodeFlags.Const));
+    while (i < sf.statements.length && ts.isExpressionStatement(sf.statements[i]!) && ts.isStringLiteral((sf.statements[i] as TS.ExpressionStatement).expression)) prologue.push(sf.statements[i++]!);
+    const firstAwait = hasTopLevelAwait(ts, sf);
+    let stmts: readonly TS.Statement[];
+    if (firstAwait) {
+      stmts = moduleWithBody(sf.statements.slice(i), firstAwait);
+    } else {
+      const visited = ts.visitEachChild(sf, outer, context);
+      if (sites.length === 0) return visited;
+      stmts = visited.statements.slice(i);
+    }
     const siteTable = f.createArrayLiteralExpression(sites.map(([l, c, n]) => f.createArrayLiteralExpression([f.createNumericLiteral(l), f.createNumericLiteral(c), f.createStringLiteral(n)])), false);
     const registerSites = f.createVariableStatement(undefined, f.createVariableDeclarationList([
-      f.createVariableDeclaration('__cs_s', undefined, undefined, helper('sites', [f.createIdentifier('__filename'), siteTable])),
+      f.createVariableDeclaration('__cs_s', undefined, undefined, helper('sites', [esm ? f.createStringLiteral(sf.fileName) : f.createIdentifier('__filename'), siteTable])),
     ], ts.NodeFlags.Const));
-    return f.updateSourceFile(visited, [...prologue, requireHelpers, registerSites, ...stmts.slice(i)]);
+    return f.updateSourceFile(sf, [...prologue, ...loadHelpers(), registerSites, ...stmts]);
   };
+
+  /** `const __cs = require(runtime).__cs`, or in an ES module `import __cs_rt from runtime; const __cs = __cs_rt.__cs`. */
+  function loadHelpers(): TS.Statement[] {
+    const declare = (init: TS.Expression) =>
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration('__cs', undefined, undefined, f.createPropertyAccessExpression(init, '__cs'))], ts.NodeFlags.Const));
+    if (!esm) return [declare(f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral(runtimePath)]))];
+    const runtime = f.createIdentifier('__cs_rt');
+    return [
+      f.createImportDeclaration(undefined, f.createImportClause(false, runtime, undefined), f.createStringLiteral(runtimePath)),
+      declare(runtime),
+    ];
+  }
 }
 
 /**

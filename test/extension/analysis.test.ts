@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describeAwaitAt } from '../../extension/server/await-info';
 import { Project, sourceCheckoutEntry } from '../../extension/server/project';
+import { analyze } from '../../extension/server/analysis';
 import { applyFix, at, check } from './snippets';
 
 const root = join(__dirname, '..', '..');
@@ -170,4 +171,20 @@ async function main(ev: Event, q: Queue<string>) {
   assert.equal(hover('await t)')!.resultType, 'number');
   assert.equal(describeAwaitAt(program, file, text.indexOf('fetchOne(2)')), undefined, 'not on an await keyword');
   project.close(path);
+});
+
+test('an .mts module of an ES module project: coroutines from NodeNext imports and tsconfig aliases are checked; the top-level await hover', () => {
+  const path = join(root, 'test', 'fixtures', 'esm-project', 'src', '__probe.mts');
+  const text = `import { sleep } from 'coroscope';\nimport { double } from '@lib/../util.js';\nimport { greet } from './greet.mjs';\ngreet('x');\ndouble(2);\nawait sleep(1);\n`;
+  project.set(path, text);
+  try {
+    const file = project.sourceFile(path)!;
+    const findings = analyze(project.program(), file, { runtimeDir: project.runtimeDir });
+    assert.deepEqual(findings.map((f) => [f.check, at(text, f)]), [['unawaited-coroutine', "greet('x')"], ['unawaited-coroutine', 'double(2)']]);
+    assert.match(findings[0]!.message, /or await it \(in an async function, or at the top level of a module\)/);
+    const hover = describeAwaitAt(project.program(), file, text.indexOf('await sleep'), { runtimeDir: project.runtimeDir });
+    assert.equal(hover?.explanation, 'The task suspends until a timer fires 1 s from now; other tasks run meanwhile.');
+  } finally {
+    project.close(path);
+  }
 });

@@ -179,10 +179,18 @@ test('CLI: a syntax error gives file:line:col and the message, no internals', ()
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
-test('CLI: top-level await and bad usage are clear errors', () => {
-  const r = runProgram(`import { sleep } from 'coroscope';\nawait sleep(1);\n`);
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, /prog\.ts:2:1 - error: 'await' is only allowed inside an async function/);
+test('CLI: top-level await runs the entry as the main task; where it cannot run it is a clear error, as is bad usage', () => {
+  const r = runProgram(`import { currentTask, sleep } from 'coroscope';\nawait sleep(0.01);\nconsole.log(currentTask()!.getName());\n`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'main\n');
+  // A CommonJS module other than the entry cannot make its importer wait.
+  const dir = mkdtempSync(join(tmpdir(), 'coroscope-loader-'));
+  writeFileSync(join(dir, 'dep.ts'), `import { sleep } from 'coroscope';\nexport let ready = false;\nawait sleep(0);\nready = true;\n`);
+  writeFileSync(join(dir, 'prog.ts'), `import { ready } from './dep.js';\nconsole.log(ready);\n`);
+  const cjs = spawnSync(process.execPath, [cli, 'run', join(dir, 'prog.ts')], { encoding: 'utf8', timeout: 20000 });
+  assert.equal(cjs.status, 1);
+  assert.match(cjs.stderr, new RegExp(`^RuntimeError: top-level await in ${join(dir, 'dep.ts').replace(/[.\\/]/g, '\\$&')}:3:1: this CommonJS module is not the program's entry, and whoever requires it would get it unfinished\n`));
+  assert.match(cjs.stderr, /\nhint: make it an ES module \(\.mts, or "type": "module" in its package\.json\), or move the awaits into an async function\n/);
   const missing = spawnSync(process.execPath, [cli, 'run', '/nonexistent/prog.ts'], { encoding: 'utf8' });
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /cannot find program '\/nonexistent\/prog\.ts'/);
