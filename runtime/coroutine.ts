@@ -143,9 +143,14 @@ function* returnAwait(value: unknown): Generator<unknown, unknown, unknown> {
   return yield value;
 }
 
-/** The loader's entry point: `async function f` compiles to `function f() { return coro(gen, this, arguments, site) }`. */
+/** The loader's per-call entry point: `function f() { return coro({ *f() {...} }.f, this, arguments, site) }` (see transform.ts). */
 export function coro<T>(genFn: (...args: any[]) => Generator<unknown, T, unknown>, thisArg: unknown, args: ArrayLike<unknown> | undefined, defSite: number): Coroutine<T> {
   return new Coroutine(args ? genFn.apply(thisArg, args as unknown[]) : genFn.call(thisArg), defSite);
+}
+
+/** The loader's entry point for a coroutine function whose generator function is made once per scope (see transform.ts). */
+export function coroOf<T>(gen: Generator<unknown, T, unknown>, defSite: number): Coroutine<T> {
+  return new Coroutine(gen, defSite);
 }
 
 /**

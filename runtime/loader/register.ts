@@ -16,7 +16,7 @@ const runtimeDir = resolve(__dirname, '..');
 /** The runtime bundle programs load; compiled code reaches the loader's helpers as its `__cs` export. */
 const runtimeBundle = join(runtimeDir, 'coroscope.js');
 /** Bump when the compiled form changes (transform.ts, or the `__cs` helpers it calls). */
-const LOADER_VERSION = '5';
+const LOADER_VERSION = '6';
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, ...rest: unknown[]): string;
