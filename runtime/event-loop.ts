@@ -69,6 +69,15 @@ const MIN_SCHEDULED_TIMER_HANDLES = 100;
 const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
 /** Longest stretch (seconds) the loop runs without giving the host a turn. */
 const HOST_FAIRNESS = 0.02;
+/**
+ * While callbacks are ready (a wait of timeout 0), the selector is polled once this many callbacks
+ * have run since the last poll, not every iteration: a poll is a system call through the FFI
+ * (~0.6 µs), more than a task switch costs, and a loop that goes round with one or two ready
+ * callbacks (a future completed by a callSoon) would spend most of its time there. Ready fds wait
+ * at most this many callbacks (README: io-poll-batching). A loop with nothing ready polls at once.
+ */
+const POLL_EVERY = 64;
+const NO_EVENTS: readonly [never, number][] = Object.freeze([]) as readonly [never, number][];
 
 /**
  * An asyncio-shaped event loop: a FIFO ready queue, a timer heap and a selector.
@@ -90,7 +99,10 @@ export class EventLoop {
   #closed = false;
   #debug = false;
   #iteration = 0;
-  #lastStats: IterationStats = { iteration: 0, fdsReady: 0, timersFired: 0, callbacksRun: 0, selectTimeout: 0 };
+  /** Updated in place each iteration (lastIteration hands out copies). */
+  readonly #lastStats: IterationStats = { iteration: 0, fdsReady: 0, timersFired: 0, callbacksRun: 0, selectTimeout: 0 };
+  /** Callbacks run since the selector was last polled (see POLL_EVERY). */
+  #sincePoll = POLL_EVERY;
   readonly #wakeups: WakeupCounts = { noWait: 0, byFd: 0, byTimeout: 0, hostTurns: 0 };
   #exceptionHandler: ExceptionHandler | null = null;
   #pendingBridges = 0;
@@ -224,7 +236,11 @@ export class EventLoop {
     }
 
     const waitStart = hostDeadline ? this.time() : 0;
-    const events = this.selector.select(timeout);
+    let events: readonly (readonly [{ fd: number; data: FdHandles }, number])[] = NO_EVENTS;
+    if (timeout !== 0 || this.#sincePoll >= POLL_EVERY) {
+      events = this.selector.select(timeout);
+      this.#sincePoll = 0;
+    }
     if (timeout === 0) this.#wakeups.noWait += 1;
     else if (events.length > 0) this.#wakeups.byFd += 1;
     else {
@@ -245,7 +261,7 @@ export class EventLoop {
       }
     }
 
-    const endTime = this.time() + 1e-9;
+    const endTime = timers.size > 0 ? this.time() + 1e-9 : 0;
     let fired = 0;
     for (let top = timers.peek(); top && top.when < endTime; top = timers.peek()) {
       timers.pop();
@@ -282,9 +298,15 @@ export class EventLoop {
     }
     todo.length = 0;
     this.#spare = todo;
+    this.#sincePoll += ran;
     this.#unretrieved.endIteration();
     this.#iteration += 1;
-    this.#lastStats = { iteration: this.#iteration, fdsReady: events.length, timersFired: fired, callbacksRun: ran, selectTimeout: timeout };
+    const stats = this.#lastStats;
+    stats.iteration = this.#iteration;
+    stats.fdsReady = events.length;
+    stats.timersFired = fired;
+    stats.callbacksRun = ran;
+    stats.selectTimeout = timeout;
   }
 
   /**
@@ -497,7 +519,7 @@ export class EventLoop {
   }
 
   get lastIteration(): IterationStats {
-    return this.#lastStats;
+    return { ...this.#lastStats };
   }
 
   /** What ended each iteration's wait, since the loop was made (a copy). */
