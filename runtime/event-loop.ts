@@ -10,6 +10,9 @@ import { EVENT_READ, EVENT_WRITE, type Selector } from './selector';
 import { Task } from './task';
 import { TimerHeap } from './timer-heap';
 import * as sockOps from './sock-ops';
+import * as protocols from './protocols';
+import type { Server } from './streams/server';
+import type { Protocol as TransportProtocol } from './streams/protocol';
 import type { SockLike } from './sock-ops';
 import type { Socket } from './socket';
 import type { SockAddress } from './sys/sockaddr';
@@ -462,6 +465,18 @@ export class EventLoop {
   /** Accepts a connection: [non-blocking Socket, peer address] (loop.sock_accept). */
   sockAccept(sock: SockLike): Future<[Socket, SockAddress]> {
     return sockOps.sockAccept(this, sock);
+  }
+
+  // ---- protocols (runtime/protocols.ts) -----------------------------------------------------
+
+  /** Listens on host:port; each connection gets protocolFactory()'s protocol (loop.create_server). */
+  createServer<P extends TransportProtocol>(protocolFactory: () => P, host?: string | null, port = 0, options: protocols.CreateServerOptions = {}): Coroutine<Server> {
+    return protocols.createServer(this, protocolFactory, host, port, options);
+  }
+
+  /** Connects to host:port; resolves to [transport, protocol] after connectionMade (loop.create_connection). */
+  createConnection<P extends TransportProtocol>(protocolFactory: () => P, host: string, port: number): Coroutine<[protocols.Transport, P]> {
+    return protocols.createConnection(this, protocolFactory, host, port);
   }
 
   // ---- errors and debug ---------------------------------------------------------------------

@@ -111,6 +111,7 @@ export {
   type StartUnixServerOptions,
   type StreamReaderOptions,
   type ClientConnected,
-  type Protocol,
   type TransportExtra,
 } from './streams';
+// ---- protocols: loop.createServer / loop.createConnection with asyncio's Protocol and Transport ----
+export { Protocol, type Transport, type ProtocolFactory, type CreateServerOptions } from './protocols';

@@ -19,6 +19,13 @@ import { SocketTransport } from './socket-transport';
 import { StreamReaderProtocol, type ClientConnected } from './stream-protocol';
 import { StreamReader } from './stream-reader';
 
+/**
+ * Makes the transport (and protocol) of one accepted connection: startServer's streams, or
+ * createServer's protocol. It calls closed() once the connection is gone (after connection-lost).
+ * Null: it closed the fd instead (no connection to track).
+ */
+export type AcceptedConnection = (fd: number, family: number, peername: SockAddress, closed: () => void) => SocketTransport | null;
+
 /** After EMFILE/ENFILE/ENOBUFS/ENOMEM, accepting pauses this long (seconds), as asyncio's. */
 const ACCEPT_RETRY_DELAY = 1;
 
@@ -46,8 +53,7 @@ export class Server {
   #fds: number[];
   readonly #sockets: Socket[];
   readonly #families: number[];
-  readonly #clientConnected: ClientConnected;
-  readonly #limit: number | undefined;
+  readonly #accepted: AcceptedConnection;
   readonly #backlog: number;
   #serving = false;
   #servingForever: Future<void> | null = null;
@@ -55,13 +61,12 @@ export class Server {
   #waiters: Future<void>[] | null = [];
   #unixPath: { path: string; dev: number; ino: number } | null = null;
 
-  constructor(loop: EventLoop, fds: number[], families: number[], clientConnected: ClientConnected, limit: number | undefined, backlog: number) {
+  constructor(loop: EventLoop, fds: number[], families: number[], accepted: AcceptedConnection, backlog: number) {
     this.#loop = loop;
     this.#fds = fds;
     this.#families = families;
     this.#sockets = fds.map((fd, i) => new Socket(fd, families[i]!, C.SOCK_STREAM, 0, false, true));
-    this.#clientConnected = clientConnected;
-    this.#limit = limit;
+    this.#accepted = accepted;
     this.#backlog = backlog;
   }
 
@@ -151,12 +156,13 @@ export class Server {
 
   #connection(fd: number, family: number, peername: SockAddress): void {
     setNoDelay(fd, family);
-    const loop = this.#loop;
-    const reader = new StreamReader({ limit: this.#limit, loop });
-    const protocol = new StreamReaderProtocol(reader, loop, { clientConnected: this.#clientConnected });
-    const transport = new SocketTransport(loop, fd, protocol, socketExtra(fd, family, peername));
-    this.#clients.add(transport);
-    protocol._closedFuture().addDoneCallback(() => this.#detach(transport));
+    let transport: SocketTransport | null = null;
+    let gone = false;
+    transport = this.#accepted(fd, family, peername, () => {
+      gone = true;
+      if (transport) this.#detach(transport);
+    });
+    if (transport && !gone) this.#clients.add(transport);
   }
 
   #detach(transport: SocketTransport): void {
@@ -319,7 +325,7 @@ function* startUnixServerBody(clientConnected: ClientConnected, path: string, op
     libc.close(fd);
     throw err;
   }
-  const server = new Server(loop, [fd], [C.AF_UNIX], clientConnected, options.limit, backlog);
+  const server = new Server(loop, [fd], [C.AF_UNIX], streamConnection(loop, clientConnected, options.limit), backlog);
   if (!abstract && (options.cleanupSocket ?? true)) server._unlinkOnClose(path);
   if (options.startServing ?? true) {
     server.startServing();
@@ -328,8 +334,30 @@ function* startUnixServerBody(clientConnected: ClientConnected, path: string, op
   return server;
 }
 
+/** Each accepted connection as a StreamReader/StreamWriter pair handed to clientConnected. */
+function streamConnection(loop: EventLoop, clientConnected: ClientConnected, limit: number | undefined): AcceptedConnection {
+  return (fd, family, peername, closed) => {
+    const reader = new StreamReader({ limit, loop });
+    const protocol = new StreamReaderProtocol(reader, loop, { clientConnected });
+    const transport = new SocketTransport(loop, fd, protocol, socketExtra(fd, family, peername));
+    protocol._closedFuture().addDoneCallback(closed);
+    return transport;
+  };
+}
+
 function* startServerBody(clientConnected: ClientConnected, host: string | null | undefined, port: number, options: StartServerOptions): Generator<unknown, Server, unknown> {
   const loop = getRunningLoop();
+  return yield* listenTcp(loop, host, port, options, streamConnection(loop, clientConnected, options.limit));
+}
+
+/** The listening options startServer and createServer share. */
+export type ListenOptions = Omit<StartServerOptions, 'limit'>;
+
+/**
+ * Binds and listens on host:port (every address host resolves to; '' / null / undefined: every
+ * interface) and makes the Server that hands accepted connections to `accepted`.
+ */
+export function* listenTcp(loop: EventLoop, host: string | null | undefined, port: number, options: ListenOptions, accepted: AcceptedConnection): Generator<unknown, Server, unknown> {
   let infos: AddrInfo[];
   if (host === undefined || host === null || host === '') infos = wildcardAddresses(port);
   else {
@@ -374,7 +402,7 @@ function* startServerBody(clientConnected: ClientConnected, host: string | null 
     for (const fd of fds) libc.close(fd);
     throw err;
   }
-  const server = new Server(loop, fds, families, clientConnected, options.limit, backlog);
+  const server = new Server(loop, fds, families, accepted, backlog);
   if (options.startServing ?? true) {
     server.startServing();
     yield YIELD; // as asyncio's sleep(0): let the server start before returning it
