@@ -2,7 +2,6 @@
 // The exit code is the program's; an uncaught error prints a traceback through the await chain in
 // the program's TypeScript lines; a syntax error prints file:line:col and the message, nothing else.
 import { existsSync } from 'node:fs';
-import inspector from 'node:inspector';
 import { resolve } from 'node:path';
 import { isCompileError } from './loader/transform';
 
@@ -59,12 +58,16 @@ export function main(argv: string[]): void {
   if (!existsSync(path)) return fail(`cannot find program '${program}' (looked at ${path})`);
 
   process.argv = [process.argv[0]!, path, ...args];
-  process.setSourceMapsEnabled(true);
   installErrorReporting();
   require('./loader/register');
   // The bundle user programs load; the CLI must use its classes (instanceof, WeakMaps).
   require('./coroscope.js');
+  // Source maps from here on: the program's files map to its TypeScript lines. The runtime's own
+  // (loaded above) would cost every start ~20 ms of parsing its inline maps, for frames that
+  // tracebacks hide (runtime-frames.ts knows them by their dist/ paths too).
+  process.setSourceMapsEnabled(true);
   if (inspect) {
+    const inspector = require('node:inspector') as typeof import('node:inspector');
     inspector.open(inspect.port, inspect.host, false);
     if (inspect.wait) inspector.waitForDebugger();
   }
