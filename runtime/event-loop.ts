@@ -166,12 +166,18 @@ export class EventLoop {
 
   callLater(delay: number, callback: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle {
     if (typeof delay !== 'number' || Number.isNaN(delay)) throw new TypeError(`callLater: delay must be a number of seconds, got ${String(delay)}`);
-    return this.callAt(this.time() + delay, callback, ...args);
+    if (this.#closed) this.#raiseClosed('callLater');
+    return this.#schedule(this.time() + delay, callback, args);
   }
 
   callAt(when: number, callback: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle {
     if (typeof when !== 'number' || Number.isNaN(when)) throw new TypeError(`callAt: when must be a loop time in seconds, got ${String(when)}`);
     if (this.#closed) this.#raiseClosed('callAt');
+    return this.#schedule(when, callback, args);
+  }
+
+  /** Puts a timer in the heap (callLater's arguments go straight here, not spread again through callAt). */
+  #schedule(when: number, callback: (...args: any[]) => unknown, args: unknown[]): TimerHandle {
     const h = new TimerHandle(when, callback, args, this);
     h.scheduled = true;
     this.#timers.push(h);
