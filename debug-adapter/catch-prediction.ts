@@ -4,7 +4,7 @@
 // async functions, made over our await chain instead of a promise chain. Stopping at the throw
 // keeps the frames and locals that are gone once the task has unwound.
 // The same parse of the compiled script tells step-in where the loader's coroutine functions are:
-// `function f(a) { return __cs.coro(...) }` only makes the coroutine, its body runs later.
+// `function f(a) { return __cs.c(...) }` (or `__cs.coro(...)`) only makes the coroutine, its body runs later.
 import type * as TS from 'typescript';
 import type { CdpConnection } from './cdp-connection';
 import type { ScriptLocation } from './scripts';
@@ -96,7 +96,8 @@ function buildIndex(source: string): TryIndex | null {
 
 /**
  * The loader's compiled `async function`: its body only makes the coroutine object,
- * `return __cs.coro({ *f() {...} }.f, this, arguments, site)` (an arrow: `=> __cs.coro(...)`;
+ * `return __cs.c((__cs_g0 ??= { *f(a) {...} }.f).call(this, a), site)` or, where the generator is
+ * made per call, `return __cs.coro({ *f() {...} }.f, this, arguments, site)` (an arrow: `=> __cs.c(...)`;
  * an async generator function: `__cs.agen(...)`), after the loader's own declarations if any
  * (`const __cs_super0 = (k) => super[k]` in a method that uses `super`).
  */
@@ -110,7 +111,7 @@ function isCoroutineWrapper(t: typeof TS, fn: TS.SignatureDeclaration, file: TS.
     const loaderOwn = statements.slice(0, -1).every((st) => t.isVariableStatement(st) && st.declarationList.declarations.every((d) => t.isIdentifier(d.name) && HIDDEN_NAME.test(d.name.text)));
     made = last !== undefined && loaderOwn && t.isReturnStatement(last) ? last.expression : undefined;
   }
-  return made !== undefined && t.isCallExpression(made) && /^__cs\.(?:coro|agen)$/.test(made.expression.getText(file));
+  return made !== undefined && t.isCallExpression(made) && /^__cs\.(?:c|coro|agen)$/.test(made.expression.getText(file));
 }
 
 /**

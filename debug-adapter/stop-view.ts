@@ -316,7 +316,8 @@ export class StopView {
         localScopes.push(s);
         sawLocal = true;
       } else if (s.type === 'closure' && sawLocal && !paramsTaken && localName && s.name === localName) {
-        // The loader's coroutine wrapper `function f(a) { return coro({ *f() {...} }.f, ...) }` holds the parameters.
+        // The loader's per-call coroutine wrapper `function f(a) { return coro({ *f() {...} }.f, ...) }` holds the
+        // parameters (the shared form, `{ *f(a) {...} }`, has them in its own scope).
         locals.push(s.objectId);
         localScopes.push(s);
         paramsTaken = true;

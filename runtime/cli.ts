@@ -2,7 +2,6 @@
 // The exit code is the program's; an uncaught error prints a traceback through the await chain in
 // the program's TypeScript lines; a syntax error prints file:line:col and the message, nothing else.
 import { existsSync, realpathSync } from 'node:fs';
-import inspector from 'node:inspector';
 import { resolve } from 'node:path';
 import { dumpSignal, installDumpOn } from './dump-on';
 import { moduleFormat } from './loader/module-format';
@@ -80,15 +79,19 @@ export function main(argv: string[]): void {
   if (!existsSync(path)) return fail(`cannot find program '${program}' (looked at ${path})`);
 
   process.argv = [process.argv[0]!, path, ...args];
-  process.setSourceMapsEnabled(true);
   installErrorReporting();
   require('./loader/register');
   // The bundle user programs load; the CLI must use its classes (instanceof, WeakMaps).
   const runtime = require('./coroscope.js') as typeof import('./index');
+  // Source maps from here on: the program's files map to its TypeScript lines. The runtime's own
+  // (loaded above) would cost every start ~20 ms of parsing its inline maps, for frames that
+  // tracebacks hide (runtime-frames.ts knows them by their dist/ paths too).
+  process.setSourceMapsEnabled(true);
   if (dumpOn) installDumpOn(dumpOn);
   // Its top-level awaits run as the program's main task (module-main.ts); Node loads it by its real path.
   runtime.__cs.entry(realpathSync(path));
   if (inspect) {
+    const inspector = require('node:inspector') as typeof import('node:inspector');
     inspector.open(inspect.port, inspect.host, false);
     if (inspect.wait) inspector.waitForDebugger();
   }

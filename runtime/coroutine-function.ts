@@ -1,7 +1,7 @@
 // asyncio.iscoroutinefunction for this runtime: is calling `fn` going to return a Coroutine?
 //
 // The loader compiles `async function f(a) { ... }` into a plain function whose whole body is
-// `return __cs.coro(...)` (arrows: `(a) => __cs.coro(...)`), so V8 sees no async function (see
+// `return __cs.coro(...)` or `return __cs.c(...)` (arrows: `(a) => __cs.c(...)`), so V8 sees no async function (see
 // the README's `async-function-kind` row) and nothing marks it at definition. Its source text does:
 // the first thing after its own parameter list is that call. Only the function's own head is
 // scanned, so a plain function that merely contains an async one is not mistaken for one.
@@ -24,12 +24,13 @@ export function isCoroutineFunction(fn: unknown): boolean {
   return verdict;
 }
 
-// After the parameter list: `{`, an optional `super` accessor of the loader, then `return __cs.coro(`;
-// or, for an arrow with an expression body, `=> __cs.coro(` directly.
-const COMPILED_BODY = /^\s*(?:=>\s*)?(?:\{\s*(?:const __cs_super\d* = [^;\n]*;\s*)?return\s+)?__cs\.coro\(/;
+// After the parameter list: `{`, an optional `super` accessor of the loader, then `return __cs.coro(`
+// (or `__cs.c(`, the form with a shared generator function); or, for an arrow with an expression
+// body, `=> __cs.c(` directly.
+const COMPILED_BODY = /^\s*(?:=>\s*)?(?:\{\s*(?:const __cs_super\d* = [^;\n]*;\s*)?return\s+)?__cs\.c(?:oro)?\(/;
 
 function compiledFromAsync(source: string): boolean {
-  if (!source.includes('__cs.coro(')) return false;
+  if (!source.includes('__cs.coro(') && !source.includes('__cs.c(')) return false;
   const end = endOfParameters(source);
   return end >= 0 && COMPILED_BODY.test(source.slice(end));
 }

@@ -16,6 +16,19 @@ const neverAwaited = new FinalizationRegistry<{ name: string; createdAt: string;
 });
 
 /**
+ * Debug mode's facts about a coroutine, kept aside (two fields on every coroutine would cost each
+ * suspended task 32 bytes): where it was made, and whether it started (for "never awaited").
+ */
+const debugInfo = new WeakMap<Coroutine<any>, { createdAt: string | undefined; started: { value: boolean } }>();
+/** Whether debug mode was ever on: until then, no coroutine has an entry in debugInfo. */
+let debugEverOn = false;
+
+function markStarted(coro: Coroutine<any>): void {
+  const info = debugInfo.get(coro);
+  if (info) info.started.value = true;
+}
+
+/**
  * A coroutine object: a suspended computation that a Task drives with send/throw, Python's
  * coroutine. Calling an `async function` in a program compiled by the loader returns one; its body
  * runs only once a task (or `await`) drives it.
@@ -26,9 +39,6 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
   state: CoroutineState = 'CREATED';
   /** The site id of the `await` this coroutine is suspended at (-1: unknown or not suspended). */
   awaitSite = -1;
-  /** Where it was created, captured only in debug mode (a stack capture costs microseconds). */
-  createdAt: string | undefined;
-  #started: { value: boolean } | undefined;
   /** Set once the body returned a thenable: drives `return await it` for a caller of send/throw. */
   #adoption: Generator<unknown, T, unknown> | null = null;
 
@@ -41,10 +51,16 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
     if (debugCreation) {
       const holder: { stack?: string } = {};
       Error.captureStackTrace(holder, new.target); // (not `Coroutine`: a self-reference makes the bundler rename the class `_Coroutine`, which the debugger shows)
-      this.createdAt = callerFromStack(holder.stack, defSite >= 0);
-      this.#started = { value: false };
-      neverAwaited.register(this, { name: this.name, createdAt: this.createdAt ?? formatSite(siteOf(defSite)), started: this.#started });
+      const createdAt = callerFromStack(holder.stack, defSite >= 0);
+      const started = { value: false };
+      debugInfo.set(this, { createdAt, started });
+      neverAwaited.register(this, { name: this.name, createdAt: createdAt ?? formatSite(siteOf(defSite)), started });
     }
+  }
+
+  /** Where it was created, captured only in debug mode (a stack capture costs microseconds). */
+  get createdAt(): string | undefined {
+    return debugEverOn ? debugInfo.get(this)?.createdAt : undefined;
   }
 
   /** Marks the coroutine as taken by a driver; raises if it was already awaited. */
@@ -60,7 +76,7 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
       });
     }
     this.state = 'SUSPENDED';
-    if (this.#started) this.#started.value = true;
+    if (debugEverOn) markStarted(this);
   }
 
   /** Python's coro.send(value): resumes the body; returns what it yields next, or its result. */
@@ -82,7 +98,7 @@ export class Coroutine<T = unknown> implements PromiseLike<T> {
 
   /** Closes the coroutine (runs its finally blocks). */
   close(): void {
-    if (this.state === 'CREATED' && this.#started) this.#started.value = true;
+    if (this.state === 'CREATED' && debugEverOn) markStarted(this);
     this.state = 'CLOSED';
     this.#adoption?.return(undefined as T);
     this.gen.return(undefined as T);
@@ -143,9 +159,14 @@ function* returnAwait(value: unknown): Generator<unknown, unknown, unknown> {
   return yield value;
 }
 
-/** The loader's entry point: `async function f` compiles to `function f() { return coro(gen, this, arguments, site) }`. */
+/** The loader's per-call entry point: `function f() { return coro({ *f() {...} }.f, this, arguments, site) }` (see transform.ts). */
 export function coro<T>(genFn: (...args: any[]) => Generator<unknown, T, unknown>, thisArg: unknown, args: ArrayLike<unknown> | undefined, defSite: number): Coroutine<T> {
   return new Coroutine(args ? genFn.apply(thisArg, args as unknown[]) : genFn.call(thisArg), defSite);
+}
+
+/** The loader's entry point for a coroutine function whose generator function is made once per scope (see transform.ts). */
+export function coroOf<T>(gen: Generator<unknown, T, unknown>, defSite: number): Coroutine<T> {
+  return new Coroutine(gen, defSite);
 }
 
 /**
@@ -189,6 +210,7 @@ export function setCoroutineBridge(fn: Bridge): void {
 /** Debug mode: capture where each coroutine is created and report GC'd ones never awaited. */
 export function setCoroutineCreationTracking(on: boolean): void {
   debugCreation = on;
+  if (on) debugEverOn = true;
 }
 
 export function coroutineCreationTracking(): boolean {

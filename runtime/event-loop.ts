@@ -10,6 +10,9 @@ import { EVENT_READ, EVENT_WRITE, type Selector } from './selector';
 import { Task } from './task';
 import { TimerHeap } from './timer-heap';
 import * as sockOps from './sock-ops';
+import * as protocols from './protocols';
+import type { Server } from './streams/server';
+import type { Protocol as TransportProtocol } from './streams/protocol';
 import type { SockLike } from './sock-ops';
 import type { Socket } from './socket';
 import type { SockAddress } from './sys/sockaddr';
@@ -73,6 +76,15 @@ const MIN_SCHEDULED_TIMER_HANDLES = 100;
 const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
 /** Longest stretch (seconds) the loop runs without giving the host a turn. */
 const HOST_FAIRNESS = 0.02;
+/**
+ * While callbacks are ready (a wait of timeout 0), the selector is polled once this many callbacks
+ * have run since the last poll, not every iteration: a poll is a system call through the FFI
+ * (~0.6 µs), more than a task switch costs, and a loop that goes round with one or two ready
+ * callbacks (a future completed by a callSoon) would spend most of its time there. Ready fds wait
+ * at most this many callbacks (README: io-poll-batching). A loop with nothing ready polls at once.
+ */
+const POLL_EVERY = 64;
+const NO_EVENTS: readonly [never, number][] = Object.freeze([]) as readonly [never, number][];
 
 /**
  * An asyncio-shaped event loop: a FIFO ready queue, a timer heap and a selector.
@@ -94,7 +106,10 @@ export class EventLoop {
   #closed = false;
   #debug = false;
   #iteration = 0;
-  #lastStats: IterationStats = { iteration: 0, fdsReady: 0, timersFired: 0, callbacksRun: 0, selectTimeout: 0 };
+  /** Updated in place each iteration (lastIteration hands out copies). */
+  readonly #lastStats: IterationStats = { iteration: 0, fdsReady: 0, timersFired: 0, callbacksRun: 0, selectTimeout: 0 };
+  /** Callbacks run since the selector was last polled (see POLL_EVERY). */
+  #sincePoll = POLL_EVERY;
   readonly #wakeups: WakeupCounts = { noWait: 0, byFd: 0, byTimeout: 0, hostTurns: 0 };
   #exceptionHandler: ExceptionHandler | null = null;
   #pendingBridges = 0;
@@ -155,12 +170,18 @@ export class EventLoop {
 
   callLater(delay: number, callback: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle {
     if (typeof delay !== 'number' || Number.isNaN(delay)) throw new TypeError(`callLater: delay must be a number of seconds, got ${String(delay)}`);
-    return this.callAt(this.time() + delay, callback, ...args);
+    if (this.#closed) this.#raiseClosed('callLater');
+    return this.#schedule(this.time() + delay, callback, args);
   }
 
   callAt(when: number, callback: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle {
     if (typeof when !== 'number' || Number.isNaN(when)) throw new TypeError(`callAt: when must be a loop time in seconds, got ${String(when)}`);
     if (this.#closed) this.#raiseClosed('callAt');
+    return this.#schedule(when, callback, args);
+  }
+
+  /** Puts a timer in the heap (callLater's arguments go straight here, not spread again through callAt). */
+  #schedule(when: number, callback: (...args: any[]) => unknown, args: unknown[]): TimerHandle {
     const h = new TimerHandle(when, callback, args, this);
     h.scheduled = true;
     this.#timers.push(h);
@@ -228,7 +249,11 @@ export class EventLoop {
     }
 
     const waitStart = hostDeadline ? this.time() : 0;
-    const events = this.selector.select(timeout);
+    let events: readonly (readonly [{ fd: number; data: FdHandles }, number])[] = NO_EVENTS;
+    if (timeout !== 0 || this.#sincePoll >= POLL_EVERY) {
+      events = this.selector.select(timeout);
+      this.#sincePoll = 0;
+    }
     if (timeout === 0) this.#wakeups.noWait += 1;
     else if (events.length > 0) this.#wakeups.byFd += 1;
     else {
@@ -249,7 +274,7 @@ export class EventLoop {
       }
     }
 
-    const endTime = this.time() + 1e-9;
+    const endTime = timers.size > 0 ? this.time() + 1e-9 : 0;
     let fired = 0;
     for (let top = timers.peek(); top && top.when < endTime; top = timers.peek()) {
       timers.pop();
@@ -286,9 +311,15 @@ export class EventLoop {
     }
     todo.length = 0;
     this.#spare = todo;
+    this.#sincePoll += ran;
     this.#unretrieved.endIteration();
     this.#iteration += 1;
-    this.#lastStats = { iteration: this.#iteration, fdsReady: events.length, timersFired: fired, callbacksRun: ran, selectTimeout: timeout };
+    const stats = this.#lastStats;
+    stats.iteration = this.#iteration;
+    stats.fdsReady = events.length;
+    stats.timersFired = fired;
+    stats.callbacksRun = ran;
+    stats.selectTimeout = timeout;
   }
 
   /**
@@ -454,6 +485,18 @@ export class EventLoop {
     return startTls(this, transport, protocol, ssl, options);
   }
 
+  // ---- protocols (runtime/protocols.ts) -----------------------------------------------------
+
+  /** Listens on host:port; each connection gets protocolFactory()'s protocol (loop.create_server). */
+  createServer<P extends TransportProtocol>(protocolFactory: () => P, host?: string | null, port = 0, options: protocols.CreateServerOptions = {}): Coroutine<Server> {
+    return protocols.createServer(this, protocolFactory, host, port, options);
+  }
+
+  /** Connects to host:port; resolves to [transport, protocol] after connectionMade (loop.create_connection). */
+  createConnection<P extends TransportProtocol>(protocolFactory: () => P, host: string, port: number, options: protocols.CreateConnectionOptions = {}): Coroutine<[protocols.Transport, P]> {
+    return protocols.createConnection(this, protocolFactory, host, port, options);
+  }
+
   // ---- errors and debug ---------------------------------------------------------------------
 
   setExceptionHandler(handler: ExceptionHandler | null): void {
@@ -509,7 +552,7 @@ export class EventLoop {
   }
 
   get lastIteration(): IterationStats {
-    return this.#lastStats;
+    return { ...this.#lastStats };
   }
 
   /** What ended each iteration's wait, since the loop was made (a copy). */

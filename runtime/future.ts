@@ -143,7 +143,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   addDoneCallback(fn: DoneCallback<T>): void {
     if (this.#state !== 'PENDING') this.#loop.callSoon(fn, this);
-    else (this.#callbacks ??= []).push(fn);
+    else this.#addCallback(fn);
+  }
+
+  /** The first callback makes an array of exactly one (`[].push` would allocate seventeen slots). */
+  #addCallback(cb: ((fut: any) => void) | Waker): void {
+    if (this.#callbacks === null) this.#callbacks = [cb];
+    else this.#callbacks.push(cb);
   }
 
   /**
@@ -152,7 +158,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    */
   _addWaker(waker: Waker): void {
     if (this.#state !== 'PENDING') waker._wake(this);
-    else (this.#callbacks ??= []).push(waker);
+    else this.#addCallback(waker);
   }
 
   /** Removes every occurrence of fn; returns how many were removed. */

@@ -111,7 +111,6 @@ export {
   type StartUnixServerOptions,
   type StreamReaderOptions,
   type ClientConnected,
-  type Protocol,
   type TransportExtra,
 } from './streams';
 
@@ -122,3 +121,6 @@ export { TlsTransport, type TlsTransportOptions } from './tls/tls-transport';
 export { startTls, type StartTlsOptions } from './tls/start-tls';
 export { SSLError, SSLCertVerificationError, SSLEOFError } from './tls/errors';
 export { type Transport } from './streams/transport';
+
+// ---- protocols: loop.createServer / loop.createConnection with asyncio's Protocol and Transport ----
+export { Protocol, type ProtocolFactory, type CreateServerOptions, type CreateConnectionOptions } from './protocols';

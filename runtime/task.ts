@@ -115,7 +115,7 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     this.parentId = this.#parent?.id ?? null;
     this.creationSite = creationSite;
     this.createdAt = loop.getDebug() ? captureCreation() : coro.createdAt;
-    this.#stepHandle = new StepHandle(this, () => this.#runStep(), loop);
+    this.#stepHandle = new StepHandle(this, loop);
     loop._scheduleHandle(this.#stepHandle);
     let set = liveTasks.get(loop);
     if (!set) liveTasks.set(loop, (set = new Set()));
@@ -236,7 +236,7 @@ export class Task<T = unknown> extends Future<T> implements Waker {
       this.#mustCancel = false;
     }
     const loop = this.getLoop();
-    const stack = this.#stack;
+    let stack = this.#stack;
     let value = this.#sendValue;
     this.#sendValue = undefined;
     loop._currentTask = this;
@@ -314,7 +314,7 @@ export class Task<T = unknown> extends Future<T> implements Waker {
             hooks?.suspended(this);
             return;
           }
-          stack.push(awaited);
+          stack = this.#push(stack, awaited);
           continue;
         }
         if (awaited instanceof Future) {
@@ -366,7 +366,7 @@ export class Task<T = unknown> extends Future<T> implements Waker {
         }
         if (isGenerator(awaited)) {
           // A hand-written generator coroutine (the desugared form) awaited directly.
-          stack.push(new Coroutine(awaited as Generator<unknown, unknown, unknown>));
+          stack = this.#push(stack, new Coroutine(awaited as Generator<unknown, unknown, unknown>));
           stack[stack.length - 1]!.claim();
           continue;
         }
@@ -382,6 +382,19 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     }
   }
 
+  /**
+   * Pushes onto the coroutine stack; returns the stack (a new array on the first push: an array of
+   * exactly two, where push would grow the one-entry array to seventeen slots, ~120 bytes more
+   * for every suspended task).
+   */
+  #push(stack: Coroutine<unknown>[], coro: Coroutine<unknown>): Coroutine<unknown>[] {
+    if (stack.length !== 1) {
+      stack.push(coro);
+      return stack;
+    }
+    return (this.#stack = [stack[0]!, coro]);
+  }
+
   /** @internal The awaited future completed: queue this task's step to resume with it. */
   _wake(fut: Future<unknown>): void {
     this.#wakeWith = fut;
@@ -393,8 +406,8 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     return (this.#wakeupFn ??= (fut) => this.#wakeup(fut));
   }
 
-  /** What the step handle runs: a wake-up with the future it waited on, or a plain step. */
-  #runStep(): void {
+  /** @internal What the step handle runs: a wake-up with the future it waited on, or a plain step. */
+  _runStep(): void {
     const fut = this.#wakeWith;
     if (fut === null) return this.#step();
     this.#wakeWith = null;
@@ -468,11 +481,24 @@ export class Task<T = unknown> extends Future<T> implements Waker {
 }
 
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
+/** The callback a step handle reports (never called: StepHandle.run steps its task directly). */
+const STEP = [() => {}][0]!;
 
-/** A task's step on the ready queue, described by its task in reports. */
+/**
+ * A task's step on the ready queue, described by its task in reports. It calls the task itself,
+ * not through a closure: a closure and its context would cost every task ~100 bytes.
+ */
 class StepHandle extends Handle {
-  constructor(readonly task: Task<unknown>, step: () => void, loop: EventLoop) {
-    super(step, NO_ARGS, loop);
+  constructor(readonly task: Task<unknown>, loop: EventLoop) {
+    super(STEP, NO_ARGS, loop);
+  }
+  override run(): void {
+    if (this.cancelled()) return;
+    try {
+      this.task._runStep();
+    } catch (exception) {
+      this.task.getLoop().callExceptionHandler({ message: `Exception in callback ${this.toString()}`, exception, handle: this });
+    }
   }
   override toString(): string {
     return `<Handle ${this.task.toString()}.step()>`;
@@ -512,13 +538,45 @@ function* yieldOnce(): Generator<unknown, undefined, unknown> {
 }
 
 /**
+ * The body of sleep(0) as a hand-written iterator: `yield YIELD; return undefined`, with the
+ * generator protocol's next/throw/return. A generator object and its register file would cost
+ * every `await sleep(0)` ~130 bytes and their setup, for a body a task never runs (see YieldOnce).
+ */
+class YieldOnceBody {
+  /** 0: not started; 1: suspended at its yield; 2: done. */
+  #state = 0;
+  next(): IteratorResult<unknown, undefined> {
+    if (this.#state === 0) {
+      this.#state = 1;
+      return { value: YIELD, done: false };
+    }
+    this.#state = 2;
+    return { value: undefined, done: true };
+  }
+  throw(err: unknown): IteratorResult<unknown, undefined> {
+    this.#state = 2;
+    throw err;
+  }
+  return(value?: unknown): IteratorResult<unknown, undefined> {
+    this.#state = 2;
+    return { value: value as undefined, done: true };
+  }
+  [Symbol.iterator](): this {
+    return this;
+  }
+  get [Symbol.toStringTag](): string {
+    return 'Generator';
+  }
+}
+
+/**
  * What sleep(0) returns: a coroutine like any other (a program can hold it, close() it, hand it
  * to createTask), which a task awaiting it recognizes and turns into one yield of the loop
  * without pushing it on its stack: the common `await sleep(0)` stays a bare task switch.
  */
 export class YieldOnce extends Coroutine<undefined> {
   constructor() {
-    super(yieldOnce(), -1, 'sleep');
+    super(new YieldOnceBody() as unknown as Generator<unknown, undefined, unknown>, -1, 'sleep');
   }
 }
 

@@ -24,6 +24,7 @@ function sourceLine(file: string, line: number): string | undefined {
 
 /** Frames of this runtime (compiled, or mapped back to its sources) and of Node's internals. */
 const NODE_INTERNALS = /\(node:internal|at node:internal|at Module\._compile|at Module\._extensions/;
+const LOOP_STEP = /\bat (?:EventLoop\.)?runOnce \(/;
 const isHiddenFrame = (line: string): boolean => isRuntimeFrame(line) || NODE_INTERNALS.test(line);
 
 /** A Python-style traceback: the await chain (outermost first), then the error and its stack. */
@@ -84,6 +85,9 @@ function describeWithStack(err: unknown): string[] {
   const frames: string[] = [];
   for (const line of stack) {
     if (/^\s+at /.test(line)) {
+      // Below the loop's run-once step is whoever runs the loop (the program's run(main()) line
+      // on the first iteration, Node's turn later): no frame of the failing callback's.
+      if (LOOP_STEP.test(line) && isRuntimeFrame(line)) break;
       if (!isHiddenFrame(line) && !GENERATOR_PLUMBING.test(line)) frames.push(line);
     } else if (frames.length === 0) head.push(line);
   }

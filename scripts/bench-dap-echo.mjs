@@ -1,7 +1,10 @@
 // The echo benchmark's coroscope streams server with and without the debugger attached (launched
-// through the debug adapter, no breakpoints): `node scripts/bench-dap-echo.mjs [--seconds=N]`
-// prints requests/s for 1 KiB messages at 10 and 100 connections and the ratio. Goal: the
-// debugger costs under 10%. Needs gcc for the load client (test/bench/echo/load.c) and `npm run build`.
+// through the debug adapter, no breakpoints): `node scripts/bench-dap-echo.mjs [--seconds=N]
+// [--rounds=N]` runs the two setups in interleaved pairs (default 5 rounds; the order flips each
+// round, so drift of a shared machine weighs on both) and prints, for 1 KiB messages at 10 and 100
+// connections, each pair's requests/s and server CPU µs per request, and the median of the
+// pair-by-pair ratios. Goal: the debugger costs under 10%. Needs gcc for the load client
+// (test/bench/echo/load.c) and `npm run build`.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,6 +17,8 @@ const { DebugClient } = require('@vscode/debugadapter-testsupport');
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const secondsArg = process.argv.find((a) => a.startsWith('--seconds='));
 const seconds = secondsArg ? Number(secondsArg.slice('--seconds='.length)) : 2;
+const roundsArg = process.argv.find((a) => a.startsWith('--rounds='));
+const roundCount = roundsArg ? Number(roundsArg.slice('--rounds='.length)) : 5;
 const server = join(root, 'test', 'bench', 'echo', 'streams-server.ts');
 
 const buildDir = mkdtempSync(join(tmpdir(), 'coroscope-bench-'));
@@ -28,7 +33,7 @@ function cell(port, pid, conns) {
   const r = spawnSync(load, [port, conns, 1024, seconds, 0.5, pid].map(String), { encoding: 'utf8', timeout: (seconds + 30) * 1000 });
   if (r.status !== 0) throw new Error((r.stderr || `exit ${r.status}`).trim());
   const res = JSON.parse(r.stdout.trim().split('\n').pop());
-  return res.requests / res.seconds;
+  return { rate: res.requests / res.seconds, cpuUs: ((res.userSec + res.sysSec) / res.requests) * 1e6 };
 }
 
 async function plain() {
@@ -41,9 +46,9 @@ async function plain() {
       if (m) resolve(Number(m[1]));
     });
   });
-  const rates = [10, 100].map((c) => cell(port, child.pid, c));
+  const cells = [10, 100].map((c) => cell(port, child.pid, c));
   child.kill('SIGKILL');
-  return rates;
+  return cells;
 }
 
 function childOf(ppid) {
@@ -68,22 +73,33 @@ async function debugged() {
   while (!/PORT (\d+)/.test(out)) await new Promise((r) => setTimeout(r, 20));
   const port = Number(/PORT (\d+)/.exec(out)[1]);
   const pid = childOf(dc._adapterProcess.pid);
-  const rates = [10, 100].map((c) => cell(port, pid, c));
+  const cells = [10, 100].map((c) => cell(port, pid, c));
   await dc.disconnectRequest({ terminateDebuggee: true });
   await dc.stop();
-  return rates;
+  return cells;
 }
 
-// Alternate the two setups (the machine may be busy): the best of three rounds of each.
-const rounds = { without: [], with: [] };
-for (let i = 0; i < 3; i++) {
-  rounds.without.push(await plain());
-  rounds.with.push(await debugged());
+// Interleaved pairs (the machine may be busy): only pair-by-pair ratios are trustworthy.
+const pairs = [];
+for (let i = 0; i < roundCount; i++) {
+  if (i % 2 === 0) {
+    const without = await plain();
+    pairs.push({ without, with: await debugged() });
+  } else {
+    const withDebugger = await debugged();
+    pairs.push({ without: await plain(), with: withDebugger });
+  }
 }
 rmSync(buildDir, { recursive: true, force: true });
-const best = (rs, i) => Math.max(...rs.map((r) => r[i]));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 [10, 100].forEach((conns, i) => {
-  const a = best(rounds.without, i);
-  const b = best(rounds.with, i);
-  console.log(`1 KiB x ${conns} conns: ${Math.round(a)} req/s without, ${Math.round(b)} req/s under the debugger (${((b / a - 1) * 100).toFixed(1)}%)`);
+  console.log(`1 KiB x ${conns} conns:`);
+  pairs.forEach((p, k) => {
+    const a = p.without[i];
+    const b = p.with[i];
+    console.log(`  round ${k + 1}: ${Math.round(a.rate)} req/s without, ${Math.round(b.rate)} under the debugger (${((b.rate / a.rate - 1) * 100).toFixed(1)}%); CPU ${a.cpuUs.toFixed(2)} vs ${b.cpuUs.toFixed(2)} µs/req`);
+  });
+  const rate = median(pairs.map((p) => p.with[i].rate / p.without[i].rate));
+  const cpu = median(pairs.map((p) => p.with[i].cpuUs / p.without[i].cpuUs));
+  console.log(`  median of ${pairs.length} pairs: requests/s ${((rate - 1) * 100).toFixed(1)}%, CPU per request ${((cpu - 1) * 100).toFixed(1)}% under the debugger`);
 });

@@ -3,7 +3,8 @@
 // more cores the server is pinned to core 0 and the client to core 1 (taskset). For each server,
 // message size (64 B, 1 KiB) and connection count (1, 10, 100, 1000) it prints requests/s, p50/p99
 // round-trip latency, and the server's CPU time per request (user and system, from /proc/PID/stat
-// over the measured window). `--quick`: 1 KiB at 10 and 100 connections, shorter windows.
+// over the measured window). `--quick`: 1 KiB at 10, 100 and 1,000 connections, shorter windows.
+// Each cell's load is bounded in time (its window) and in count (load.c's MAX_REQUESTS).
 // `--only=name,name` runs a subset of servers; `--seconds=N` sets the measured window. `--no-tls`
 // leaves out the TLS rows (scripts/bench-echo-tls.mjs: 1 KiB x 10 connections per TLS server).
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,7 +21,7 @@ const secondsArg = args.find((a) => a.startsWith('--seconds='));
 const seconds = secondsArg ? Number(secondsArg.slice('--seconds='.length)) : quick ? 1.5 : 3;
 const warmup = quick ? 0.5 : 0.7;
 const sizes = quick ? [1024] : [64, 1024];
-const connCounts = quick ? [10, 100] : [1, 10, 100, 1000];
+const connCounts = quick ? [10, 100, 1000] : [1, 10, 100, 1000];
 const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
@@ -42,6 +43,7 @@ const coroscope = join(root, 'bin', 'coroscope.js');
 const bench = join(root, 'test', 'bench', 'echo');
 const servers = [
   { name: 'coroscope streams', cmd: process.execPath, args: [coroscope, 'run', join(bench, 'streams-server.ts')] },
+  { name: 'coroscope Protocol', cmd: process.execPath, args: [coroscope, 'run', join(bench, 'protocol-server.ts')] },
   { name: 'coroscope sockRecv/sockSendall', cmd: process.execPath, args: [coroscope, 'run', join(bench, 'sock-server.ts')] },
   { name: 'node net', cmd: process.execPath, args: [join(bench, 'net-server.mjs')] },
   { name: 'asyncio streams', cmd: python, args: [join(bench, 'py-server.py'), 'streams'] },

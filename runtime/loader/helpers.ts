@@ -2,13 +2,14 @@
 // they appear in every compiled file; each is a runtime function. A plain object, so each call is a
 // data-property load (a module namespace would go through a getter).
 import { aclose, agen, aiter, asyncYield, asyncYieldStar } from '../async-gen';
-import { coro, discarded } from '../coroutine';
+import { coro, coroOf, discarded } from '../coroutine';
 import { awaitAt, createdBy, creatingAt, registerSites } from '../sites';
 import { usingScope } from '../using';
 import { setEntryModule, topLevelAwait } from '../module-main';
 
 export const loaderHelpers = Object.freeze({
   coro,
+  c: coroOf,
   d: discarded,
   aw: awaitAt,
   cs: creatingAt,

@@ -3,10 +3,18 @@
 // lowered, so the locals a debugger shows are the user's own:
 //
 //   async function f(a) { const x = await g(a); return x }
-//     ->  function f(a) { return __cs.coro({ *f() { const x = (yield __cs.aw(g(a), __cs_s + 1)); return x } }.f, this, arguments, __cs_s + 0) }
+//     ->  let __cs_g0;   (at the top of the block that defines f)
+//         function f(a) { return __cs.c((__cs_g0 ??= { *f(a) { const x = (yield __cs.aw(g(a), __cs_s + 1)); return x } }.f).call(this, a), __cs_s + 0) }
 //
 // The generator is a method of a throwaway object so it can carry the function's own name without
-// shadowing it (recursion still calls the coroutine function). `__cs_s + k` are ids of sites (the
+// shadowing it (recursion still calls the coroutine function). It is made once per evaluation of
+// the scope that defines f, not once per call, and takes f's parameters (bound by f, passed on by
+// name): a generator function made per call would give each coroutine a generator of its own
+// hidden class (a new function, prototype and map per call: ~400 bytes, and every property access
+// on generators turns megamorphic). A body that needs the wrapper's own scope (`arguments`,
+// `super`, `new.target`) or a function defined where the scope walk cannot prove one cache per
+// scope instance (see hoistScope) keeps the generator inside the wrapper, made per call:
+//     function f(a) { return __cs.coro({ *f() { ... } }.f, this, arguments, __cs_s + 0) } `__cs_s + k` are ids of sites (the
 // TypeScript line and column of the definition and of each await), registered once per module, so
 // tasks know the await each coroutine is suspended at without a stack capture. Statements that
 // discard a call's result become `__cs.d(call, site)`, which reports a coroutine never awaited.
@@ -89,6 +97,19 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
     const relevant = relevantSubtrees(ts, sf);
     const sites: Site[] = [];
     let temps = 0;
+    /** Statement lists (by their original node) that get `let __cs_gN;` declarations at their top. */
+    const hoisted = new Map<TS.Node, TS.Identifier[]>();
+    /** Prepends the generator caches declared for this statement list (its visited form). */
+    const withHoisted = (original: TS.Node, visited: TS.Node): TS.Node => {
+      const names = hoisted.get(original);
+      if (!names || visited.kind !== original.kind) return visited;
+      const decl = f.createVariableStatement(undefined, f.createVariableDeclarationList(names.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let));
+      if (ts.isBlock(visited)) return f.updateBlock(visited, [decl, ...visited.statements]);
+      if (ts.isModuleBlock(visited)) return f.updateModuleBlock(visited, [decl, ...visited.statements]);
+      if (ts.isCaseClause(visited)) return f.updateCaseClause(visited, visited.expression, [decl, ...visited.statements]);
+      if (ts.isDefaultClause(visited)) return f.updateDefaultClause(visited, [decl, ...visited.statements]);
+      return visited;
+    };
     const csRef = () => f.createIdentifier('__cs');
     const helper = (name: string, args: TS.Expression[]) => f.createCallExpression(f.createPropertyAccessExpression(csRef(), name), undefined, args);
     const siteRef = (node: TS.Node, fnName: string) => {
@@ -111,7 +132,7 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
       }
       if (ts.isExpressionStatement(node)) return discardWrap(node, outer);
       if (isCreatorCall(ts, node)) return creatorCall(node, outer, enclosingName(node));
-      return ts.visitEachChild(node, outer, context);
+      return withHoisted(node, ts.visitEachChild(node, outer, context));
     };
 
     /**
@@ -210,7 +231,7 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
         if (ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) {
           report(n, "'await using' is supported as a statement of a block: put this one in `{ ... }` of its own (e.g. `{ await using x = ...; for (...) { ... } }`)");
         }
-        return ts.visitEachChild(n, inner, context);
+        return withHoisted(n, ts.visitEachChild(n, inner, context));
       };
       return inner;
     }
@@ -236,9 +257,26 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
       const genFn = ts.isIdentifier(propName) ? f.createPropertyAccessExpression(holder, propName) : f.createElementAccessExpression(holder, f.createStringLiteral(methodName));
       const isArrow = ts.isArrowFunction(node);
       const args = isArrow ? f.createVoidZero() : f.createIdentifier('arguments');
-      const call = isGen
-        ? helper('agen', [genFn, f.createThis(), args, f.createStringLiteral(name)])
-        : helper('coro', [genFn, f.createThis(), args, defSite]);
+      const scope = isGen || superAccess.used || usesOwnScope(ts, node) ? undefined : hoistScope(ts, node);
+      let call: TS.Expression;
+      if (scope) {
+        // One generator function per evaluation of the defining scope; f's bound parameters passed on.
+        const cache = f.createIdentifier(`__cs_g${temps++}`);
+        const names = boundNames(ts, node.parameters);
+        const sharedMethod = f.createMethodDeclaration(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), propName, undefined, undefined,
+          names.map((n) => f.createParameterDeclaration(undefined, undefined, n)), undefined, bodyBlock);
+        const sharedHolder = f.createObjectLiteralExpression([sharedMethod], false);
+        const sharedFn = ts.isIdentifier(propName) ? f.createPropertyAccessExpression(sharedHolder, propName) : f.createElementAccessExpression(sharedHolder, f.createStringLiteral(methodName));
+        const cached = f.createParenthesizedExpression(f.createBinaryExpression(cache, ts.SyntaxKind.QuestionQuestionEqualsToken, sharedFn));
+        const gen = f.createCallExpression(f.createPropertyAccessExpression(cached, 'call'), undefined, [f.createThis(), ...names.map((n) => f.createIdentifier(n))]);
+        call = helper('c', [gen, defSite]);
+        if (!hoisted.has(scope)) hoisted.set(scope, []);
+        hoisted.get(scope)!.push(cache);
+      } else {
+        call = isGen
+          ? helper('agen', [genFn, f.createThis(), args, f.createStringLiteral(name)])
+          : helper('coro', [genFn, f.createThis(), args, defSite]);
+      }
       const modifiers = node.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword) as TS.Modifier[] | undefined;
       const params = ts.visitNodes(node.parameters, outer) as TS.NodeArray<TS.ParameterDeclaration>;
       // This wrapper is where `super` means what the user wrote: define the accessor here.
@@ -380,7 +418,11 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
     const registerSites = f.createVariableStatement(undefined, f.createVariableDeclarationList([
       f.createVariableDeclaration('__cs_s', undefined, undefined, helper('sites', [esm ? f.createStringLiteral(sf.fileName) : f.createIdentifier('__filename'), siteTable])),
     ], ts.NodeFlags.Const));
-    return f.updateSourceFile(sf, [...prologue, ...loadHelpers(), registerSites, ...stmts]);
+    // The generator caches of functions defined at the top level (with top-level await, the
+    // module body runs once too: one cache per module instance either way).
+    const caches = hoisted.get(sf);
+    const cacheDecl = caches ? [f.createVariableStatement(undefined, f.createVariableDeclarationList(caches.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let))] : [];
+    return f.updateSourceFile(sf, [...prologue, ...loadHelpers(), registerSites, ...cacheDecl, ...stmts]);
   };
 
   /** `const __cs = require(runtime).__cs`, or in an ES module `import __cs_rt from runtime; const __cs = __cs_rt.__cs`. */
@@ -394,6 +436,88 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
       declare(runtime),
     ];
   }
+}
+
+/**
+ * The statement list whose every evaluation defines `node` once (a block, a case clause, the
+ * file): there a `let` caching the generator function is one cache per instance of the scope the
+ * generator closes over. Walks up only through nodes that bind no names of their own (expressions,
+ * declarations, classes); anything else between (another function, a loop head, a catch clause, a
+ * block of `using` declarations, which the loader rewrites) gives undefined: the per-call form.
+ */
+function hoistScope(ts: typeof TS, node: TS.Node): TS.Node | undefined {
+  const K = ts.SyntaxKind;
+  for (let n = node.parent; n; n = n.parent) {
+    switch (n.kind) {
+      case K.SourceFile:
+      case K.ModuleBlock:
+      case K.CaseClause:
+      case K.DefaultClause:
+        return n;
+      case K.Block:
+        return (n as TS.Block).statements.some((st) => ts.isVariableStatement(st) && (st.declarationList.flags & ts.NodeFlags.Using) !== 0) ? undefined : n;
+      case K.VariableDeclaration:
+      case K.VariableDeclarationList:
+      case K.VariableStatement:
+      case K.ExpressionStatement:
+      case K.ReturnStatement:
+      case K.ThrowStatement:
+      case K.IfStatement:
+      case K.LabeledStatement:
+      case K.ExportAssignment:
+      case K.CallExpression:
+      case K.NewExpression:
+      case K.ParenthesizedExpression:
+      case K.PropertyAssignment:
+      case K.ObjectLiteralExpression:
+      case K.ArrayLiteralExpression:
+      case K.BinaryExpression:
+      case K.ConditionalExpression:
+      case K.AsExpression:
+      case K.SatisfiesExpression:
+      case K.NonNullExpression:
+      case K.TypeAssertionExpression:
+      case K.SpreadElement:
+      case K.AwaitExpression:
+      case K.ClassDeclaration:
+      case K.ClassExpression:
+      case K.PropertyDeclaration:
+        continue;
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Whether the body reads what only the wrapper's own scope has: `arguments`, `super`, `new.target`. */
+function usesOwnScope(ts: typeof TS, node: FnLike): boolean {
+  let found = false;
+  const visit = (n: TS.Node): void => {
+    if (found) return;
+    if (n.kind === ts.SyntaxKind.SuperKeyword || (ts.isIdentifier(n) && n.text === 'arguments') || ts.isMetaProperty(n)) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  if (node.body) visit(node.body);
+  for (const p of node.parameters) visit(p);
+  return found;
+}
+
+/** The names a parameter list binds, in order (`this: T` is a type annotation, not a parameter). */
+function boundNames(ts: typeof TS, params: readonly TS.ParameterDeclaration[]): string[] {
+  const out: string[] = [];
+  const collect = (name: TS.BindingName): void => {
+    if (ts.isIdentifier(name)) out.push(name.text);
+    else for (const el of name.elements) if (!ts.isOmittedExpression(el)) collect(el.name);
+  };
+  for (const p of params) {
+    if (ts.isIdentifier(p.name) && p.name.text === 'this') continue;
+    collect(p.name);
+  }
+  return out;
 }
 
 /**

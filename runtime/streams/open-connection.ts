@@ -63,6 +63,15 @@ export function openConnection(host: string, port: number, options: OpenConnecti
 
 function* openConnectionBody(host: string, port: number, options: OpenConnectionOptions, tls: WrapTls | null): Generator<unknown, [StreamReader, StreamWriter], unknown> {
   const loop = getRunningLoop();
+  const { fd, family } = yield* connectTcp(loop, host, port);
+  return yield* wrapSocket(loop, fd, family, options.limit, tls);
+}
+
+/**
+ * Resolves host and connects a non-blocking TCP socket to the first address that accepts (the
+ * others' errors together if none does). The caller owns the connected fd.
+ */
+export function* connectTcp(loop: EventLoop, host: string, port: number): Generator<unknown, { fd: number; family: number }, unknown> {
   const resolved = resolveHost(host, port);
   const infos = (Array.isArray(resolved) ? resolved : yield resolved) as AddrInfo[];
   if (infos.length === 0) throw new OSError(C.errno.ENOENT, `getaddrinfo() returned empty list for ${host}`);
@@ -80,7 +89,7 @@ function* openConnectionBody(host: string, port: number, options: OpenConnection
       forgetFd(fd); // the transport watches it from now on (or it is closed)
       if (!connected) libc.close(fd);
     }
-    if (connected) return yield* wrapSocket(loop, fd, info.family, options.limit, tls);
+    if (connected) return { fd, family: info.family };
   }
   if (errors.length === 1 || errors.every((e) => String(e) === String(errors[0]))) throw errors[0];
   throw new OSError(0, `Multiple exceptions: ${errors.map((e) => (e as Error).message).join(', ')}`);

@@ -16,12 +16,20 @@ import type { SockAddress } from '../sys/sockaddr';
 import { setNoDelay, socketExtra } from './open-connection';
 import { resolveHost, wildcardAddresses, type AddrInfo } from './resolve';
 import { SocketTransport } from './socket-transport';
+import type { Protocol } from './protocol';
 import { StreamReaderProtocol, type ClientConnected } from './stream-protocol';
 import { StreamReader } from './stream-reader';
 import type { Transport } from './transport';
 import { ValueError } from '../errors';
 import { type SSLContext, type TlsOptions, toContext } from '../tls/ssl-context';
 import { TlsTransport } from '../tls/tls-transport';
+
+/**
+ * Makes the transport (and protocol) of one accepted connection: startServer's streams, or
+ * createServer's protocol. It calls closed() once the connection is gone (after connection-lost).
+ * Null: it closed the fd instead (no connection to track).
+ */
+export type AcceptedConnection = (fd: number, family: number, peername: SockAddress, closed: () => void) => Transport | null;
 
 /** After EMFILE/ENFILE/ENOBUFS/ENOMEM, accepting pauses this long (seconds), as asyncio's. */
 const ACCEPT_RETRY_DELAY = 1;
@@ -63,23 +71,20 @@ export class Server {
   #fds: number[];
   readonly #sockets: Socket[];
   readonly #families: number[];
-  readonly #clientConnected: ClientConnected;
-  readonly #limit: number | undefined;
+  readonly #accepted: AcceptedConnection;
   readonly #backlog: number;
   #serving = false;
   #servingForever: Future<void> | null = null;
   readonly #clients = new Set<Transport>();
-  #tls: ServerTls | null = null;
   #waiters: Future<void>[] | null = [];
   #unixPath: { path: string; dev: number; ino: number } | null = null;
 
-  constructor(loop: EventLoop, fds: number[], families: number[], clientConnected: ClientConnected, limit: number | undefined, backlog: number) {
+  constructor(loop: EventLoop, fds: number[], families: number[], accepted: AcceptedConnection, backlog: number) {
     this.#loop = loop;
     this.#fds = fds;
     this.#families = families;
     this.#sockets = fds.map((fd, i) => new Socket(fd, families[i]!, C.SOCK_STREAM, 0, false, true));
-    this.#clientConnected = clientConnected;
-    this.#limit = limit;
+    this.#accepted = accepted;
     this.#backlog = backlog;
   }
 
@@ -169,31 +174,13 @@ export class Server {
 
   #connection(fd: number, family: number, peername: SockAddress): void {
     setNoDelay(fd, family);
-    const loop = this.#loop;
-    const reader = new StreamReader({ limit: this.#limit, loop });
-    const protocol = new StreamReaderProtocol(reader, loop, { clientConnected: this.#clientConnected });
-    const tls = this.#tls;
-    if (tls === null) {
-      const transport = new SocketTransport(loop, fd, protocol, socketExtra(fd, family, peername));
-      this.#clients.add(transport);
-      protocol._closedFuture().addDoneCallback(() => this.#detach(transport));
-      return;
-    }
-    // TLS: the client is the TLS transport (close() sends close_notify); it leaves the set when
-    // the socket under it is lost, whether or not its handshake completed.
-    const transport: TlsTransport = new TlsTransport(loop, protocol, tls.context, {
-      serverSide: true,
-      sslHandshakeTimeout: tls.sslHandshakeTimeout,
-      sslShutdownTimeout: tls.sslShutdownTimeout,
-      onConnectionLost: () => this.#detach(transport),
+    let transport: Transport | null = null;
+    let gone = false;
+    transport = this.#accepted(fd, family, peername, () => {
+      gone = true;
+      if (transport) this.#detach(transport);
     });
-    this.#clients.add(transport);
-    new SocketTransport(loop, fd, transport, socketExtra(fd, family, peername));
-  }
-
-  /** @internal startServer: serve TLS with this context. */
-  _useTls(tls: ServerTls): void {
-    this.#tls = tls;
+    if (transport && !gone) this.#clients.add(transport);
   }
 
   #detach(transport: Transport): void {
@@ -357,7 +344,7 @@ function* startUnixServerBody(clientConnected: ClientConnected, path: string, op
     libc.close(fd);
     throw err;
   }
-  const server = new Server(loop, [fd], [C.AF_UNIX], clientConnected, options.limit, backlog);
+  const server = new Server(loop, [fd], [C.AF_UNIX], streamConnection(loop, clientConnected, options.limit), backlog);
   if (!abstract && (options.cleanupSocket ?? true)) server._unlinkOnClose(path);
   if (options.startServing ?? true) {
     server.startServing();
@@ -366,7 +353,7 @@ function* startUnixServerBody(clientConnected: ClientConnected, path: string, op
   return server;
 }
 
-/** @internal The TLS settings of a server's options (validated), or null without ssl; createServer can share it. */
+/** @internal The TLS settings of a server's options (validated), or null without ssl; createServer shares it. */
 export function serverTlsOf(options: StartServerOptions): ServerTls | null {
   if (options.ssl === undefined || (options.ssl as unknown) === false) {
     if (options.sslHandshakeTimeout !== undefined) throw new ValueError('sslHandshakeTimeout is only meaningful with ssl');
@@ -376,8 +363,46 @@ export function serverTlsOf(options: StartServerOptions): ServerTls | null {
   return { context: toContext(options.ssl, true), sslHandshakeTimeout: options.sslHandshakeTimeout, sslShutdownTimeout: options.sslShutdownTimeout };
 }
 
+/**
+ * The transport an accepted connection's protocol talks to: the socket's, or with `tls` a TLS
+ * transport over it (its close() sends close_notify). `closed` runs once the connection is gone,
+ * whether or not a TLS handshake completed.
+ */
+export function acceptedTransport(loop: EventLoop, fd: number, family: number, peername: SockAddress, protocol: Protocol, tls: ServerTls | null, closed: () => void): Transport {
+  const extra = socketExtra(fd, family, peername);
+  if (tls === null) return new SocketTransport(loop, fd, protocol, extra, closed);
+  const transport = new TlsTransport(loop, protocol, tls.context, {
+    serverSide: true,
+    sslHandshakeTimeout: tls.sslHandshakeTimeout,
+    sslShutdownTimeout: tls.sslShutdownTimeout,
+    onConnectionLost: closed,
+  });
+  new SocketTransport(loop, fd, transport, extra);
+  return transport;
+}
+
+/** Each accepted connection as a StreamReader/StreamWriter pair handed to clientConnected (over TLS with `tls`). */
+function streamConnection(loop: EventLoop, clientConnected: ClientConnected, limit: number | undefined, tls: ServerTls | null = null): AcceptedConnection {
+  return (fd, family, peername, closed) => {
+    const reader = new StreamReader({ limit, loop });
+    const protocol = new StreamReaderProtocol(reader, loop, { clientConnected });
+    return acceptedTransport(loop, fd, family, peername, protocol, tls, closed);
+  };
+}
+
 function* startServerBody(clientConnected: ClientConnected, host: string | null | undefined, port: number, options: StartServerOptions, tls: ServerTls | null): Generator<unknown, Server, unknown> {
   const loop = getRunningLoop();
+  return yield* listenTcp(loop, host, port, options, streamConnection(loop, clientConnected, options.limit, tls));
+}
+
+/** The listening options startServer and createServer share. */
+export type ListenOptions = Omit<StartServerOptions, 'limit'>;
+
+/**
+ * Binds and listens on host:port (every address host resolves to; '' / null / undefined: every
+ * interface) and makes the Server that hands accepted connections to `accepted`.
+ */
+export function* listenTcp(loop: EventLoop, host: string | null | undefined, port: number, options: ListenOptions, accepted: AcceptedConnection): Generator<unknown, Server, unknown> {
   let infos: AddrInfo[];
   if (host === undefined || host === null || host === '') infos = wildcardAddresses(port);
   else {
@@ -422,8 +447,7 @@ function* startServerBody(clientConnected: ClientConnected, host: string | null 
     for (const fd of fds) libc.close(fd);
     throw err;
   }
-  const server = new Server(loop, fds, families, clientConnected, options.limit, backlog);
-  if (tls) server._useTls(tls);
+  const server = new Server(loop, fds, families, accepted, backlog);
   if (options.startServing ?? true) {
     server.startServing();
     yield YIELD; // as asyncio's sleep(0): let the server start before returning it

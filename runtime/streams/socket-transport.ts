@@ -72,9 +72,12 @@ export class SocketTransport implements Transport {
   #protocolPaused = false;
   readonly #onReadable: () => void;
   readonly #onWritable: () => void;
+  readonly #closed: (() => void) | undefined;
 
-  constructor(loop: EventLoop, fd: number, protocol: Protocol, extra: TransportExtra = {}) {
+  /** `closed` is called once connection-lost has run and the fd is closed (a server's bookkeeping). */
+  constructor(loop: EventLoop, fd: number, protocol: Protocol, extra: TransportExtra = {}, closed?: () => void) {
     this.#loop = loop;
+    this.#closed = closed;
     this.#fd = fd;
     this.#protocol = protocol;
     this.#extra = extra;
@@ -101,6 +104,11 @@ export class SocketTransport implements Transport {
 
   setProtocol(protocol: Protocol): void {
     this.#protocol = protocol;
+  }
+
+  /** asyncio's get_protocol(). */
+  getProtocol(): Protocol {
+    return this.#protocol;
   }
 
   getExtraInfo<T = unknown>(name: string, fallback?: T): T | undefined {
@@ -366,6 +374,7 @@ export class SocketTransport implements Transport {
         // close the number again once the kernel reuses it.
         (this.#extra.socket as { detach?: () => number } | undefined)?.detach?.();
         libc.close(this.#fd);
+        this.#closed?.();
       }
     }
   }

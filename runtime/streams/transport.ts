@@ -8,6 +8,7 @@ export interface Transport {
   /** The socket's fd underneath (what reads and drains wait on, in the debugger). */
   readonly fd: number;
   readonly protocol: Protocol;
+  getProtocol(): Protocol;
   setProtocol(protocol: Protocol): void;
   getExtraInfo<T = unknown>(name: string, fallback?: T): T | undefined;
   write(data: Uint8Array | string): void;

@@ -306,6 +306,11 @@ export class TlsTransport implements Transport, Protocol {
     return this.#app;
   }
 
+  /** asyncio's get_protocol(). */
+  getProtocol(): Protocol {
+    return this.protocol;
+  }
+
   setProtocol(protocol: Protocol): void {
     this.#app = protocol;
   }

@@ -20,6 +20,8 @@ import {
   startServer,
   type ExceptionContext,
   type Protocol,
+  Protocol as ProtocolBase,
+  type Transport,
   type StreamReader,
   type StreamWriter,
 } from 'coroscope';
@@ -369,6 +371,54 @@ describe('TLS streams', { skip: NO_OPENSSL ?? false }, () => {
       await done;
       assert.deepEqual(events, ['made TLSv1.3', 'data "protocol\\n"', 'eof', 'lost null']);
       server.close();
+      await server.waitClosed();
+    }));
+
+  it('the Protocol API over TLS: loop.createServer and loop.createConnection with ssl; a failed verification raises from createConnection', () =>
+    runOn(SELECTOR, async () => {
+      const certs = testCerts();
+      const loop = getRunningLoop();
+      const log = captureLog();
+      /** Echoes each chunk back, upper-cased; records what it saw. */
+      class Upper extends ProtocolBase {
+        transport: Transport | null = null;
+        override connectionMade(t: Transport): void {
+          this.transport = t;
+        }
+        override dataReceived(d: Buffer): void {
+          this.transport!.write(String(d).toUpperCase());
+        }
+      }
+      const server = await loop.createServer(() => new Upper(), '127.0.0.1', 0, { ssl: certs.server });
+      const got: string[] = [];
+      const lost = loop.createFuture<Error | null>();
+      class Client extends ProtocolBase {
+        override dataReceived(d: Buffer): void {
+          got.push(String(d));
+          if (got.join('') === 'OVER TLS') this.transport!.close();
+        }
+        override connectionLost(exc: Error | null): void {
+          lost.setResult(exc);
+        }
+        transport: Transport | null = null;
+        override connectionMade(t: Transport): void {
+          this.transport = t;
+        }
+      }
+      const [transport, client] = await loop.createConnection(() => new Client(), '127.0.0.1', server.port, { ssl: { ca: certs.ca } });
+      assert.ok(client.transport === transport, 'connectionMade ran before createConnection returned');
+      assert.equal(transport.getExtraInfo<[string, string, number]>('cipher')![1], 'TLSv1.3');
+      assert.equal(transport.getProtocol(), client);
+      transport.write('over TLS');
+      assert.equal(await lost, null);
+      assert.equal(got.join(''), 'OVER TLS');
+      // The system's CAs do not know the test CA: the handshake fails in createConnection.
+      const failed = await raises(loop.createConnection(() => new Client(), '127.0.0.1', server.port, { ssl: true }));
+      assert.ok(failed instanceof SSLCertVerificationError, String(failed));
+      await sleep(0.05);
+      assert.ok(log.some((c) => /TLS handshake with 127\.0\.0\.1:\d+ failed/.test(c.message)), 'the server logs the client it could not serve');
+      server.close();
+      server.closeClients();
       await server.waitClosed();
     }));
 

@@ -19,7 +19,7 @@ test('a file compiles in the worker: coroutine code, and syntax errors as file:l
   const thread = new CompilerThread();
   try {
     const ok = thread.compile(source, '/x/prog.ts', '/runtime/coroscope.js');
-    assert.ok(ok && ok.errors.length === 0 && /__cs\.coro\(/.test(ok.code), JSON.stringify(ok));
+    assert.ok(ok && ok.errors.length === 0 && /__cs\.c\(/.test(ok.code), JSON.stringify(ok));
     const bad = thread.compile('const x = ;\n', '/x/bad.ts', '/runtime/coroscope.js');
     assert.match(bad?.errors[0] ?? '', /^\/x\/bad\.ts:1:11 - error: /);
   } finally {

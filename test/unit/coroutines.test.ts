@@ -78,3 +78,18 @@ test('isCoroutineFunction: true for compiled async functions, methods and arrows
   // The V8 function kind: a compiled async function is a plain function (README: async-function-kind).
   assert.equal(types.isAsyncFunction(declared), false);
 });
+
+test("sleep(0)'s coroutine, driven by hand, behaves as its generator body would (yield once, then return)", () => {
+  const c = sleep(0) as unknown as Coroutine<undefined>;
+  assert.deepEqual([c.send(undefined).done, c.state], [false, 'SUSPENDED']);
+  assert.deepEqual(c.send(undefined), { value: undefined, done: true });
+  assert.equal(c.state, 'CLOSED');
+  const d = sleep(0) as unknown as Coroutine<undefined>;
+  d.send(undefined);
+  assert.throws(() => d.throw(new Error('boom')), /boom/);
+  assert.equal(d.state, 'CLOSED');
+  const e = sleep(0) as unknown as Coroutine<undefined>;
+  e.close();
+  assert.equal(e.state, 'CLOSED');
+  assert.equal(Object.prototype.toString.call(e.gen), '[object Generator]');
+});

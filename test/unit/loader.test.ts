@@ -331,3 +331,51 @@ test('CLI: a UTF-8 byte order mark is dropped and line numbers stay right', () =
   assert.match(r.stderr, /at main \(.*prog\.ts:4:9\)/);
   assert.match(r.stderr, /Error: boom/);
 });
+
+test('calls of one async function share one generator function (one hidden class), made once per evaluation of its scope', () =>
+  runFake(async () => {
+    async function twice(a: number, { b }: { b: number }, ...rest: number[]): Promise<number> {
+      await sleep(0);
+      return a + b + rest.length;
+    }
+    const c1 = twice(1, { b: 2 }) as unknown as Coroutine<number>;
+    const c2 = twice(3, { b: 4 }, 5, 6) as unknown as Coroutine<number>;
+    // A generator function made per call gives each coroutine's generator a prototype (and map) of its own.
+    assert.equal(Object.getPrototypeOf(c1.gen), Object.getPrototypeOf(c2.gen));
+    assert.equal(await c1, 3);
+    assert.equal(await c2, 9);
+    // Closures defined per iteration or per call of an enclosing function keep their own variables.
+    const perIteration: (() => Promise<number>)[] = [];
+    for (const k of [1, 2, 3]) {
+      async function read(): Promise<number> {
+        await sleep(0);
+        return k;
+      }
+      perIteration.push(read);
+    }
+    assert.deepEqual(await gather(...perIteration.map((fn) => fn())), [1, 2, 3]);
+    const curried = [10, 20].map((k) => async (x: number) => k + x);
+    assert.deepEqual(await gather(curried[0]!(1), curried[1]!(2)), [11, 22]);
+    const make = (k: number) => {
+      class C {
+        async get(): Promise<number> {
+          return k;
+        }
+      }
+      return new C();
+    };
+    assert.deepEqual(await gather(make(7).get(), make(8).get()), [7, 8]);
+    // A default parameter runs once per call, as in a native async function.
+    let evaluated = 0;
+    async function withDefault(x = ++evaluated): Promise<number> {
+      return x;
+    }
+    assert.equal(await withDefault(), 1);
+    assert.equal(evaluated, 1);
+    // `arguments` is the call's own.
+    async function args(..._xs: number[]): Promise<number> {
+      // eslint-disable-next-line prefer-rest-params
+      return arguments.length;
+    }
+    assert.equal(await args(1, 2, 3), 3);
+  }));
