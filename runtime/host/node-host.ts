@@ -183,6 +183,26 @@ export class NodeHost implements Host {
     return timeout === null ? s : Math.min(timeout, s);
   }
 
+  ownFds(): readonly number[] {
+    const fds: number[] = [];
+    if (this.#loop && this.#uv) fds.push(this.#uv.backendFd);
+    if (this.#loop && this.#wakeup) fds.push(this.#wakeup.readFd);
+    return fds;
+  }
+
+  /**
+   * libuv has no active (referenced) handle or request and no timer: nothing of Node's can call
+   * back (a socket, a child process, an fs request, setTimeout, a referenced MessagePort all keep it
+   * alive; signal listeners and stdio do not, as they do not keep Node itself running).
+   * Without libuv's functions it cannot tell: never quiescent.
+   */
+  quiescent(): boolean {
+    const uv = this.#uv;
+    if (!uv || uv.watchersPending()) return false;
+    // (A timer keeps libuv alive, unless unreferenced: then Node would not wait for it either.)
+    return !uv.alive();
+  }
+
   /** One host turn (see PortTurn). */
   turn(): Promise<void> {
     return (portTurn ??= new PortTurn()).turn();
