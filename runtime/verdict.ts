@@ -251,7 +251,8 @@ export function shortSite(s: Site): string {
 export function primitiveName(primitive: string, waiter: Task<unknown> | null): string {
   const kind = primitive.replace(/\.(get|put|join)$/, '');
   const p = waiter ? programAwait(waiter) : undefined;
-  const text = p ? sourceLine(p.site.file, p.site.line) : undefined;
+  // From the await's column on: the first such call there is the one awaited.
+  const text = p ? sourceLine(p.site.file, p.site.line)?.slice(Math.max(0, p.site.column - 1)) : undefined;
   const m = text ? /([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*\.\s*(?:acquire|enter|run|wait|waitFor|get|put|join)\s*\(/.exec(text) : null;
   return m ? `${kind} ${m[1]}` : kind;
 }
