@@ -50,7 +50,8 @@ type FrameRef =
  */
 export function withVerdict(summary: string, verdict: string | undefined): string {
   if (!verdict || /^(wakes in|waits for fd|waits for a connection|running|ready to run)/.test(verdict)) return summary;
-  return `${summary} · ${verdict}`;
+  // The verdict says who completes a future with no recorded reason better than "nobody".
+  return `${summary.replace(/ · completed by nobody$/, '')} · ${verdict}`;
 }
 
 export interface ViewOptions {

@@ -22,6 +22,8 @@ export interface TaskListEntry {
   coroutine: string;
   state: 'running' | 'ready' | 'suspended' | 'done' | 'cancelled';
   wait: { kind: WaitKind; text: string; events?: 'read' | 'write' };
+  /** Why it waits and what can wake it (TaskSummary.verdict): `Lock a held by c2 (pipeline.ts:35), which …`. */
+  verdict?: string;
   threadId?: number;
   location?: { path: string; line: number; column?: number };
 }
@@ -101,6 +103,7 @@ function entry(t: TaskSummary, isThread: boolean, stoppedAt: TaskListEntry['loca
     coroutine: coroutineLabel(t),
     state: STATES[t.state],
     wait: { kind: t.waitKind, text: t.waitingFor, ...(t.waitEvents ? { events: t.waitEvents } : {}) },
+    ...(t.verdict ? { verdict: t.verdict } : {}),
     ...(isThread ? { threadId: threadOfTask(t.id) } : {}),
     ...(location ? { location } : {}),
   };

@@ -18,6 +18,8 @@ export interface TaskInfo {
   readonly coroutine?: string;
   readonly state: 'running' | 'ready' | 'suspended' | 'done' | 'cancelled';
   readonly wait: { readonly kind: WaitKind; readonly text: string; readonly events?: 'read' | 'write' };
+  /** Why it waits and what can wake it: `wakes in 3.2 s`, `Lock a held by c2 (pipeline.ts:35), which …` (adapters that send it). */
+  readonly verdict?: string;
   readonly threadId?: number;
   readonly location?: { readonly path: string; readonly line: number; readonly column?: number };
 }

@@ -169,10 +169,12 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
         const t = node.task;
         const item = new vscode.TreeItem(t.name);
         item.id = `task:${t.id}`;
-        // What it waits on first: a narrow side bar cuts the end of the description.
-        item.description = [t.wait.text, t.coroutine, t.location ? `${basename(t.location.path)}:${t.location.line}` : undefined].filter(Boolean).join(' · ');
+        // Why it waits first (its verdict, else what it waits on): a narrow side bar cuts the end of the description.
+        item.description = [t.verdict ?? t.wait.text, t.coroutine, t.location ? `${basename(t.location.path)}:${t.location.line}` : undefined].filter(Boolean).join(' · ');
         item.tooltip = new vscode.MarkdownString(
-          `**${t.name}**${t.coroutine ? ` ${t.coroutine}` : ''} (${t.state})\n\nwaits on: ${t.wait.text || 'nothing'}` + (t.location ? `\n\nat ${t.location.path}:${t.location.line}` : ''),
+          `**${t.name}**${t.coroutine ? ` ${t.coroutine}` : ''} (${t.state})\n\nwaits on: ${t.wait.text || 'nothing'}` +
+            (t.verdict ? `\n\nwhy: ${t.verdict}` : '') +
+            (t.location ? `\n\nat ${t.location.path}:${t.location.line}` : ''),
         );
         item.iconPath = new vscode.ThemeIcon(t.state === 'running' ? 'debug-stackframe' : t.state === 'ready' ? 'debug-continue' : 'debug-pause');
         if (t.location) item.command = { command: 'coroscope.tasks.reveal', title: 'Go to Await', arguments: [t.location] };

@@ -167,7 +167,7 @@ class Walk {
       if (kids.length > 0) return waitsFor(`its TaskGroup: ${this.#pendingList(kids, `${kids.length} task${kids.length === 1 ? '' : 's'} not done`)}`);
     }
     if (!this.canWake()) return { verb: `can never wake: nothing in the program can wake this${where}`, noun: `nothing in the program can wake this${where}` };
-    return { verb: `waits for program code to complete Future #${f.id}${where}`, noun: `completed by program code: Future #${f.id}${where}` };
+    return { verb: `waits for program code to complete Future #${f.id}${where}`, noun: `completed by program code${where}` };
   }
 
   /** Whether anything but the tasks can still run (one answer per walk). */
