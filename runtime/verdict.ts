@@ -134,7 +134,7 @@ class Walk {
         if (primitive === 'Queue.join') return waitsFor(`Queue.join: taskDone() not yet called for every item`);
         return waitsFor(`${name} not set · set() would wake ${facts.waiters} task${facts.waiters === 1 ? '' : 's'}`);
       case 'condition':
-        return waitsFor(`notify() on ${name} · ${facts.waiters} task${facts.waiters === 1 ? '' : 's'} wait on it`);
+        return waitsFor(`notify() on ${name} · ${facts.waiters === 1 ? '1 task waits' : `${facts.waiters} tasks wait`} on it`);
       case 'queue': {
         const getting = primitive.endsWith('.get');
         const others = (getting ? facts.producers : facts.consumers).filter((t) => !t.done() && t !== waiter);
