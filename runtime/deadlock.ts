@@ -44,7 +44,8 @@ interface Edge {
 function onPark(task: Task<unknown>, awaited: Future<unknown>): void {
   const r = awaited.waitReason;
   if (r === undefined) {
-    if (!(awaited instanceof Task)) return;
+    // A task that is ready to run (the usual `await t`) leads nowhere: no walk, no allocation.
+    if (!(awaited instanceof Task) || awaited.waitingOn === null) return;
   } else if (r.kind === 'primitive') {
     if (r.primitive !== 'Lock' && !r.primitive.endsWith('Semaphore')) return;
   } else if (r.kind !== 'task' && r.kind !== 'gather' && r.kind !== 'wait') return;
