@@ -13,6 +13,7 @@ import type { EventLoop } from './event-loop';
 import { Future, setWaitReason, type WaitReason } from './future';
 import { getRunningLoop, peekRunningLoop } from './running';
 import { runScoped, type Scoped, type ScopedBody } from './scoped';
+import type { Task } from './task';
 import type { Holding, WaitFacts, WaitOwner } from './wait-facts';
 
 /**
@@ -100,7 +101,8 @@ export class Lock extends AcquireRelease {
   #locked = false;
   #waiters: Set<Future<boolean>> | null = null;
   /** The task that took the lock and where (for the verdicts; asyncio's Lock has no owner, any task may release it). */
-  #holder: Holding | null = null;
+  #holder: Task<unknown> | null = null;
+  #holderSite = -1;
 
   locked(): boolean {
     return this.#locked;
@@ -122,7 +124,7 @@ export class Lock extends AcquireRelease {
   *#acquire(): Generator<unknown, boolean, unknown> {
     if (!this.#locked && (this.#waiters === null || allCancelled(this.#waiters))) {
       this.#locked = true;
-      this.#holder = holding();
+      this.#took();
       return true;
     }
     if (this.#waiters === null) this.#waiters = new Set();
@@ -140,13 +142,20 @@ export class Lock extends AcquireRelease {
       throw err;
     }
     this.#locked = true;
-    this.#holder = holding();
+    this.#took();
     return true;
+  }
+
+  /** Records the running task as the holder, and the program's line it took the lock at (no allocation). */
+  #took(): void {
+    const task = peekRunningLoop()?._currentTask ?? null;
+    this.#holder = task;
+    this.#holderSite = task === null ? -1 : task._programAwaitSite();
   }
 
   /** @internal */
   _waitFacts(): WaitFacts {
-    return { kind: 'lock', holder: this.#locked ? this.#holder : null };
+    return { kind: 'lock', holder: this.#locked && this.#holder !== null ? { task: this.#holder, site: this.#holderSite } : null };
   }
 
   #wakeUpFirst(): void {
