@@ -5,6 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
@@ -77,6 +79,68 @@ test('a future nothing refers to: nothing in the program can wake it, and where 
   const debug = runCli('--debug', fixture('orphan-future.ts'));
   assert.equal(debug.status, 1);
   assert.match(debug.stderr, /^ {2}Task-1: nothing in the program can wake this: created at orphan-future\.ts:6$/m);
+});
+
+/** Runs a program given as source text (written to a temporary directory, which is the cwd). */
+function runSource(source: string, ...options: string[]): { status: number | null; stderr: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'coroscope-deadlock-'));
+  try {
+    writeFileSync(join(dir, 'prog.ts'), source);
+    const r = spawnSync(process.execPath, [cli, 'run', ...options, 'prog.ts'], { encoding: 'utf8', timeout: 20_000, cwd: dir });
+    return { status: r.status, stderr: r.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a task that takes a Lock it holds already is a cycle of one', () => {
+  const r = runSource(
+    [
+      "import { run, Lock } from 'coroscope';",
+      'const lock = new Lock();',
+      'async function twice(): Promise<void> {',
+      '  await lock.acquire();',
+      '  await lock.acquire();',
+      '}',
+      'run(twice());',
+    ].join('\n'),
+    '--deadlock=error',
+  );
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr.split('\n').slice(0, 3).join('\n'), [
+    'coroscope: deadlock: Task-1 → Lock lock held by Task-1',
+    '  Task-1: Lock lock held by Task-1 (prog.ts:4): a deadlock',
+    '      at twice (prog.ts:5:3)',
+  ].join('\n'));
+});
+
+test('two tasks awaiting each other, and a parent gathering a child that awaits it', () => {
+  const r = runSource(
+    [
+      "import { run, createTask, currentTask, gather, sleep, type Task } from 'coroscope';",
+      'const tasks: Task<void>[] = [];',
+      'async function peer(i: number): Promise<void> {',
+      '  await sleep(0.01 * i);',
+      '  await tasks[1 - i]!;',
+      '}',
+      'async function child(parent: Task<unknown>): Promise<void> {',
+      '  await parent;',
+      '}',
+      'async function main(): Promise<void> {',
+      "  tasks.push(createTask(peer(0), { name: 'p0' }), createTask(peer(1), { name: 'p1' }));",
+      "  await gather(createTask(child(currentTask()!), { name: 'kid' }));",
+      '}',
+      'run(main());',
+    ].join('\n'),
+  );
+  assert.equal(r.status, 1, 'then all asleep');
+  const reports = r.stderr.split('\n').filter((l) => l.startsWith('coroscope: '));
+  assert.deepEqual(reports, [
+    'coroscope: deadlock: kid → task Task-1 → gather child kid',
+    'coroscope: deadlock: p1 → task p0 → task p1',
+    'coroscope: all tasks are asleep: nothing can wake them',
+  ]);
+  assert.match(r.stderr, /^ {2}p1: awaits task p0, which awaits task p1: a deadlock$/m);
 });
 
 test('a server waiting for connections is not asleep: no report, it keeps serving', async () => {
