@@ -554,10 +554,11 @@ export class EventLoop {
    */
   _canWake(): boolean {
     if (this.#ready.length > 0 || this.#pendingBridges > 0 || this.#stopping) return true;
-    if (this.#timers.items().some((h) => !h.cancelled())) return true;
+    // fds first: an idle server reaches this at each wait with no timer, and has its listening fd.
     const host = this.#host;
     const own = host?.ownFds?.() ?? [];
     for (const fd of this.selector.getMap().keys()) if (!own.includes(fd)) return true;
+    if (this.#timers.size > 0 && this.#timers.items().some((h) => !h.cancelled())) return true;
     return host !== null && !(host.quiescent?.() ?? false);
   }
 

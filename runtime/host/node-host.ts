@@ -126,6 +126,8 @@ export class NodeHost implements Host {
   readonly #uv = bindUv();
   #loop: EventLoop | null = null;
   #wakeup: Wakeup | null = null;
+  /** The fds attach() registered (asked at every wait the loop finds with no timeout: made once). */
+  #ownFds: readonly number[] = [];
 
   /** 'libuv backend fd N', or the fallback: shown by the debugger. */
   describe(): string {
@@ -140,6 +142,7 @@ export class NodeHost implements Host {
     const wakeup = (this.#wakeup ??= new Wakeup());
     loop.addReader(wakeup.readFd, withLabel(() => wakeup.drain(), `wake-up (${wakeup.kind} for callSoonThreadsafe)`));
     loop._setWakeup(() => wakeup.signal());
+    this.#ownFds = this.#uv ? [this.#uv.backendFd, wakeup.readFd] : [wakeup.readFd];
     // Signal handlers and watchers set up before the loop started are in libuv's epoll set only
     // after libuv has polled once: give it that turn before the first wait.
     loop._requestHostTurn();
@@ -152,6 +155,7 @@ export class NodeHost implements Host {
       if (this.#wakeup) loop.removeReader(this.#wakeup.readFd);
     }
     loop._setWakeup(null);
+    this.#ownFds = [];
     this.#wakeup?.close();
     this.#wakeup = null;
     this.#loop = null;
@@ -184,10 +188,7 @@ export class NodeHost implements Host {
   }
 
   ownFds(): readonly number[] {
-    const fds: number[] = [];
-    if (this.#loop && this.#uv) fds.push(this.#uv.backendFd);
-    if (this.#loop && this.#wakeup) fds.push(this.#wakeup.readFd);
-    return fds;
+    return this.#ownFds;
   }
 
   /**
