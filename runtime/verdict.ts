@@ -58,6 +58,8 @@ class Walk {
     if (this.ctx.loop?._currentTask === t) return { verb: 'is running', noun: 'running' };
     const w = t.waitingOn;
     if (w === null) return { verb: 'is ready to run', noun: 'ready to run' };
+    // Its future completed and its wake-up is queued: it runs in the loop's next iteration.
+    if (w.done()) return { verb: 'is woken: about to run', noun: 'woken: about to run' };
     this.#path.push(t);
     try {
       return this.future(w, t);

@@ -40,6 +40,11 @@ test('a lock cycle of two tasks: stop on deadlock, the cycle described, its task
       const mt: Record<string, string> = yield s.scope(mf[0]!.id, 'Task');
       assert.match(mt.verdict!, /^gather: 2 of 2 not done: c1, which waits for Lock b held by c2 \(lock-cycle\.ts:16\), which waits for Lock a held by c1 \(lock-cycle\.ts:9\): a deadlock; c2, which waits for Lock a held by c1/);
 
+      // The Tasks view's request carries each verdict.
+      const list = yield s.dc.customRequest('coroscope/tasks', {});
+      const c2 = (list.body.tasks as { name: string; verdict?: string }[]).find((t) => t.name === 'c2');
+      assert.equal(c2?.verdict, 'Lock a held by c1 (lock-cycle.ts:9), which waits for Lock b held by c2 (lock-cycle.ts:16): a deadlock');
+
       // Go on: nothing else can run, so the next stop says every task is asleep.
       yield s.dc.continueRequest({ threadId: stop.threadId });
       const asleep: Stop = yield s.stopped();
