@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { join } from 'node:path';
-import { ROOT, Session, drive, type Stop } from './harness';
+import { ROOT, Session, delay, drive, type Stop } from './harness';
 
 const fixture = (name: string): string => join(ROOT, 'test', 'dap', 'fixtures', name);
 
@@ -85,5 +85,29 @@ test('a queue whose producers all finished, and a future nothing refers to: asle
       assert.equal(task.verdict, 'nothing in the program can wake this: awaited at orphan-future.ts:8');
     } finally {
       yield o.stop();
+    }
+  }));
+
+test('a server waiting for connections is no deadlock: no stop of its own; paused, its verdict names the address', () =>
+  drive(function* () {
+    const s = new Session();
+    yield s.start();
+    try {
+      yield s.launch(fixture('idle-server.ts'));
+      for (let i = 0; i < 100 && !s.output.includes('serving on port'); i++) yield delay(50);
+      const port = /serving on port (\d+)/.exec(s.output)?.[1];
+      assert.ok(port, s.output);
+      yield delay(1500);
+      assert.equal(s.queued('stopped'), 0, 'no stop while it waits for connections');
+      yield s.dc.pauseRequest({ threadId: 1 });
+      const stop: Stop = yield s.stopped();
+      assert.equal(stop.reason, 'pause');
+      const threads: DebugProtocol.Thread[] = yield s.threads();
+      const main = threads.find((t) => t.name.startsWith('Task-1'))!;
+      const frames: DebugProtocol.StackFrame[] = yield s.frames(main.id);
+      const task: Record<string, string> = yield s.scope(frames[0]!.id, 'Task');
+      assert.equal(task.verdict, `waits for a connection on 127.0.0.1:${port}`);
+    } finally {
+      yield s.stop();
     }
   }));
