@@ -32,7 +32,7 @@ export type WaitReason =
   | { kind: 'other'; what: string; /** Listening sockets it waits on (serveForever). */ fds?: readonly number[] };
 
 let nextFutureId = 1;
-/** Debug mode records where each future is made (a stack capture; see creationSite()). */
+/** Debug mode records where each future is made (a stack capture; see creationStack()). */
 let trackCreation = false;
 /** Where futures were made, while trackCreation is on: the captured stack, formatted only when asked. */
 const creations = new WeakMap<Future<any>, { stack?: string }>();
