@@ -557,7 +557,9 @@ export class EventLoop {
     // fds first: an idle server reaches this at each wait with no timer, and has its listening fd.
     const host = this.#host;
     const own = host?.ownFds?.() ?? [];
-    for (const fd of this.selector.getMap().keys()) if (!own.includes(fd)) return true;
+    const fds = this.selector.getMap();
+    if (fds.size > own.length) return true;
+    for (const fd of fds.keys()) if (!own.includes(fd)) return true;
     if (this.#timers.size > 0 && this.#timers.items().some((h) => !h.cancelled())) return true;
     return host !== null && !(host.quiescent?.() ?? false);
   }
