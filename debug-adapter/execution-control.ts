@@ -48,7 +48,7 @@ export interface ControlHost {
 export class ExecutionControl {
   #view: StopView | null = null;
   #filters = new Set<string>();
-  #hooks: { resumed?: string; failed?: string; reported?: string } | null = null;
+  #hooks: { resumed?: string; failed?: string; reported?: string; deadlock?: string } | null = null;
   #entryBreakpoint: string | null = null;
   #step: Step | null = null;
   #pauseRequested = false;
@@ -108,7 +108,7 @@ export class ExecutionControl {
     this.#hooks = {};
     const hooks = await this.probe.handle('hooks');
     const props = await this.cdp.send<{ result: { name: string; value?: { objectId?: string } }[] }>('Runtime.getProperties', { objectId: hooks.objectId, ownProperties: true });
-    for (const [name, key] of [['taskResumed', 'resumed'], ['taskFailed', 'failed'], ['exceptionReported', 'reported']] as const) {
+    for (const [name, key] of [['taskResumed', 'resumed'], ['taskFailed', 'failed'], ['exceptionReported', 'reported'], ['deadlockFound', 'deadlock']] as const) {
       const fn = props.result.find((p) => p.name === name)?.value?.objectId;
       if (!fn) continue;
       const r = await this.cdp.send<{ breakpointId: string }>('Debugger.setBreakpointOnFunctionCall', { objectId: fn }).catch(() => null);
@@ -160,6 +160,14 @@ export class ExecutionControl {
       const message = await this.#frameValue(p, 'message');
       const className = await this.#exceptionClass(p);
       return this.#stop(p, 'exception', message, undefined, { description: message, className, breakMode: 'unhandled', evaluateName: 'exception', hint: await this.#frameHint(p) });
+    }
+    if (hooks.deadlock && hit.includes(hooks.deadlock)) {
+      // A cycle of waits, or every task asleep: VS Code shows "Paused on deadlock", the tasks first.
+      // (The description replaces VS Code's own "Paused on deadlock" in the Call Stack: it keeps those words.)
+      const description = await this.#frameValue(p, 'description');
+      const asleep = (await this.#frameValue(p, 'kind')) === 'asleep';
+      const ids = (await this.#frameValue(p, 'ids')).split(',').filter(Boolean).map(Number);
+      return this.#stop(p, 'deadlock', `Paused on ${asleep ? 'deadlock: ' : ''}${description}`, undefined, null, ids);
     }
     const user = hit.filter((id) => this.breakpoints.isUserBreakpoint(id));
     if (user.length > 0) {
@@ -276,7 +284,7 @@ export class ExecutionControl {
   }
 
   /** Reports a stop: the step (if any) ends, the probe disarms, a new StopView models the stop. */
-  async #stop(p: PausedEvent, reason: string, description?: string, hitBreakpointIds?: number[], exception: ExceptionStop | null = null): Promise<void> {
+  async #stop(p: PausedEvent, reason: string, description?: string, hitBreakpointIds?: number[], exception: ExceptionStop | null = null, leading: readonly number[] = []): Promise<void> {
     this.#step = null;
     this.#pauseRequested = false;
     await this.#setBlackbox(false);
@@ -284,7 +292,7 @@ export class ExecutionControl {
     await probe.call('cancelBreakOnResume').catch(() => undefined);
     await probe.call('followSpawned', false).catch(() => undefined);
     const current = await probe.current().catch(() => null);
-    this.#view = new StopView(this.cdp, probe, this.scripts, p.callFrames, current, this.options, this.counters, exception);
+    this.#view = new StopView(this.cdp, probe, this.scripts, p.callFrames, current, this.options, this.counters, exception, leading);
     const event = new StoppedEvent(reason, await this.#view.focusThread(), description) as DebugProtocol.StoppedEvent;
     event.body.allThreadsStopped = true;
     if (description) event.body.description = description;

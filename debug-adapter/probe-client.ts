@@ -76,7 +76,7 @@ export class ProbeClient {
   /** The tasks threads(limit) shows, with what their names are made of (unpacked from ThreadRows). */
   async threads(limit: number): Promise<{ total: number; current: number | null; threads: ThreadSummary[] }> {
     const { total, current, sites, rows } = await this.call<ThreadRows>('threadRows', limit);
-    const threads = rows.map(([id, name, coroutine, state, waitingFor, site]) => ({ id, name, coroutine, state, waitingFor, ...(site >= 0 ? { definedAt: sites[site] } : {}) }));
+    const threads = rows.map(([id, name, coroutine, state, waitingFor, site, verdict]) => ({ id, name, coroutine, state, waitingFor, verdict, ...(site >= 0 ? { definedAt: sites[site] } : {}) }));
     return { total, current, threads };
   }
 

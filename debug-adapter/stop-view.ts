@@ -44,6 +44,17 @@ type FrameRef =
   | { kind: 'suspended'; threadId: number; taskId: number; depth: number; innermost: boolean; scopes: string | null; name: string; location: SourceLocation | null }
   | { kind: 'label'; threadId: number };
 
+/**
+ * The `await` hover's phrase and the task's verdict, when the verdict says more than the phrase: who
+ * holds the Lock, that no producer is left, that nothing can wake it. A timer's or a socket's
+ * phrase says it already (`sleep 0.75 s · due in 0.12 s`, `recv fd 9 · pending · a ↔ b`).
+ */
+export function withVerdict(summary: string, verdict: string | undefined): string {
+  if (!verdict || /^(wakes in|waits for fd|waits for a connection|running|ready to run)/.test(verdict)) return summary;
+  // The verdict says who completes a future with no recorded reason better than "nobody".
+  return `${summary.replace(/ · completed by nobody$/, '')} · ${verdict}`;
+}
+
 export interface ViewOptions {
   /** Show the runtime's own frames (dimmed) instead of hiding them. */
   showRuntimeFrames: boolean;
@@ -73,6 +84,8 @@ export class StopView {
     readonly counters: IdCounters,
     /** Set when this is a stop on an exception: what the exception widget shows. */
     readonly exception: ExceptionStop | null = null,
+    /** Tasks listed first in the threads, in this order, the first one focused (a deadlock's cycle). */
+    readonly leading: readonly number[] = [],
   ) {
     this.variables = new VariableStore(cdp, probe.objectGroup, counters);
   }
@@ -140,6 +153,7 @@ export class StopView {
    * await line and locals.
    */
   async focusThread(): Promise<number> {
+    if (this.leading.length > 0) return threadOfTask(this.leading[0]!);
     if (!this.#idle) return this.stoppedThread;
     const idle = await this.#idleInfo();
     return idle?.lastTask != null ? threadOfTask(idle.lastTask) : EVENT_LOOP_THREAD;
@@ -166,8 +180,16 @@ export class StopView {
     } catch {
       return out;
     }
-    for (const t of list.threads) out.push({ id: threadOfTask(t.id), name: threadName(t) });
+    let threads = list.threads;
+    if (this.leading.length > 0) {
+      // A deadlock's tasks first, in the cycle's order (read by id: the thread cap may have left some out).
+      const lead = await this.probe.summaries(this.leading).catch(() => []);
+      const ids = new Set(lead.map((t) => t.id));
+      threads = [...lead, ...threads.filter((t) => !ids.has(t.id))];
+    }
+    for (const t of threads) out.push({ id: threadOfTask(t.id), name: threadName(t) });
     if (list.total > list.threads.length) out[0]!.name = `event loop (${list.total - list.threads.length} more tasks: see Event loop › tasks)`;
+    if (this.leading.length > 0) out.push(out.shift()!);
     return out;
   }
 
@@ -450,10 +472,10 @@ export class StopView {
     if (f.innermost) {
       // VS Code opens the hover's first level: what a person reads there (state, what completes
       // it, who awaits it); asyncio's repr, ids and callbacks one click deeper, under `details`.
-      const fut = await this.probe.call<FutureInfo | null>('awaitedFuture', f.taskId);
-      summary = fut ? fut.summary : 'nothing: the task is ready to run';
+      const [fut, task] = await Promise.all([this.probe.call<FutureInfo | null>('awaitedFuture', f.taskId), this.#task(f.taskId)]);
+      summary = fut ? withVerdict(fut.summary, task?.verdict) : 'nothing: the task is ready to run';
       const { summary: _phrase, ...fields } = fut ?? ({} as Partial<FutureInfo>);
-      vars = fut ? this.#readableVars(fields, FUTURE_DETAILS) : [];
+      vars = fut ? this.#readableVars(task?.verdict ? { verdict: task.verdict, ...fields } : fields, FUTURE_DETAILS) : [];
     } else {
       vars = await this.#awaiting(f.taskId, f.depth, f.innermost);
       // An outer frame awaits the coroutine of the next one.

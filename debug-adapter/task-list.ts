@@ -22,6 +22,8 @@ export interface TaskListEntry {
   coroutine: string;
   state: 'running' | 'ready' | 'suspended' | 'done' | 'cancelled';
   wait: { kind: WaitKind; text: string; events?: 'read' | 'write' };
+  /** Why it waits and what can wake it (TaskSummary.verdict): `Lock a held by c2 (pipeline.ts:35), which …`. */
+  verdict?: string;
   threadId?: number;
   location?: { path: string; line: number; column?: number };
   /** The task that created it (a TaskGroup member: the group's task): the Tasks view's tree. */
@@ -30,8 +32,6 @@ export interface TaskListEntry {
   created?: { path: string; line: number; column: number };
   /** A cancel was requested and has not been taken yet (it is taken when the program continues). */
   cancelRequested?: true;
-  /** The verdict on why it waits, when the runtime gives one (else `wait.text` says what it waits on). */
-  verdict?: string;
 }
 
 export interface TaskListLoop {
@@ -109,6 +109,7 @@ function entry(t: TaskSummary, isThread: boolean, stoppedAt: TaskListEntry['loca
     coroutine: coroutineLabel(t),
     state: STATES[t.state],
     wait: { kind: t.waitKind, text: t.waitingFor, ...(t.waitEvents ? { events: t.waitEvents } : {}) },
+    ...(t.verdict ? { verdict: t.verdict } : {}),
     ...(isThread ? { threadId: threadOfTask(t.id) } : {}),
     ...(location ? { location } : {}),
     ...(t.parent !== null && t.parent !== undefined ? { parent: t.parent } : {}),

@@ -28,10 +28,22 @@ export function coroutineLabel(t: { coroutine: string; definedAt?: string }): st
  * where the name already says it (`ticker ⏸ sleep 0.25 s`, `serveConnection 127.0.0.1:50772 ⏸ …`);
  * the Task scope has its parameters.
  */
-export function threadName(t: { name: string; coroutine: string; state: string; waitingFor: string; definedAt?: string }): string {
+export function threadName(t: { name: string; coroutine: string; state: string; waitingFor: string; definedAt?: string; verdict?: string }): string {
   const tail = namesItsCoroutine(t) ? '' : ` · ${coroutineLabel(t)}`;
-  if (t.state === 'waiting') return `${t.name} ⏸ ${t.waitingFor}${tail}`;
+  if (t.state === 'waiting') return `${t.name} ⏸ ${waitText(t)}${tail}`;
   if (t.state === 'running') return `${t.name} ▶ running${tail}`;
   if (t.state === 'ready') return `${t.name} ▶ ready${tail}`;
   return `${t.name} (${t.waitingFor})${tail}`;
+}
+
+/**
+ * What a waiting task's name says it waits on: the wait (`sleep 0.25 s`, `recv fd 9`), except on a
+ * Lock, Event, Queue, ... (`Lock`, `Queue.get`), where the verdict's first clause says more and stays
+ * short: `Lock a held by c2 (pipeline.ts:35)`, `Queue jobs empty · no producer left`. The rest of the
+ * verdict (the chain) is in the Task scope.
+ */
+function waitText(t: { waitingFor: string; verdict?: string }): string {
+  if (!t.verdict || !/^[A-Z]\w*(\.\w+)?$/.test(t.waitingFor)) return t.waitingFor;
+  const first = t.verdict.split(', which ')[0]!;
+  return first.length <= 60 ? first : t.waitingFor;
 }

@@ -18,6 +18,8 @@ export interface TaskInfo {
   readonly coroutine?: string;
   readonly state: 'running' | 'ready' | 'suspended' | 'done' | 'cancelled';
   readonly wait: { readonly kind: WaitKind; readonly text: string; readonly events?: 'read' | 'write' };
+  /** Why it waits and what can wake it: `wakes in 3.2 s`, `Lock a held by c2 (pipeline.ts:35), which …` (adapters that send it). */
+  readonly verdict?: string;
   readonly threadId?: number;
   readonly location?: { readonly path: string; readonly line: number; readonly column?: number };
   /** The task that created it (a TaskGroup member: the group's task): the tree mode. */
@@ -26,8 +28,6 @@ export interface TaskInfo {
   readonly created?: { readonly path: string; readonly line: number; readonly column?: number };
   /** A cancel was requested; it is taken when the program continues. */
   readonly cancelRequested?: boolean;
-  /** Why it waits, when the adapter says (else `wait.text`). */
-  readonly verdict?: string;
 }
 
 export const CANCEL_REQUEST = 'coroscope/cancelTask';

@@ -233,7 +233,8 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
         // What it waits on first: a narrow side bar cuts the end of the description.
         item.description = [cancelling, waits, t.coroutine, t.location ? `${basename(t.location.path)}:${t.location.line}` : undefined].filter(Boolean).join(' · ');
         item.tooltip = new vscode.MarkdownString(
-          `**${t.name}**${t.coroutine ? ` ${t.coroutine}` : ''} (${t.state})\n\nwaits on: ${waits || 'nothing'}` +
+          `**${t.name}**${t.coroutine ? ` ${t.coroutine}` : ''} (${t.state})\n\nwaits on: ${t.wait.text || 'nothing'}` +
+            (t.verdict ? `\n\nwhy: ${t.verdict}` : '') +
             (t.location ? `\n\nat ${t.location.path}:${t.location.line}` : '') +
             (t.created ? `\n\ncreated at ${t.created.path}:${t.created.line}` : '') +
             (cancelling ? `\n\n${cancelling}` : ''),

@@ -16,6 +16,9 @@ options:
   --selector select|poll|epoll   the readiness multiplexer (default: the best for the platform)
   --debug                        debug mode: slow-callback warnings, creation sites of tasks and
                                  coroutines, coroutines garbage-collected without being awaited
+  --deadlock=report|error         a cycle of tasks waiting on each other (locks, awaited tasks) is
+                                 reported on stderr once (report, the default), or ends the program
+                                 with status 1 (error); a program whose tasks are all asleep always does
   --inspect[=[host:]port]        open the V8 inspector (a debugger can attach; default 127.0.0.1:9229)
   --inspect-brk[=[host:]port]    the same, and wait for a debugger before running the program
   --dump-on=SIGNAL               print the tasks (as coroscope ps does) to stderr on SIGNAL (e.g. SIGUSR2)
@@ -57,6 +60,10 @@ export function main(argv: string[]): void {
       const value = inlineValue ?? args.shift();
       if (value !== 'select' && value !== 'poll' && value !== 'epoll') return fail(`--selector must be select, poll or epoll (got ${value === undefined ? 'nothing' : `'${value}'`})`);
       process.env.COROSCOPE_SELECTOR = value;
+    } else if (name === '--deadlock') {
+      const value = inlineValue ?? args.shift();
+      if (value !== 'report' && value !== 'error') return fail(`--deadlock must be report or error (got ${value === undefined ? 'nothing' : `'${value}'`})`);
+      process.env.COROSCOPE_DEADLOCK = value;
     } else if (name === '--debug') {
       process.env.COROSCOPE_DEBUG = '1';
     } else if (name === '--inspect' || name === '--inspect-brk') {

@@ -1,13 +1,13 @@
 import { MonotonicClock, type Clock } from './clock';
 import { Coroutine, coroutineCreationTracking, setCoroutineCreationTracking } from './coroutine';
 import { RuntimeError } from './errors';
-import { Future, setWaitReason } from './future';
+import { Future, setFutureCreationTracking, setWaitReason } from './future';
 import { Handle, TimerHandle, type ExceptionContext } from './handles';
 import { hostTurn, type Host } from './host';
 import { log } from './log';
 import { peekRunningLoop, setRunningLoop } from './running';
 import { EVENT_READ, EVENT_WRITE, type Selector } from './selector';
-import { Task } from './task';
+import { Task, allTasks } from './task';
 import { TimerHeap } from './timer-heap';
 import * as sockOps from './sock-ops';
 import * as protocols from './protocols';
@@ -64,6 +64,18 @@ export interface WakeupCounts {
   hostTurns: number;
 }
 
+/**
+ * Told when every task is asleep: the loop would wait for ever and nothing can wake it (see
+ * runOnce). Installed by runtime/deadlock.ts, which reports it; the loop only decides.
+ */
+export type AsleepHandler = (loop: EventLoop) => void;
+let asleepHandler: AsleepHandler | null = null;
+
+/** @internal The reporter of "all tasks are asleep" (runtime/deadlock.ts). */
+export function setAsleepHandler(handler: AsleepHandler | null): void {
+  asleepHandler = handler;
+}
+
 type SelectorFactory = () => { selector: Selector<FdHandles>; host: Host | null };
 let defaultSelectorFactory: SelectorFactory | null = null;
 
@@ -116,6 +128,10 @@ export class EventLoop {
   #turnRequested = false;
   #lastTurn = 0;
   readonly #unretrieved = new UnretrievedTracker(this);
+  /** The iteration that found every task asleep, waiting for one host turn to confirm it (-1: none). */
+  #asleepAt = -1;
+  /** "All asleep" was reported and nothing has run since: do not report it again. */
+  #asleepReported = false;
   /** Callbacks slower than this (seconds) are reported in debug mode (asyncio's slow_callback_duration). */
   slowCallbackDuration = 0.1;
   /** Set by the task module while a task steps, for currentTask(). */
@@ -248,6 +264,9 @@ export class EventLoop {
       timeout = clamped;
     }
 
+    // Nothing can end this wait (rare: an idle server has its listening fd): are all tasks asleep?
+    if (timeout === null && asleepHandler !== null && !this.#asleepReported) timeout = this.#checkAsleep();
+
     const waitStart = hostDeadline ? this.time() : 0;
     let events: readonly (readonly [{ fd: number; data: FdHandles }, number])[] = NO_EVENTS;
     if (timeout !== 0 || this.#sincePoll >= POLL_EVERY) {
@@ -312,6 +331,7 @@ export class EventLoop {
     todo.length = 0;
     this.#spare = todo;
     this.#sincePoll += ran;
+    if (ran > 0) this.#asleepReported = false;
     this.#unretrieved.endIteration();
     this.#iteration += 1;
     const stats = this.#lastStats;
@@ -539,6 +559,7 @@ export class EventLoop {
     this.#debug = Boolean(enabled);
     if (enabled) setCoroutineCreationTracking(true);
     else if (coroutineCreationTracking()) setCoroutineCreationTracking(false);
+    setFutureCreationTracking(Boolean(enabled));
   }
 
   getDebug(): boolean {
@@ -576,6 +597,48 @@ export class EventLoop {
   /** Native promises awaited by tasks that have not settled yet. */
   get pendingPromises(): number {
     return this.#pendingBridges;
+  }
+
+  // ---- all tasks asleep ------------------------------------------------------------------------
+
+  /**
+   * @internal True when something besides the tasks themselves can still run: a queued callback, a
+   * timer, an fd of the program registered in the selector (a listening or connected socket), a
+   * native promise a task awaits, or Node's own work (a handle or request keeping it alive). An
+   * unknown host counts as able to wake the loop.
+   */
+  _canWake(): boolean {
+    if (this.#ready.length > 0 || this.#pendingBridges > 0 || this.#stopping) return true;
+    // fds first: an idle server reaches this at each wait with no timer, and has its listening fd.
+    const host = this.#host;
+    const own = host?.ownFds?.() ?? [];
+    const fds = this.selector.getMap();
+    if (fds.size > own.length) return true;
+    for (const fd of fds.keys()) if (!own.includes(fd)) return true;
+    if (this.#timers.size > 0 && this.#timers.items().some((h) => !h.cancelled())) return true;
+    return host !== null && !(host.quiescent?.() ?? false);
+  }
+
+  /**
+   * The selector would block with no timeout. If nothing can wake the loop while tasks are pending,
+   * give the host one turn first (a microtask or a watcher not yet polled may still call back), and
+   * when the next iteration finds the same, hand the verdict to the asleep handler. Returns the
+   * timeout to use: null (wait), or 0 while confirming.
+   */
+  #checkAsleep(): number | null {
+    if (this.#host === null || this._canWake() || allTasks(this).size === 0) {
+      this.#asleepAt = -1;
+      return null;
+    }
+    if (this.#asleepAt !== this.#iteration - 1) {
+      this.#asleepAt = this.#iteration;
+      this.#turnRequested = true;
+      return 0;
+    }
+    this.#asleepAt = -1;
+    this.#asleepReported = true;
+    asleepHandler?.(this);
+    return this.#ready.length > 0 ? 0 : null;
   }
 
   // ---- host integration (internal) ----------------------------------------------------------

@@ -4,6 +4,7 @@ import { shortRepr } from './handles';
 import { getRunningLoop } from './running';
 import type { EventLoop } from './event-loop';
 import type { Failure } from './unretrieved';
+import type { WaitOwner } from './wait-facts';
 
 export type FutureState = 'PENDING' | 'CANCELLED' | 'FINISHED';
 export type DoneCallback<T> = (fut: Future<T>) => void;
@@ -26,11 +27,15 @@ export type WaitReason =
   | { kind: 'task'; task: Future<unknown> }
   | { kind: 'gather'; children: readonly Future<unknown>[] }
   | { kind: 'wait'; children: readonly Future<unknown>[]; mode: string }
-  | { kind: 'primitive'; primitive: string; name?: string }
+  | { kind: 'primitive'; primitive: string; name?: string; owner?: WaitOwner }
   | { kind: 'promise' }
-  | { kind: 'other'; what: string };
+  | { kind: 'other'; what: string; /** Listening sockets it waits on (serveForever). */ fds?: readonly number[] };
 
 let nextFutureId = 1;
+/** Debug mode records where each future is made (a stack capture; see creationStack()). */
+let trackCreation = false;
+/** Where futures were made, while trackCreation is on: the captured stack, formatted only when asked. */
+const creations = new WeakMap<Future<any>, { stack?: string }>();
 let setWaitReasonImpl: (fut: Future<any>, reason: WaitReason | undefined) => void;
 let takeLogTracebackImpl: (fut: Future<any>) => void;
 
@@ -63,6 +68,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   constructor(options: { loop?: EventLoop } = {}) {
     this.#loop = options.loop ?? getRunningLoop();
+    if (trackCreation) captureCreation(this);
   }
 
   getLoop(): EventLoop {
@@ -272,6 +278,22 @@ export function setWaitReason(fut: Future<any>, reason: WaitReason | undefined):
 /** Marks a future's exception as seen without raising it (asyncio's `fut._log_traceback = False`). */
 export function markRetrieved(fut: Future<any>): void {
   takeLogTracebackImpl(fut);
+}
+
+/** Debug mode: remember where each future is made (the verdict of a future nobody completes names it). */
+export function setFutureCreationTracking(on: boolean): void {
+  trackCreation = on;
+}
+
+function captureCreation(fut: Future<any>): void {
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, captureCreation);
+  creations.set(fut, holder);
+}
+
+/** The captured stack of where a future was made (debug mode), or undefined. */
+export function creationStack(fut: Future<any>): string | undefined {
+  return creations.get(fut)?.stack;
 }
 
 export function isFuture(value: unknown): value is Future<unknown> {

@@ -13,6 +13,13 @@ export interface Host {
   clampTimeout(timeout: number | null): number | null;
   /** Gives the host one turn (defaults to hostTurn()); Node's host delivers it in libuv's poll phase. */
   turn?(): Promise<void>;
+  /** The fds the host registered on the loop (its own wake-ups): none of them is work of the program. */
+  ownFds?(): readonly number[];
+  /**
+   * True when the host has nothing that could ever call back into the program: no active handle or
+   * request keeps it alive and no timer is set. Undefined (or false) when it cannot tell.
+   */
+  quiescent?(): boolean;
 }
 
 /** Gives the host one full turn: every queued microtask, then one non-blocking libuv iteration. */

@@ -64,6 +64,7 @@ export { type Scoped, type ScopedBody } from './scoped';
 
 // The debugger's probe (globalThis[Symbol.for('coroscope.probe')]); its hooks are off until a debugger attaches.
 import './introspection';
+import './deadlock';
 
 // ---- real I/O: selectors over system calls, Node's loop as the host, OS errors ----
 // Importing the selectors installs them as the default of `new EventLoop()`.

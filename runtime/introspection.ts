@@ -34,6 +34,7 @@ import {
   type ThreadRows,
 } from './snapshot';
 import { allTasks, setTaskHooks, type Task } from './task';
+import { setStuckReporter } from './deadlock';
 
 export type * from './snapshot';
 
@@ -97,6 +98,8 @@ class Probe {
           this.#exited(task);
         },
       });
+      // A deadlock or a program fallen asleep stops the debugger (on deadlockFound) instead of printing.
+      setStuckReporter((report) => deadlockFound(report.description, report.kind, report.tasks.join(',')));
       const loop = peekRunningLoop();
       if (loop) this.#seeLoop(loop);
     }
@@ -107,6 +110,7 @@ class Probe {
     this.#attached = false;
     this.#exceptionBreaks = false;
     setTaskHooks(null);
+    setStuckReporter(null);
     this.cancelBreakOnResume();
   }
 
@@ -164,7 +168,7 @@ class Probe {
         site = sites.get(t.definedAt) ?? sites.size;
         if (site === sites.size) sites.set(t.definedAt, site);
       }
-      return [t.id, t.name, t.coroutine, t.state, t.waitingFor, site] as const;
+      return [t.id, t.name, t.coroutine, t.state, t.waitingFor, site, t.verdict] as const;
     });
     return { total, current, sites: [...sites.keys()], rows };
   }
@@ -447,8 +451,8 @@ class Probe {
   }
 
   /** The functions the adapter sets breakpoints on (by handle, for their [[FunctionLocation]]). */
-  hooks(): { taskResumed: typeof taskResumed; taskFailed: typeof taskFailed; exceptionReported: typeof exceptionReported } {
-    return { taskResumed, taskFailed, exceptionReported };
+  hooks(): { taskResumed: typeof taskResumed; taskFailed: typeof taskFailed; exceptionReported: typeof exceptionReported; deadlockFound: typeof deadlockFound } {
+    return { taskResumed, taskFailed, exceptionReported, deadlockFound };
   }
 
   // ---- internals ----------------------------------------------------------------------------
@@ -643,7 +647,7 @@ interface PrimitiveSighting {
   readonly value: unknown;
 }
 
-// The adapter sets breakpoints on these three: each is called only while a debugger asked for it.
+// The adapter sets breakpoints on these four: each is called only while a debugger asked for it.
 
 /** Called when a task armed with breakOnResume resumes one of its coroutines. */
 export function taskResumed(taskId: number, depth: number): void {
@@ -664,6 +668,17 @@ export function exceptionReported(message: string, exception: unknown, source: u
   void message;
   void exception;
   void source;
+}
+
+/**
+ * Called when a cycle of waits forms (`kind` 'deadlock') or every task fell asleep ('asleep'): the
+ * adapter stops with reason 'deadlock', `description` in the stop, the tasks of `ids` (comma-separated,
+ * a cycle's in its order) listed first.
+ */
+export function deadlockFound(description: string, kind: string, ids: string): void {
+  void description;
+  void kind;
+  void ids;
 }
 
 /** The probe every program publishes (the adapter finds it at globalThis[Symbol.for('coroscope.probe')]). */

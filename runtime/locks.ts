@@ -11,15 +11,22 @@ import { Coroutine } from './coroutine';
 import { CancelledError, RuntimeError, ValueError } from './errors';
 import type { EventLoop } from './event-loop';
 import { Future, setWaitReason, type WaitReason } from './future';
-import { getRunningLoop } from './running';
+import { getRunningLoop, peekRunningLoop } from './running';
 import { runScoped, type Scoped, type ScopedBody } from './scoped';
+import type { Task } from './task';
+import type { Holding, WaitFacts, WaitOwner } from './wait-facts';
 
 /**
  * Binds a primitive to the first loop that uses it (asyncio's _LoopBoundMixin): a primitive
  * shared between two loops is a bug, reported at once.
  */
-export class LoopBound {
+export abstract class LoopBound implements WaitOwner {
   #loop: EventLoop | null = null;
+  /** One frozen wait reason per primitive name this object waits as, made on its first wait. */
+  #reasons: Map<string, WaitReason> | null = null;
+
+  /** @internal What a wait on this object depends on (runtime/wait-facts.ts). */
+  abstract _waitFacts(): WaitFacts;
 
   /** @internal The running loop, which must be the one this object is bound to. */
   protected getBoundLoop(): EventLoop {
@@ -32,17 +39,21 @@ export class LoopBound {
   /** @internal A pending future on the bound loop, labelled for the debugger. */
   protected waiterFuture<T>(primitive: string): Future<T> {
     const fut = this.getBoundLoop().createFuture<T>();
-    setWaitReason(fut, primitiveReason(primitive));
+    let reason = this.#reasons?.get(primitive);
+    if (reason === undefined) {
+      // `owner` is not enumerable: the reason stays the plain JSON-ready `{ kind, primitive }` it was.
+      reason = Object.freeze(Object.defineProperty({ kind: 'primitive', primitive }, 'owner', { value: this, enumerable: false })) as WaitReason;
+      (this.#reasons ??= new Map()).set(primitive, reason);
+    }
+    setWaitReason(fut, reason);
     return fut;
   }
 }
 
-/** One frozen reason per primitive name, shared by all its waiters (no allocation per wait). */
-const reasons = new Map<string, WaitReason>();
-function primitiveReason(primitive: string): WaitReason {
-  let reason = reasons.get(primitive);
-  if (reason === undefined) reasons.set(primitive, (reason = Object.freeze({ kind: 'primitive', primitive }) as WaitReason));
-  return reason;
+/** The task running now and the program's line it is at: who takes a primitive (null outside a task). */
+function holding(): Holding | null {
+  const task = peekRunningLoop()?._currentTask ?? null;
+  return task === null ? null : { task, site: task._programAwaitSite() };
 }
 
 /** What `async with` does on Lock, Semaphore and Condition: acquire, then release. */
@@ -89,6 +100,9 @@ abstract class AcquireRelease extends LoopBound implements Scoped<unknown> {
 export class Lock extends AcquireRelease {
   #locked = false;
   #waiters: Set<Future<boolean>> | null = null;
+  /** The task that took the lock and where (for the verdicts; asyncio's Lock has no owner, any task may release it). */
+  #holder: Task<unknown> | null = null;
+  #holderSite = -1;
 
   locked(): boolean {
     return this.#locked;
@@ -103,12 +117,14 @@ export class Lock extends AcquireRelease {
   release(): void {
     if (!this.#locked) throw new RuntimeError('Lock is not acquired.');
     this.#locked = false;
+    this.#holder = null;
     this.#wakeUpFirst();
   }
 
   *#acquire(): Generator<unknown, boolean, unknown> {
     if (!this.#locked && (this.#waiters === null || allCancelled(this.#waiters))) {
       this.#locked = true;
+      this.#took();
       return true;
     }
     if (this.#waiters === null) this.#waiters = new Set();
@@ -126,7 +142,20 @@ export class Lock extends AcquireRelease {
       throw err;
     }
     this.#locked = true;
+    this.#took();
     return true;
+  }
+
+  /** Records the running task as the holder, and the program's line it took the lock at (no allocation). */
+  #took(): void {
+    const task = peekRunningLoop()?._currentTask ?? null;
+    this.#holder = task;
+    this.#holderSite = task === null ? -1 : task._programAwaitSite();
+  }
+
+  /** @internal */
+  _waitFacts(): WaitFacts {
+    return { kind: 'lock', holder: this.#locked && this.#holder !== null ? { task: this.#holder, site: this.#holderSite } : null };
   }
 
   #wakeUpFirst(): void {
@@ -187,6 +216,13 @@ export class Event extends LoopBound {
     } finally {
       this.#waiters.delete(fut);
     }
+  }
+
+  /** @internal */
+  _waitFacts(): WaitFacts {
+    let waiters = 0;
+    for (const fut of this.#waiters) if (!fut.done()) waiters++;
+    return { kind: 'event', isSet: this.#value, waiters };
   }
 
   override toString(): string {
@@ -284,6 +320,13 @@ export class Condition extends AcquireRelease {
     return result;
   }
 
+  /** @internal */
+  _waitFacts(): WaitFacts {
+    let waiters = 0;
+    for (const fut of this.#waiters) if (!fut.done()) waiters++;
+    return { kind: 'condition', waiters };
+  }
+
   override toString(): string {
     return `<Condition [${this.locked() ? 'locked' : 'unlocked'}${this.#waiters.size ? `, waiters:${this.#waiters.size}` : ''}]>`;
   }
@@ -297,6 +340,11 @@ export class Condition extends AcquireRelease {
 export class Semaphore extends AcquireRelease {
   #value: number;
   #waiters: Set<Future<boolean>> | null = null;
+  /**
+   * Who took slots and where, oldest first (for the verdicts). A semaphore has no owner: release()
+   * gives back the releasing task's slot when it holds one, else the oldest.
+   */
+  #holders: Holding[] | null = null;
 
   constructor(value = 1) {
     super();
@@ -320,12 +368,32 @@ export class Semaphore extends AcquireRelease {
 
   release(): void {
     this.#value += 1;
+    this.#released();
     this.#wakeUpNext();
+  }
+
+  #taken(): void {
+    const h = holding();
+    if (h !== null) (this.#holders ??= []).push(h);
+  }
+
+  #released(): void {
+    const holders = this.#holders;
+    if (holders === null || holders.length === 0) return;
+    const task = peekRunningLoop()?._currentTask;
+    const at = holders.findIndex((h) => h.task === task);
+    holders.splice(at >= 0 ? at : 0, 1);
+  }
+
+  /** @internal */
+  _waitFacts(): WaitFacts {
+    return { kind: 'semaphore', name: this.constructor.name, holders: [...(this.#holders ?? [])], value: this.#value };
   }
 
   *#acquire(): Generator<unknown, boolean, unknown> {
     if (!this.locked()) {
       this.#value -= 1;
+      this.#taken();
       return true;
     }
     if (this.#waiters === null) this.#waiters = new Set();
@@ -346,6 +414,7 @@ export class Semaphore extends AcquireRelease {
       }
       throw err;
     }
+    this.#taken();
     if (this.#value > 0) this.#wakeUpNext();
     return true;
   }

@@ -11,9 +11,9 @@ export interface RenderOptions {
   readonly cwd?: string;
 }
 
-/** The verdict once the snapshot carries one, else what the task waits on. */
+/** The task's verdict, else (a snapshot of an older runtime has none) what it waits on. */
 export function verdictOf(t: TaskInfo): string {
-  return (t as { verdict?: string }).verdict ?? t.waitingFor;
+  return t.verdict || t.waitingFor;
 }
 
 /** `ps`: a header, then one row per task in creation order. */

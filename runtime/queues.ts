@@ -4,6 +4,9 @@ import { Coroutine } from './coroutine';
 import { QueueEmpty, QueueFull, ValueError } from './errors';
 import type { Future } from './future';
 import { Event, LoopBound } from './locks';
+import { peekRunningLoop } from './running';
+import type { Task } from './task';
+import { noteRecent, type WaitFacts } from './wait-facts';
 
 /**
  * A FIFO queue (asyncio.Queue); maxsize <= 0 means unbounded.
@@ -20,6 +23,9 @@ export class Queue<T = unknown> extends LoopBound {
   /** FIFO storage: items from #head on (the consumed prefix is dropped now and then). */
   #items: T[] = [];
   #head = 0;
+  /** The last few tasks that put (took) items, for the verdicts: who could wake a getter (putter). */
+  #producers: Task<unknown>[] = [];
+  #consumers: Task<unknown>[] = [];
 
   constructor(maxsize = 0) {
     super();
@@ -82,6 +88,8 @@ export class Queue<T = unknown> extends LoopBound {
   putNowait(item: T): void {
     if (this.full()) throw new QueueFull();
     this.putItem(item);
+    const task = peekRunningLoop()?._currentTask;
+    if (task && this.#producers[this.#producers.length - 1] !== task) noteRecent(this.#producers, task);
     this.#unfinished += 1;
     this.#finished.clear();
     wakeupNext(this.#getters);
@@ -96,6 +104,8 @@ export class Queue<T = unknown> extends LoopBound {
   getNowait(): T {
     if (this.empty()) throw new QueueEmpty();
     const item = this.getItem();
+    const task = peekRunningLoop()?._currentTask;
+    if (task && this.#consumers[this.#consumers.length - 1] !== task) noteRecent(this.#consumers, task);
     wakeupNext(this.#putters);
     return item;
   }
@@ -148,6 +158,11 @@ export class Queue<T = unknown> extends LoopBound {
 
   *#join(): Generator<unknown, void, unknown> {
     if (this.#unfinished > 0) yield this.#finished.waitAs('Queue.join', 'Event.wait');
+  }
+
+  /** @internal */
+  _waitFacts(): WaitFacts {
+    return { kind: 'queue', name: this.constructor.name, size: this.size(), maxsize: this.#maxsize, producers: [...this.#producers], consumers: [...this.#consumers], unfinished: this.#unfinished };
   }
 
   /** `<Queue maxsize=0 _queue=[1, 2] _getters[1] tasks=2>`, as asyncio's str(). */

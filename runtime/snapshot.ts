@@ -11,6 +11,7 @@ import { labelOf, type Handle, type TimerHandle } from './handles';
 import { EVENT_READ, EVENT_WRITE } from './selector';
 import { formatSite, siteOf, type Site } from './sites';
 import { Task } from './task';
+import { verdictOf } from './verdict';
 
 /** How many items a list in the snapshot carries at most (the rest is paged by the caller). */
 export const LIST_LIMIT = 1000;
@@ -51,6 +52,11 @@ export interface TaskSummary {
   readonly createdSite?: { readonly file: string; readonly line: number; readonly column: number };
   /** Cancellation requests not yet taken (present only when some are): it is being cancelled. */
   readonly cancelRequested?: number;
+  /**
+   * Why it waits and what can wake it, the chain followed to its end (runtime/verdict.ts):
+   * `wakes in 3.2 s`, `Lock a held by c2 (pipeline.ts:35), which waits for …`, `running`, `ready to run`.
+   */
+  readonly verdict: string;
 }
 
 /**
@@ -189,18 +195,18 @@ export interface ThreadList {
 }
 
 /** What a thread's name is made of: the part of a TaskSummary the threads request reads. */
-export type ThreadSummary = Pick<TaskSummary, 'id' | 'name' | 'coroutine' | 'state' | 'waitingFor' | 'definedAt'>;
+export type ThreadSummary = Pick<TaskSummary, 'id' | 'name' | 'coroutine' | 'state' | 'waitingFor' | 'definedAt' | 'verdict'>;
 
 /**
  * ThreadList packed for the inspector, which carries JSON text at roughly 50 ms per MB: each thread
- * is a row `[id, name, coroutine, state, waitingFor, site]`, where site indexes `sites` (the
+ * is a row `[id, name, coroutine, state, waitingFor, site, verdict]`, where site indexes `sites` (the
  * distinct definedAt texts, each a full path) or is -1. 10,000 threads are 0.5 MB instead of 2.7 MB.
  */
 export interface ThreadRows {
   readonly total: number;
   readonly current: number | null;
   readonly sites: readonly string[];
-  readonly rows: readonly (readonly [number, string, string, TaskSummary['state'], string, number])[];
+  readonly rows: readonly (readonly [number, string, string, TaskSummary['state'], string, number, string])[];
 }
 
 /** What one probe call knows about the loop: every task, and who waits on what. */
@@ -237,6 +243,7 @@ export function summarize(t: Task<unknown>, ctx: Context): TaskSummary {
     parent: t.parentId,
     ...(!t.done() && t.cancelling() > 0 ? { cancelRequested: t.cancelling() } : {}),
     ...(created ? { createdSite: { file: created.file, line: created.line, column: created.column } } : {}),
+    verdict: verdictOf(t, ctx),
   };
 }
 

@@ -34,6 +34,13 @@ export function setTaskHooks(next: TaskHooks | null): void {
   hooks = next;
 }
 
+/** Called when a task parks on a future (runtime/deadlock.ts checks the wait-for graph); null: none. */
+export type ParkCheck = (task: Task<unknown>, awaited: Future<unknown>) => void;
+let parkCheck: ParkCheck | null = null;
+export function setParkCheck(next: ParkCheck | null): void {
+  parkCheck = next;
+}
+
 let nextTaskNumber = 1;
 /** The tasks whose cancel() is cancelling what they wait for right now (see cancel). */
 const cancelling = new Set<Task<unknown>>();
@@ -166,6 +173,17 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   _awaitChain(): StackEntry[] {
     if (this.done()) return [];
     return this.#stack.map((c) => ({ coroutine: c, site: siteOf(c.awaitSite) }));
+  }
+
+  /**
+   * @internal The await the program's innermost coroutine is suspended at (a sites.ts id, -1 for
+   * none): read while the runtime's code runs on this task's behalf, it says which line of the
+   * program asked for it (where a Lock was taken).
+   */
+  _programAwaitSite(): number {
+    const stack = this.#stack;
+    for (let i = stack.length - 1; i >= 0; i--) if (stack[i]!.defSite >= 0) return stack[i]!.awaitSite;
+    return -1;
   }
 
   /** The future this task is blocked on, or null if it is scheduled to run. */
@@ -343,6 +361,7 @@ export class Task<T = unknown> extends Future<T> implements Waker {
           if (this.#mustCancel) {
             if (awaited.cancel(this.#cancelMessage)) this.#mustCancel = false;
           }
+          if (parkCheck !== null) parkCheck(this, awaited);
           hooks?.suspended(this);
           return;
         }

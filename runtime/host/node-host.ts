@@ -126,6 +126,8 @@ export class NodeHost implements Host {
   readonly #uv = bindUv();
   #loop: EventLoop | null = null;
   #wakeup: Wakeup | null = null;
+  /** The fds attach() registered (asked at every wait the loop finds with no timeout: made once). */
+  #ownFds: readonly number[] = [];
 
   /** 'libuv backend fd N', or the fallback: shown by the debugger. */
   describe(): string {
@@ -140,6 +142,7 @@ export class NodeHost implements Host {
     const wakeup = (this.#wakeup ??= new Wakeup());
     loop.addReader(wakeup.readFd, withLabel(() => wakeup.drain(), `wake-up (${wakeup.kind} for callSoonThreadsafe)`));
     loop._setWakeup(() => wakeup.signal());
+    this.#ownFds = this.#uv ? [this.#uv.backendFd, wakeup.readFd] : [wakeup.readFd];
     // Signal handlers and watchers set up before the loop started are in libuv's epoll set only
     // after libuv has polled once: give it that turn before the first wait.
     loop._requestHostTurn();
@@ -152,6 +155,7 @@ export class NodeHost implements Host {
       if (this.#wakeup) loop.removeReader(this.#wakeup.readFd);
     }
     loop._setWakeup(null);
+    this.#ownFds = [];
     this.#wakeup?.close();
     this.#wakeup = null;
     this.#loop = null;
@@ -181,6 +185,23 @@ export class NodeHost implements Host {
     }
     const s = ms / 1000;
     return timeout === null ? s : Math.min(timeout, s);
+  }
+
+  ownFds(): readonly number[] {
+    return this.#ownFds;
+  }
+
+  /**
+   * libuv has no active (referenced) handle or request and no timer: nothing of Node's can call
+   * back (a socket, a child process, an fs request, setTimeout, a referenced MessagePort all keep it
+   * alive; signal listeners and stdio do not, as they do not keep Node itself running).
+   * Without libuv's functions it cannot tell: never quiescent.
+   */
+  quiescent(): boolean {
+    const uv = this.#uv;
+    if (!uv || uv.watchersPending()) return false;
+    // (A timer keeps libuv alive, unless unreferenced: then Node would not wait for it either.)
+    return !uv.alive();
   }
 
   /** One host turn (see PortTurn). */

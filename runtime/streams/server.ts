@@ -249,7 +249,7 @@ export class Server {
     if (this.#fds.length === 0) throw new RuntimeError(`server ${this.toString()} is closed`);
     this.startServing();
     const fut = new Future<void>({ loop: this.#loop });
-    setWaitReason(fut, { kind: 'other', what: `serveForever on fd ${this.#fds.join(', ')}` });
+    setWaitReason(fut, { kind: 'other', what: `serveForever on fd ${this.#fds.join(', ')}`, fds: [...this.#fds] });
     this.#servingForever = fut;
     try {
       yield fut;

@@ -52,7 +52,8 @@ test('pause while idle shows every task, its suspended frames, locals and the aw
       const len = yield s.dc.evaluateRequest({ expression: 'request.length', frameId: frames[0]!.id, context: 'hover' });
       assert.equal(len.body.result, '4');
       const aw = yield s.dc.evaluateRequest({ expression: 'await', frameId: frames[0]!.id, context: 'hover' });
-      assert.match(aw.body.result, /^Future #\d+ · pending · completed by nobody$/);
+      // The task's verdict: its future has no recorded reason, and the ticker's timer can still run program code.
+      assert.match(aw.body.result, /^Future #\d+ · pending · completed by program code: awaited at stuck-future\.ts:16$/);
       yield assert.rejects(s.dc.evaluateRequest({ expression: 'request + 1', frameId: frames[0]!.id }), /names and member chains/);
 
       // The ticker's own frame is at its await; the runtime's sleep() below it is hidden.

@@ -601,4 +601,25 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await page.keyboard.press('F9');
   });
 
+  test('F5 on a program whose two tasks take two locks in opposite orders: "Paused on deadlock", the cycle\'s tasks first', async () => {
+    server.writeUserSettings(userSettings);
+    await delay(1500);
+    await openFile(page, 'deadlock.ts');
+    await delay(2000); // the extension sets its F5 context key when the editor becomes active
+    await page.keyboard.press('F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await setPanes({ 'Call Stack': true, Variables: true, Tasks: false });
+    const threads = await waitFor('a thread paused on deadlock', async () => {
+      const l = (await labels(callStack())).filter((x) => x.startsWith('Thread '));
+      return l.some((x) => /Paused on deadlock/.test(x)) ? l : undefined;
+    }, 60_000);
+    await screenshot('paused-on-deadlock');
+    // The stop's description names the cycle; the cycle's tasks come first, each saying who holds its lock.
+    assert.match(threads[0], /^Thread c1 ⏸ Lock b held by c2 \(deadlock\.ts:16\) · left\(\).*Paused on deadlock: c1 → Lock b held by c2 → Lock a held by c1/, threads.join('\n'));
+    assert.match(threads[1], /^Thread c2 ⏸ Lock a held by c1 \(deadlock\.ts:9\) · right\(\)/, threads.join('\n'));
+    assert.ok(!threads.some((l) => /Paused on breakpoint|Paused on exception/.test(l)), threads.join('\n'));
+    await quiet('paused on deadlock');
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20_000 });
+  });
 });

@@ -108,10 +108,12 @@ test('ps: one row per task with state, verdict, await line and chain; the progra
       assert.deepEqual(lines[0]!.split(/\s{2,}/), ['id', 'name', 'state', 'at', 'verdict', 'await chain']);
       assert.equal(lines.length, 8, r.stdout);
       const at = 'test/io/fixtures/ps-target.ts';
-      assert.deepEqual(row(r.stdout, 'fan-out')!.split(/\s{2,}/).slice(1), ['fan-out', 'waiting', `${at}:12`, 'gather(2)', `fanOut ${at}:12`]);
-      assert.deepEqual(row(r.stdout, 'member')!.split(/\s{2,}/).slice(1), ['member', 'waiting', `${at}:8`, 'sleep 3602 s', `leaf ${at}:8 → sleep`]);
+      // Timers' verdicts count down: `wakes in N s`.
+      const cells = (name: string) => row(r.stdout, name)!.replace(/wakes in \d+ s/g, 'wakes in N s').split(/\s{2,}/).slice(1);
+      assert.deepEqual(cells('fan-out'), ['fan-out', 'waiting', `${at}:12`, 'gather: 2 of 2 not done: Task-5, which wakes in N s; Task-6, which wakes in N s', `fanOut ${at}:12`]);
+      assert.deepEqual(cells('member'), ['member', 'waiting', `${at}:8`, 'wakes in N s', `leaf ${at}:8 → sleep`]);
       assert.match(row(r.stdout, 'grouped')!, new RegExp(`grouped ${at}:16 → TaskGroup\\.run → TaskGroup\\.exit$`));
-      assert.match(row(r.stdout, 'ticker')!, /sleep 0\.02 s/);
+      assert.match(row(r.stdout, 'ticker')!, /  wakes in (\d+ ms|under 1 ms)  /);
 
       // The program goes on: its ticker keeps counting, and the inspector ps opened closes again.
       const before = ticks(t);
@@ -141,26 +143,26 @@ test('pstree: children under their parent (created tasks, gather children, TaskG
       assert.equal(r.status, 0, r.stderr);
       const at = 'test/io/fixtures/ps-target.ts';
       assert.equal(
-        r.stdout.replace(/Future #\d+/g, 'Future #N').replace(/ #\d+ /g, ' #N '),
+        r.stdout.replace(/ #\d+ /g, ' #N ').replace(/wakes in \d+ s/g, 'wakes in N s').replace(/wakes in (\d+ ms|under 1 ms)/g, 'wakes in M ms'),
         [
-          'Task-1 #N (waiting) · await ticker ticker',
+          'Task-1 #N (waiting) · awaits task ticker, which wakes in M ms',
           `│     main ${at}:35`,
-          '├── fan-out #N (waiting) · gather(2)',
+          '├── fan-out #N (waiting) · gather: 2 of 2 not done: Task-5, which wakes in N s; Task-6, which wakes in N s',
           `│   │     fanOut ${at}:12`,
-          '│   ├── Task-5 #N (waiting) · sleep 3600 s',
+          '│   ├── Task-5 #N (waiting) · wakes in N s',
           `│   │         leaf ${at}:8`,
           '│   │         sleep',
-          '│   └── Task-6 #N (waiting) · sleep 3601 s',
+          '│   └── Task-6 #N (waiting) · wakes in N s',
           `│             leaf ${at}:8`,
           '│             sleep',
-          '├── grouped #N (waiting) · TaskGroup.exit (Future #N)',
+          '├── grouped #N (waiting) · its TaskGroup: 1 task not done: member, which wakes in N s',
           `│   │     grouped ${at}:16`,
           '│   │     TaskGroup.run',
           '│   │     TaskGroup.exit',
-          '│   └── member #N (waiting) · sleep 3602 s',
+          '│   └── member #N (waiting) · wakes in N s',
           `│             leaf ${at}:8`,
           '│             sleep',
-          '└── ticker #N (waiting) · sleep 0.02 s',
+          '└── ticker #N (waiting) · wakes in M ms',
           `          ticker ${at}:23`,
           '          sleep',
           '',
@@ -182,7 +184,7 @@ test('pstree: tasks awaiting each other are reported as a cycle instead of a tre
       assert.equal(r.stdout, 'the tasks await each other in a cycle, so there is no tree:\ncycle: c1 → c2 → c1\n');
       const ps = coroscope(['ps', String(t.pid)]);
       assert.equal(ps.status, 0, ps.stderr);
-      assert.match(row(ps.stdout, 'c1')!, /await c2 other/);
+      assert.match(row(ps.stdout, 'c1')!, /awaits task c2, which awaits task c1: a deadlock/);
     } finally {
       yield stop(t);
     }
@@ -283,7 +285,7 @@ test('run --dump-on=SIGUSR2: the ps rows on stderr when the signal arrives, and 
       for (let i = 0; i < 40 && !/member/.test(t.err); i++) yield delay(50);
       assert.match(t.err, new RegExp(`^coroscope: SIGUSR2: the tasks of process ${t.pid}\\nid\\s+name\\s+state\\s+at\\s+verdict\\s+await chain\\n`));
       assert.equal(t.err.trimEnd().split('\n').length, 9, t.err);
-      assert.match(row(t.err, 'fan-out')!, /gather\(2\)/);
+      assert.match(row(t.err, 'fan-out')!, /gather: 2 of 2 not done: Task-5/);
       const before = ticks(t);
       yield delay(200);
       assert.ok(ticks(t) > before, 'the program goes on');
@@ -304,7 +306,7 @@ test('ps on a program whose inspector is already open (--inspect): read through 
       assert.ok(port > 0, t.err);
       const r = coroscope(['ps', String(t.pid)]);
       assert.equal(r.status, 0, r.stderr);
-      assert.match(row(r.stdout, 'fan-out')!, /gather\(2\)/);
+      assert.match(row(r.stdout, 'fan-out')!, /gather: 2 of 2 not done: Task-5/);
       yield delay(300);
       assert.equal(yield portAnswers(port), true, 'the inspector the program opened itself is still open');
     } finally {

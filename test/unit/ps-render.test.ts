@@ -13,6 +13,7 @@ function task(id: number, name: string, parent: number | null, extra: Partial<Ta
     coroutine: name,
     state: 'waiting',
     waitingFor: 'sleep 1 s',
+    verdict: '',
     waitKind: 'timer',
     futureState: 'PENDING',
     cancelling: 0,
@@ -33,7 +34,7 @@ function snapshot(tasks: TaskInfo[], futures: Partial<FutureInfo>[] = []): Snaps
 }
 
 test('ps: a header and one row per task, paths relative to the working directory, the verdict when there is one', () => {
-  const s = snapshot([task(1, 'main', null), task(2, 'worker', 1, { verdict: 'wakes in 0.5 s' } as Partial<TaskInfo>)]);
+  const s = snapshot([task(1, 'main', null), task(2, 'worker', 1, { verdict: 'wakes in 0.5 s' })]);
   assert.equal(
     renderPs(s, { cwd: '/app' }),
     [
