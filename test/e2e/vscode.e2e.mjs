@@ -622,4 +622,46 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await page.keyboard.press('Shift+F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20_000 });
   });
+
+  test('F5 on an .mts module with top-level await: a breakpoint in its body stops the task main in its <module> frame', async () => {
+    const file = 'esm-hello.mts';
+    const text = readFileSync(join(root, 'test', 'e2e', 'workspace', file), 'utf8');
+    const line = text.split('\n').findIndex((l) => l.includes('// BREAKPOINT')) + 1;
+    server.writeUserSettings(userSettings);
+    await delay(1500);
+    await openFile(page, file);
+    await delay(2000); // the extension sets its F5 context key when the editor becomes active
+    await gotoLine(page, line, 3);
+    await page.keyboard.press('F9');
+    await page.keyboard.press('F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await setPanes({ 'Call Stack': true, Variables: true, Tasks: false });
+    const rows = await waitFor('main paused on the breakpoint in the module body', async () => {
+      const l = await labels(callStack());
+      return l.some((x) => /^Thread main .*Paused on breakpoint/.test(x)) ? l : undefined;
+    }, 60_000);
+    await screenshot('mts-breakpoint');
+    assert.ok(rows.some((x) => new RegExp(`^Stack Frame <module>, line ${line}, ${file.replace('.', '\\.')}`).test(x)), rows.join('\n'));
+    // The module's own variables (its Module scope, opened by a click), with the value the top-level await left.
+    const moduleScope = variables().filter({ hasText: /^Module/ }).first();
+    await moduleScope.waitFor({ state: 'visible', timeout: 15_000 });
+    if ((await moduleScope.getAttribute('aria-expanded')) !== 'true') await moduleScope.click();
+    const vars = await waitFor('the Module scope with name = main', async () => {
+      const l = await labels(variables());
+      return l.some((x) => /^name, value .*main/.test(x)) ? l : undefined;
+    }, 20_000).catch(async (err) => {
+      await screenshot('mts-variables-missing');
+      throw err;
+    });
+    assert.ok(vars.some((x) => /^greeting, value .*hello from an ES module/.test(x)), vars.join('\n'));
+    await quiet('stopped in an .mts module');
+    await page.keyboard.press('F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+    await runCommand(page, 'Debug: Focus on Debug Console View');
+    await waitFor('the module printing its task', async () => /hello from an ES module: the body ran as task main/.test((await page.locator('.repl').allInnerTexts()).join('\n')), 20_000);
+    await screenshot('mts-done');
+    await openFile(page, file);
+    await gotoLine(page, line, 3);
+    await page.keyboard.press('F9');
+  });
 });
