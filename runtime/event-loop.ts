@@ -16,6 +16,7 @@ import type { SockAddress } from './sys/sockaddr';
 import { formatExceptionContext } from './traceback';
 import { UnretrievedTracker, type Failure } from './unretrieved';
 import { ensureFuture } from './gather';
+import { formatHandle, type Journal } from './journal';
 
 /** The handles waiting on one fd, kept as the selector key's data (as asyncio does). */
 export interface FdHandles {
@@ -99,6 +100,8 @@ export class EventLoop {
   readonly #unretrieved = new UnretrievedTracker(this);
   /** Callbacks slower than this (seconds) are reported in debug mode (asyncio's slow_callback_duration). */
   slowCallbackDuration = 0.1;
+  /** The journal (runtime/journal.ts) while a debugger or `--journal` asked for one; else null. */
+  _journal: Journal | null = null;
   /** Set by the task module while a task steps, for currentTask(). */
   _currentTask: Task<unknown> | null = null;
 
@@ -223,7 +226,8 @@ export class EventLoop {
       timeout = clamped;
     }
 
-    const waitStart = hostDeadline ? this.time() : 0;
+    const journal = this._journal;
+    const waitStart = hostDeadline || journal !== null ? this.time() : 0;
     const events = this.selector.select(timeout);
     if (timeout === 0) this.#wakeups.noWait += 1;
     else if (events.length > 0) this.#wakeups.byFd += 1;
@@ -233,15 +237,16 @@ export class EventLoop {
       if (hostDeadline && this.time() - waitStart >= timeout! - 5e-4) this.#turnRequested = true;
     }
     const ready = this.#ready;
+    const soon = ready.length;
     for (const [key, mask] of events) {
       const handles = key.data;
       if (mask & EVENT_READ && handles.reader) {
         if (handles.reader.cancelled()) this.removeReader(key.fd);
-        else ready.push(handles.reader);
+        else if (ready.push(handles.reader) && journal !== null) journal.fdReady(key.fd);
       }
       if (mask & EVENT_WRITE && handles.writer) {
         if (handles.writer.cancelled()) this.removeWriter(key.fd);
-        else ready.push(handles.writer);
+        else if (ready.push(handles.writer) && journal !== null) journal.fdReady(key.fd);
       }
     }
 
@@ -262,7 +267,9 @@ export class EventLoop {
     const todo = ready;
     this.#ready = this.#spare;
     let ran = 0;
-    if (this.#debug) {
+    if (journal !== null) {
+      ran = journal.run(todo, soon, waitStart, timeout, events.length);
+    } else if (this.#debug) {
       for (let i = 0; i < todo.length; i++) {
         const h = todo[i]!;
         if (h.cancelled()) continue;
@@ -270,7 +277,7 @@ export class EventLoop {
         h.run();
         ran += 1;
         const dt = this.time() - t0;
-        if (dt >= this.slowCallbackDuration) log(`Executing ${h.toString()} took ${dt.toFixed(3)} seconds`);
+        if (dt >= this.slowCallbackDuration) log(`Executing ${formatHandle(h)} took ${dt.toFixed(3)} seconds`);
       }
     } else {
       for (let i = 0; i < todo.length; i++) {
@@ -305,8 +312,10 @@ export class EventLoop {
           this.#turnRequested = false;
           this.#wakeups.hostTurns += 1;
           // The loop stays "running" during the turn: Node callbacks may use getRunningLoop().
+          const turnStart = this._journal !== null ? this.time() : 0;
           await (this.#host?.turn ? this.#host.turn() : hostTurn());
           this.#lastTurn = this.time();
+          this._journal?.hostTurn(turnStart);
         }
       }
     } finally {

@@ -31,6 +31,11 @@ export type WaitReason =
   | { kind: 'other'; what: string };
 
 let nextFutureId = 1;
+/** The journal's hook (runtime/journal.ts): a future with callbacks completed. Null unless journaling. */
+let completionHook: ((fut: Future<any>, callbacks: readonly unknown[]) => void) | null = null;
+export function setCompletionHook(next: typeof completionHook): void {
+  completionHook = next;
+}
 let setWaitReasonImpl: (fut: Future<any>, reason: WaitReason | undefined) => void;
 let takeLogTracebackImpl: (fut: Future<any>) => void;
 
@@ -214,6 +219,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     const callbacks = this.#callbacks;
     if (callbacks === null) return;
     this.#callbacks = null;
+    if (completionHook !== null) completionHook(this, callbacks);
     for (const cb of callbacks) {
       if (typeof cb === 'function') this.#loop.callSoon(cb, this);
       else cb._wake(this);

@@ -6,7 +6,10 @@
 import { Coroutine } from './coroutine';
 import type { EventLoop } from './event-loop';
 import { noDelayOnInspectorConnections } from './host/inspector-socket';
-import type { Future } from './future';
+import { setCompletionHook, type Future } from './future';
+import { Journal, formatHandle, stepTask } from './journal';
+import { taskJournal, timeline, type Timeline, type TaskJournalView } from './journal-view';
+import { LoopWatchdog } from './loop-watchdog';
 import type { ExceptionContext } from './handles';
 import { basename } from 'node:path';
 import { peekRunningLoop } from './running';
@@ -35,6 +38,7 @@ import {
 import { allTasks, setTaskHooks, type Task } from './task';
 
 export type * from './snapshot';
+export type * from './journal-view';
 
 /** Bumped when the shape of the snapshot changes incompatibly. */
 export const SNAPSHOT_VERSION = 1;
@@ -67,6 +71,9 @@ class Probe {
   #cache: Index | null = null;
   /** Loop time when a task last stopped running (while attached): how long the loop has been idle. */
   #lastStepEnd: number | null = null;
+  /** Report slow callbacks as they happen (the debugger's Debug Console line; not for `--journal`). */
+  #reportSlow = true;
+  #watchdog: LoopWatchdog | null = null;
 
   /** Installs the task hooks; idempotent. Returns the snapshot version. */
   attach(): number {
@@ -77,6 +84,7 @@ class Probe {
         spawned: (task) => {
           this.#generation++;
           this.#seeLoop(task.getLoop());
+          task.getLoop()._journal?.spawned(task);
           if (this.#followSpawn && this.#spawnedDuringStep === null) {
             this.#spawnedDuringStep = task.id;
             this.#arm(task.id, task._awaitChain(), 0);
@@ -85,27 +93,44 @@ class Probe {
         resuming: (task) => {
           this.#generation++;
           this.#resumed(task);
+          task.getLoop()._journal?.resumed(task);
         },
         suspended: (task) => {
           this.#generation++;
           this.#lastStepEnd = task.getLoop().time();
+          task.getLoop()._journal?.parked(task);
         },
         exited: (task) => {
           this.#generation++;
           this.#lastStepEnd = task.getLoop().time();
+          task.getLoop()._journal?.done(task);
           this.#exited(task);
         },
+        cancelRequested: (task) => task.getLoop()._journal?.cancelRequested(task),
       });
+      setCompletionHook((fut, callbacks) => fut.getLoop()._journal?.completed(fut, callbacks));
       const loop = peekRunningLoop();
       if (loop) this.#seeLoop(loop);
     }
     return SNAPSHOT_VERSION;
   }
 
+  /** The journal without the debugger (`coroscope run --journal`): recorded, not reported as it goes. */
+  journalOnly(): void {
+    this.#reportSlow = false;
+    this.attach();
+  }
+
   detach(): void {
     this.#attached = false;
     this.#exceptionBreaks = false;
     setTaskHooks(null);
+    setCompletionHook(null);
+    this.setLoopBlockedStop(false);
+    for (const ref of this.#loops) {
+      const loop = ref.deref();
+      if (loop) loop._journal = null;
+    }
     this.cancelBreakOnResume();
   }
 
@@ -399,6 +424,59 @@ class Probe {
     return { total, tasks: out };
   }
 
+  /** A task's journal: who woke it last, and its recent history (newest first), or null for no such task. */
+  journal(taskId: number): TaskJournalView | null {
+    const t = this.#findTask(taskId);
+    const journal = t?.getLoop()._journal;
+    return t && journal ? taskJournal(journal, t) : null;
+  }
+
+  /** The loop's last `count` iterations (at most 10,000) and a lane per task (the timeline panel). */
+  timeline(count = 200): Timeline | null {
+    if (typeof count !== 'number' || !(count >= 0)) throw new TypeError(`timeline: count must be a number >= 0, got ${String(count)}`);
+    const loop = this.loopObject();
+    const journal = loop?._journal;
+    return loop && journal ? timeline(journal, loop, count) : null;
+  }
+
+  /**
+   * The 'Loop blocked' stop: on, a watchdog thread pauses the program once a callback or a task's
+   * step has run `thresholdMs` (default: the loop's slowCallbackDuration) without returning to the loop.
+   */
+  setLoopBlockedStop(on: boolean, thresholdMs?: number): void {
+    this.#watchdog?.stop();
+    this.#watchdog = null;
+    if (on) {
+      const loop = this.loopObject();
+      const ms = thresholdMs ?? (loop ? loop.slowCallbackDuration * 1000 : 100);
+      this.#watchdog = new LoopWatchdog(ms);
+    }
+    for (const ref of this.#loops) {
+      const journal = ref.deref()?._journal;
+      if (journal) journal.beat = this.#watchdog?.beat ?? null;
+    }
+  }
+
+  /**
+   * Whether this pause is the watchdog's (once per blocking callback): the task and the callback
+   * that hold the loop, and for how long they have, else null.
+   */
+  blockedNow(): { task: number | null; taskName: string | null; callback: string; runningFor: number; thresholdMs: number } | null {
+    const watchdog = this.#watchdog;
+    if (!watchdog || !watchdog.takeFired()) return null;
+    const loop = this.loopObject();
+    const running = loop?._journal?.running();
+    if (!loop || !running) return null;
+    const task = running.task;
+    return {
+      task: task?.id ?? null,
+      taskName: task?.getName() ?? null,
+      callback: stepTask(running.handle) ? `${task!.getName()} step` : formatHandle(running.handle),
+      runningFor: loop.time() - running.start,
+      thresholdMs: watchdog.thresholdMs,
+    };
+  }
+
   /** The sub-exceptions of an exception group, as JSON text (the adapter passes the exception by handle). */
   exceptionParts(err: unknown): string {
     return JSON.stringify(exceptionParts(err));
@@ -413,6 +491,11 @@ class Probe {
 
   #seeLoop(loop: EventLoop): void {
     if (this.#loops.some((r) => r.deref() === loop)) return;
+    const journal = (loop._journal ??= new Journal(loop));
+    journal.reportSlow = this.#reportSlow;
+    journal.beat = this.#watchdog?.beat ?? null;
+    const slowMs = Number(process.env.COROSCOPE_SLOW_CALLBACK_MS);
+    if (process.env.COROSCOPE_SLOW_CALLBACK_MS && Number.isFinite(slowMs) && slowMs > 0) loop.slowCallbackDuration = slowMs / 1000;
     this.#loops = this.#loops.filter((r) => r.deref() !== undefined);
     this.#loops.push(new WeakRef(loop));
     // Observe reports of exceptions nobody retrieved, for the 'never retrieved' exception breakpoint.
@@ -616,3 +699,4 @@ export function exceptionReported(message: string, exception: unknown, source: u
 export const probe = new Probe();
 Object.defineProperty(globalThis, PROBE_KEY, { value: probe, configurable: true, enumerable: false, writable: false });
 if (process.env.COROSCOPE_DEBUGGER === '1') probe.attach();
+else if (process.env.COROSCOPE_JOURNAL === '1') probe.journalOnly();

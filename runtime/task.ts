@@ -28,6 +28,7 @@ export interface TaskHooks {
   resuming(task: Task<unknown>): void;
   suspended(task: Task<unknown>): void;
   exited(task: Task<unknown>): void;
+  cancelRequested(task: Task<unknown>): void;
 }
 let hooks: TaskHooks | null = null;
 export function setTaskHooks(next: TaskHooks | null): void {
@@ -161,6 +162,15 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     return this.#stack.map((c) => ({ coroutine: c, site: siteOf(c.awaitSite) }));
   }
 
+  /** @internal The await site id of the innermost coroutine with one (-1: none): for the journal. */
+  _innermostSite(): number {
+    for (let i = this.#stack.length - 1; i >= 0; i--) {
+      const site = this.#stack[i]!.awaitSite;
+      if (site >= 0) return site;
+    }
+    return -1;
+  }
+
   /** The future this task is blocked on, or null if it is scheduled to run. */
   get waitingOn(): Future<unknown> | null {
     return this.#waiter;
@@ -170,6 +180,7 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   override cancel(msg?: string): boolean {
     markRetrieved(this);
     if (this.done()) return false;
+    hooks?.cancelRequested(this);
     this.#numCancelsRequested += 1;
     if (this.#waiter !== null && this.#waiter.cancel(msg)) {
       // The waiter's callback (#wakeup) will throw CancelledError into the coroutine.

@@ -1,0 +1,373 @@
+// The journal: the recent past of each task and of the loop, for "who woke me" and the loop
+// timeline. Off unless a debugger is attached or `coroscope run --journal` asked for it: the probe
+// installs it through hooks that are null otherwise. Facts are recorded as small numbers and
+// references where they happen; nothing is formatted until someone reads the journal.
+import type { CallerSite } from './caller-site';
+import { callerSite } from './caller-site';
+import type { EventLoop } from './event-loop';
+import type { Future, WaitReason } from './future';
+import type { Handle } from './handles';
+import { log } from './log';
+import { BUSY, SEQ } from './loop-watchdog';
+import { Task } from './task';
+
+/** Events kept per task (the oldest are overwritten). */
+export const TASK_EVENTS = 64;
+/** Loop iterations kept. */
+export const ITERATIONS = 10_000;
+/** Callbacks kept (across the kept iterations; a busy iteration may have many). */
+export const CALLBACKS = 20_000;
+
+export type JournalKind = 'spawned' | 'parked' | 'woken' | 'resumed' | 'cancel' | 'done';
+
+/** How a callback came to run: queued by callSoon (or a wake-up), an fd became ready, a timer came due. */
+export type Origin = 'soon' | 'fd' | 'timer';
+const ORIGINS: readonly Origin[] = ['soon', 'fd', 'timer'];
+
+/** What completed a future (recorded when a task's awaited future completes). */
+export interface Waking {
+  /** The task whose code completed it (-1: none was running). */
+  readonly task: number;
+  readonly taskName: string | null;
+  /** The callback running when no task was: what it was queued by, its fd, the function. */
+  readonly origin: Origin | null;
+  readonly fd: number;
+  readonly callback: ((...args: any[]) => unknown) | null;
+  /** The program's line that completed it, when the program's code did. */
+  readonly where: CallerSite | null;
+  /** The future is the running task itself: it woke its waiters by finishing. */
+  readonly finished: boolean;
+  /** The future's wait reason (what the task was parked on). */
+  readonly reason: WaitReason | undefined;
+  readonly futureKind: string;
+}
+
+/** One event of a task's journal. */
+export interface TaskEvent {
+  readonly kind: JournalKind;
+  /** Loop time (seconds) and iteration when it happened. */
+  readonly time: number;
+  readonly iteration: number;
+  /** parked / resumed: the await site id of the innermost coroutine of the program (-1: none). */
+  readonly site: number;
+  /** spawned: the parent task id; cancel: the task that asked (-1: none). */
+  readonly by: number;
+  /** spawned / cancel: the program's line that did it. */
+  readonly where: CallerSite | null;
+  /** parked: the wait reason (null: a turn of the loop, sleep(0)); woken: the Waking; done: the task itself. */
+  readonly what: WaitReason | Waking | Task<unknown> | null | undefined;
+}
+
+/** A bounded ring of one task's events. */
+class TaskRing {
+  readonly #events: (TaskEvent | undefined)[] = [];
+  #count = 0;
+  /** The latest wake-up, kept even after 64 newer events. */
+  lastWaking: Waking | null = null;
+
+  push(e: TaskEvent): void {
+    this.#events[this.#count % TASK_EVENTS] = e;
+    this.#count++;
+  }
+
+  get total(): number {
+    return this.#count;
+  }
+
+  /** The kept events, newest first. */
+  newestFirst(): TaskEvent[] {
+    const out: TaskEvent[] = [];
+    for (let i = this.#count - 1; i >= 0 && i >= this.#count - TASK_EVENTS; i--) out.push(this.#events[i % TASK_EVENTS]!);
+    return out;
+  }
+}
+
+/**
+ * The journal of one loop and its tasks.
+ * Invariant: iteration records i (mod ITERATIONS) and callback records c (mod CALLBACKS) are the
+ * newest ITERATIONS and CALLBACKS; an iteration's callbacks are [cbFirst, cbFirst + cbCount).
+ * While `beat` is set, slot BUSY is 1 exactly while a callback runs and slot SEQ counts callbacks.
+ */
+export class Journal {
+  readonly #tasks = new WeakMap<Task<unknown>, TaskRing>();
+  readonly #loop: EventLoop;
+  // Iterations, struct-of-arrays (no object per iteration).
+  #iterations = 0;
+  readonly #itNumber = new Float64Array(ITERATIONS);
+  readonly #itStart = new Float64Array(ITERATIONS);
+  readonly #itTimeout = new Float64Array(ITERATIONS);
+  readonly #itWaited = new Float64Array(ITERATIONS);
+  readonly #itEnded = new Uint8Array(ITERATIONS);
+  readonly #itFds = new Int32Array(ITERATIONS);
+  readonly #itCbFirst = new Float64Array(ITERATIONS);
+  readonly #itCbCount = new Int32Array(ITERATIONS);
+  // Callbacks.
+  #callbacks = 0;
+  readonly #cbStart = new Float64Array(CALLBACKS);
+  readonly #cbDur = new Float64Array(CALLBACKS);
+  readonly #cbTask = new Int32Array(CALLBACKS);
+  readonly #cbOrigin = new Uint8Array(CALLBACKS);
+  readonly #cbFd = new Int32Array(CALLBACKS);
+  readonly #cbSite = new Int32Array(CALLBACKS);
+  /** A plain callback's function, or the name of the task a step belongs to. */
+  readonly #cbFn: (((...args: any[]) => unknown) | string | null)[] = new Array(CALLBACKS).fill(null);
+  /** The fd of each handle queued from a ready fd in this iteration, in queue order. */
+  #fds: number[] = [];
+  // What runs now (read by the completion hook and the loop-block report).
+  #origin = 0;
+  #fd = -1;
+  #handle: Handle | null = null;
+  #handleStart = 0;
+  /** Report callbacks slower than the loop's slowCallbackDuration (the debugger's Debug Console line). */
+  reportSlow = false;
+  /** The loop-block watchdog's shared heartbeat (see loop-watchdog.ts), or null. */
+  beat: Int32Array | null = null;
+
+  constructor(loop: EventLoop) {
+    this.#loop = loop;
+  }
+
+  // ---- tasks ---------------------------------------------------------------------------------
+
+  #ring(task: Task<unknown>): TaskRing {
+    let ring = this.#tasks.get(task);
+    if (ring === undefined) this.#tasks.set(task, (ring = new TaskRing()));
+    return ring;
+  }
+
+  #event(task: Task<unknown>, kind: JournalKind, site: number, by: number, where: CallerSite | null, what: TaskEvent['what']): void {
+    this.#ring(task).push({ kind, time: this.#loop.time(), iteration: this.#loop.iteration, site, by, where, what });
+  }
+
+  spawned(task: Task<unknown>): void {
+    this.#event(task, 'spawned', -1, task.parentId ?? -1, callerSite(), null);
+  }
+
+  parked(task: Task<unknown>): void {
+    const waiting = task.waitingOn;
+    // A task awaited is named, not referenced: the journal must not keep done tasks alive.
+    const what = waiting === null ? null : (waiting.waitReason ?? { kind: 'other' as const, what: waiting instanceof Task ? waiting.getName() : `a ${waiting.constructor.name}` });
+    this.#event(task, 'parked', task._innermostSite(), -1, null, what);
+  }
+
+  resumed(task: Task<unknown>): void {
+    this.#event(task, 'resumed', task._innermostSite(), -1, null, undefined);
+  }
+
+  cancelRequested(task: Task<unknown>): void {
+    if (task.done()) return;
+    this.#event(task, 'cancel', -1, this.#loop._currentTask?.id ?? -1, callerSite(), null);
+  }
+
+  done(task: Task<unknown>): void {
+    this.#event(task, 'done', -1, -1, null, task);
+  }
+
+  /** A future with waiters completed: each waiting task records who woke it. */
+  completed(fut: Future<unknown>, callbacks: readonly unknown[]): void {
+    let waking: Waking | null = null;
+    for (const cb of callbacks) {
+      if (!(cb instanceof Task)) continue;
+      waking ??= this.#waking(fut);
+      const ring = this.#ring(cb);
+      ring.lastWaking = waking;
+      ring.push({ kind: 'woken', time: this.#loop.time(), iteration: this.#loop.iteration, site: -1, by: waking.task, where: waking.where, what: waking });
+    }
+  }
+
+  #waking(fut: Future<unknown>): Waking {
+    const running = this.#loop._currentTask;
+    const origin = running ? null : ORIGINS[this.#origin]!;
+    // A ready fd's callback is the runtime's own (a socket's recv): no program line to find.
+    const where = running || origin !== 'fd' ? callerSite() : null;
+    return {
+      task: running?.id ?? -1,
+      taskName: running?.getName() ?? null,
+      origin,
+      fd: origin === 'fd' ? this.#fd : -1,
+      callback: running ? null : (this.#handle?.callback ?? null),
+      where,
+      finished: fut === running,
+      reason: fut.waitReason,
+      futureKind: fut.constructor.name,
+    };
+  }
+
+  /** The task's kept events, newest first, and its latest wake-up. */
+  history(task: Task<unknown>): { events: TaskEvent[]; total: number; lastWaking: Waking | null } {
+    const ring = this.#tasks.get(task);
+    return ring ? { events: ring.newestFirst(), total: ring.total, lastWaking: ring.lastWaking } : { events: [], total: 0, lastWaking: null };
+  }
+
+  // ---- the loop ------------------------------------------------------------------------------
+
+  /** A handle queued from a ready fd (in queue order, after the callSoon ones). */
+  fdReady(fd: number): void {
+    this.#fds.push(fd);
+  }
+
+  /**
+   * Runs an iteration's callbacks, timing each: `todo[0, soon)` were queued by callSoon, then
+   * come the ready fds' handles (as many as fdReady() calls), then the due timers'.
+   */
+  run(todo: Handle[], soon: number, waitStart: number, timeout: number | null, fdsReady: number): number {
+    const loop = this.#loop;
+    const clock = loop.clock;
+    const waitEnd = clock.now();
+    const slot = this.#iterations % ITERATIONS;
+    this.#itNumber[slot] = loop.iteration + 1;
+    this.#itStart[slot] = waitStart;
+    this.#itTimeout[slot] = timeout === null ? -1 : timeout;
+    this.#itWaited[slot] = waitEnd - waitStart;
+    this.#itEnded[slot] = timeout === 0 ? ENDED_NO_WAIT : fdsReady > 0 ? ENDED_FD : ENDED_TIMEOUT;
+    this.#itFds[slot] = fdsReady;
+    this.#itCbFirst[slot] = this.#callbacks;
+    this.#iterations++;
+    const fds = this.#fds;
+    const fdEnd = soon + fds.length;
+    const beat = this.beat;
+    let ran = 0;
+    for (let i = 0; i < todo.length; i++) {
+      const h = todo[i]!;
+      if (h.cancelled()) continue;
+      this.#origin = i < soon ? 0 : i < fdEnd ? 1 : 2;
+      this.#fd = this.#origin === 1 ? fds[i - soon]! : -1;
+      this.#handle = h;
+      const t0 = clock.now();
+      this.#handleStart = t0;
+      if (beat !== null) {
+        Atomics.add(beat, SEQ, 1);
+        Atomics.store(beat, BUSY, 1);
+      }
+      h.run();
+      if (beat !== null) Atomics.store(beat, BUSY, 0);
+      const dt = clock.now() - t0;
+      ran += 1;
+      const task = stepTask(h);
+      const c = this.#callbacks % CALLBACKS;
+      this.#cbStart[c] = t0;
+      this.#cbDur[c] = dt;
+      this.#cbTask[c] = task?.id ?? -1;
+      this.#cbOrigin[c] = this.#origin;
+      this.#cbFd[c] = this.#fd;
+      this.#cbSite[c] = task ? task._innermostSite() : -1;
+      this.#cbFn[c] = task ? task.getName() : h.callback;
+      this.#callbacks++;
+      if (dt >= loop.slowCallbackDuration && (this.reportSlow || loop.getDebug())) log(`Executing ${formatHandle(h)} took ${dt.toFixed(3)} seconds`);
+    }
+    this.#itCbCount[slot] = ran;
+    this.#handle = null;
+    this.#origin = 0;
+    this.#fd = -1;
+    fds.length = 0;
+    return ran;
+  }
+
+  /** The loop gave Node's loop a turn between iterations (from `start` to now). */
+  hostTurn(start: number): void {
+    const slot = this.#iterations % ITERATIONS;
+    const now = this.#loop.clock.now();
+    this.#itNumber[slot] = this.#loop.iteration;
+    this.#itStart[slot] = start;
+    this.#itTimeout[slot] = -1;
+    this.#itWaited[slot] = now - start;
+    this.#itEnded[slot] = ENDED_TURN;
+    this.#itFds[slot] = 0;
+    this.#itCbFirst[slot] = this.#callbacks;
+    this.#itCbCount[slot] = 0;
+    this.#iterations++;
+  }
+
+  /** What runs now, when a callback does (for a Loop blocked stop): its handle, task and start time. */
+  running(): { handle: Handle; task: Task<unknown> | null; start: number } | null {
+    const h = this.#handle;
+    return h ? { handle: h, task: stepTask(h) ?? this.#loop._currentTask, start: this.#handleStart } : null;
+  }
+
+  /** The kept iterations, oldest first, the last `count` of them (turns of Node's loop included). */
+  iterations(count: number): IterationRecord[] {
+    const kept = Math.min(this.#iterations, ITERATIONS);
+    const n = Math.max(0, Math.min(count, kept));
+    const oldestCallback = this.#callbacks - Math.min(this.#callbacks, CALLBACKS);
+    const out: IterationRecord[] = [];
+    for (let k = this.#iterations - n; k < this.#iterations; k++) {
+      const s = k % ITERATIONS;
+      const callbacks: CallbackRecord[] = [];
+      const first = this.#itCbFirst[s]!;
+      for (let c = Math.max(first, oldestCallback); c < first + this.#itCbCount[s]!; c++) {
+        const j = c % CALLBACKS;
+        callbacks.push({
+          start: this.#cbStart[j]!,
+          duration: this.#cbDur[j]!,
+          task: this.#cbTask[j]!,
+          origin: ORIGINS[this.#cbOrigin[j]!]!,
+          fd: this.#cbFd[j]!,
+          site: this.#cbSite[j]!,
+          callback: typeof this.#cbFn[j] === 'function' ? (this.#cbFn[j] as CallbackRecord['callback']) : null,
+          taskName: typeof this.#cbFn[j] === 'string' ? (this.#cbFn[j] as string) : null,
+        });
+      }
+      out.push({
+        iteration: this.#itNumber[s]!,
+        start: this.#itStart[s]!,
+        timeout: this.#itTimeout[s]! < 0 ? null : this.#itTimeout[s]!,
+        waited: this.#itWaited[s]!,
+        endedBy: ENDED[this.#itEnded[s]!]!,
+        fdsReady: this.#itFds[s]!,
+        callbacks,
+      });
+    }
+    return out;
+  }
+
+  /** How many iterations and callbacks are kept now (bounded by ITERATIONS and CALLBACKS). */
+  get kept(): { iterations: number; callbacks: number; recorded: number } {
+    return { iterations: Math.min(this.#iterations, ITERATIONS), callbacks: Math.min(this.#callbacks, CALLBACKS), recorded: this.#iterations };
+  }
+}
+
+const ENDED_NO_WAIT = 0;
+const ENDED_FD = 1;
+const ENDED_TIMEOUT = 2;
+const ENDED_TURN = 3;
+
+/** What ended an iteration's wait: none (callbacks were ready), an fd, its timeout (a timer), or it was a turn for Node's loop. */
+export type EndedBy = 'no wait' | 'fd' | 'timeout' | 'node turn';
+const ENDED: readonly EndedBy[] = ['no wait', 'fd', 'timeout', 'node turn'];
+
+export interface CallbackRecord {
+  readonly start: number;
+  readonly duration: number;
+  /** The task whose step it was (-1: a plain callback). */
+  readonly task: number;
+  readonly origin: Origin;
+  readonly fd: number;
+  /** For a task's step: the await site it parked at after the step (-1: none). */
+  readonly site: number;
+  readonly callback: ((...args: any[]) => unknown) | null;
+  readonly taskName: string | null;
+}
+
+export interface IterationRecord {
+  readonly iteration: number;
+  /** Loop time when its wait began. */
+  readonly start: number;
+  /** The timeout it asked the selector for (null: none, wait until an fd is ready). */
+  readonly timeout: number | null;
+  /** How long it waited. */
+  readonly waited: number;
+  readonly endedBy: EndedBy;
+  readonly fdsReady: number;
+  readonly callbacks: readonly CallbackRecord[];
+}
+
+/** The task a handle steps, when it is a task's step handle. */
+export function stepTask(h: Handle): Task<unknown> | null {
+  const task = (h as { task?: unknown }).task;
+  return task instanceof Task ? task : null;
+}
+
+/** A handle as asyncio's slow-callback report names it: a task's step by the task's repr. */
+export function formatHandle(h: Handle): string {
+  return stepTask(h)?.toString() ?? h.toString();
+}
