@@ -424,6 +424,14 @@ class Probe {
     return { total, tasks: out };
   }
 
+  /** The debugger stopped the program: the callback running now is not reported as slow for the time it was stopped. */
+  markStopped(): void {
+    for (const ref of this.#loops) {
+      const journal = ref.deref()?._journal;
+      if (journal) journal.stops++;
+    }
+  }
+
   /** A task's journal: who woke it last, and its recent history (newest first), or null for no such task. */
   journal(taskId: number): TaskJournalView | null {
     const t = this.#findTask(taskId);
@@ -448,7 +456,8 @@ class Probe {
     this.#watchdog = null;
     if (on) {
       const loop = this.loopObject();
-      const ms = thresholdMs ?? (loop ? loop.slowCallbackDuration * 1000 : 100);
+      const fromEnv = Number(process.env.COROSCOPE_SLOW_CALLBACK_MS);
+      const ms = thresholdMs ?? (fromEnv > 0 ? fromEnv : loop ? loop.slowCallbackDuration * 1000 : 100);
       this.#watchdog = new LoopWatchdog(ms);
     }
     for (const ref of this.#loops) {

@@ -120,6 +120,8 @@ export class Journal {
   #handleStart = 0;
   /** Report callbacks slower than the loop's slowCallbackDuration (the debugger's Debug Console line). */
   reportSlow = false;
+  /** Counts the debugger's stops: a callback during which the program stopped is not reported as slow. */
+  stops = 0;
   /** The loop-block watchdog's shared heartbeat (see loop-watchdog.ts), or null. */
   beat: Int32Array | null = null;
 
@@ -222,6 +224,7 @@ export class Journal {
     this.#itEnded[slot] = timeout === 0 ? ENDED_NO_WAIT : fdsReady > 0 ? ENDED_FD : ENDED_TIMEOUT;
     this.#itFds[slot] = fdsReady;
     this.#itCbFirst[slot] = this.#callbacks;
+    this.#itCbCount[slot] = 0;
     this.#iterations++;
     const fds = this.#fds;
     const fdEnd = soon + fds.length;
@@ -234,6 +237,7 @@ export class Journal {
       this.#fd = this.#origin === 1 ? fds[i - soon]! : -1;
       this.#handle = h;
       const t0 = clock.now();
+      const stops = this.stops;
       this.#handleStart = t0;
       if (beat !== null) {
         Atomics.add(beat, SEQ, 1);
@@ -253,9 +257,9 @@ export class Journal {
       this.#cbSite[c] = task ? task._innermostSite() : -1;
       this.#cbFn[c] = task ? task.getName() : h.callback;
       this.#callbacks++;
-      if (dt >= loop.slowCallbackDuration && (this.reportSlow || loop.getDebug())) log(`Executing ${formatHandle(h)} took ${dt.toFixed(3)} seconds`);
+      this.#itCbCount[slot]++;
+      if (dt >= loop.slowCallbackDuration && (this.reportSlow || loop.getDebug()) && stops === this.stops) log(`Executing ${formatHandle(h)} took ${dt.toFixed(3)} seconds`);
     }
-    this.#itCbCount[slot] = ran;
     this.#handle = null;
     this.#origin = 0;
     this.#fd = -1;

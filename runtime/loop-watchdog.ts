@@ -50,7 +50,8 @@ export class LoopWatchdog {
   readonly #worker: Worker;
 
   constructor(readonly thresholdMs: number) {
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { buffer: this.beat.buffer, thresholdMs } });
+    // No execArgv: the program's --inspect-brk would make the worker wait for a debugger of its own.
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { buffer: this.beat.buffer, thresholdMs } });
     // The watchdog never keeps the program alive.
     this.#worker.unref();
     this.#worker.on('error', () => undefined);
