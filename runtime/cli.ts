@@ -14,6 +14,9 @@ options:
   --selector select|poll|epoll   the readiness multiplexer (default: the best for the platform)
   --debug                        debug mode: slow-callback warnings, creation sites of tasks and
                                  coroutines, coroutines garbage-collected without being awaited
+  --journal                      keep each task's recent history (spawned, parked, woken by whom
+                                 and where, resumed, cancelled, done); a task that fails prints it
+                                 after its traceback
   --inspect[=[host:]port]        open the V8 inspector (a debugger can attach; default 127.0.0.1:9229)
   --inspect-brk[=[host:]port]    the same, and wait for a debugger before running the program
   -h, --help                     this text
@@ -43,6 +46,8 @@ export function main(argv: string[]): void {
       process.env.COROSCOPE_SELECTOR = value;
     } else if (name === '--debug') {
       process.env.COROSCOPE_DEBUG = '1';
+    } else if (name === '--journal') {
+      process.env.COROSCOPE_JOURNAL = '1';
     } else if (name === '--inspect' || name === '--inspect-brk') {
       const parsed = parseHostPort(inlineValue);
       if (!parsed) return fail(`${name}: expected [host:]port, got '${inlineValue}'`);
@@ -102,6 +107,11 @@ function reportUncaught(err: unknown): void {
   }
   if (isCompileError(err)) process.stderr.write(err.message + '\n');
   else process.stderr.write(formatException(err) + '\n');
+  if (process.env.COROSCOPE_JOURNAL === '1') {
+    const probe = (globalThis as Record<symbol, { journalOfError?: (e: unknown) => string | null } | undefined>)[Symbol.for('coroscope.probe')];
+    const text = probe?.journalOfError?.(err);
+    if (text) process.stderr.write(text + '\n');
+  }
   process.exit(1);
 }
 

@@ -8,7 +8,8 @@ import type { EventLoop } from './event-loop';
 import { noDelayOnInspectorConnections } from './host/inspector-socket';
 import { setCompletionHook, type Future } from './future';
 import { Journal, formatHandle, stepTask } from './journal';
-import { taskJournal, timeline, type Timeline, type TaskJournalView } from './journal-view';
+import { log } from './log';
+import { formatJournal, taskJournal, timeline, type Timeline, type TaskJournalView } from './journal-view';
 import { LoopWatchdog } from './loop-watchdog';
 import type { ExceptionContext } from './handles';
 import { basename } from 'node:path';
@@ -74,6 +75,7 @@ class Probe {
   /** Report slow callbacks as they happen (the debugger's Debug Console line; not for `--journal`). */
   #reportSlow = true;
   #watchdog: LoopWatchdog | null = null;
+  #failedJournals = new WeakMap<object, TaskJournalView & { task: string }>();
 
   /** Installs the task hooks; idempotent. Returns the snapshot version. */
   attach(): number {
@@ -432,6 +434,12 @@ class Probe {
     }
   }
 
+  /** The journal of the task this exception ended, as text (`coroscope run --journal`), or null. */
+  journalOfError(err: unknown): string | null {
+    const j = typeof err === 'object' && err !== null ? this.#failedJournals.get(err) : undefined;
+    return j ? formatJournal(j.task, j) : null;
+  }
+
   /** A task's journal: who woke it last, and its recent history (newest first), or null for no such task. */
   journal(taskId: number): TaskJournalView | null {
     const t = this.#findTask(taskId);
@@ -515,7 +523,13 @@ class Probe {
       writable: true,
       value(this: EventLoop, context: ExceptionContext) {
         if (probe.#exceptionBreaks) exceptionReported(context.message, context.exception, context.task ?? context.future);
-        return original.call(this, context);
+        const result = original.call(this, context);
+        // `--journal`: a failed task's report ends with what happened to it.
+        if (!probe.#reportSlow) {
+          const text = probe.journalOfError(context.exception);
+          if (text) log(text);
+        }
+        return result;
       },
     });
   }
@@ -529,6 +543,12 @@ class Probe {
   }
 
   #exited(task: Task<unknown>): void {
+    const journal = task.getLoop()._journal;
+    const err = task._peekException();
+    // The journal of a task that failed, kept by its exception (plain data: it keeps no task alive),
+    // for `coroscope run --journal`'s report of the crash.
+    // The first task the exception ended is where it came from (awaiting tasks re-raise it).
+    if (journal && typeof err === 'object' && err !== null && !task.cancelled() && !this.#failedJournals.has(err)) this.#failedJournals.set(err, { task: task.getName(), ...taskJournal(journal, task) });
     const at = this.#recent.indexOf(task);
     if (at >= 0) this.#recent.splice(at, 1);
     if (this.#exceptionBreaks && task.state === 'FINISHED' && /^<\w+ finished .*exception=/.test(task.toString()) && !this.#alreadyStopped(task)) {

@@ -255,3 +255,10 @@ function laneOf(newestFirst: readonly TaskEvent[], from: number, to: number): Ti
   close(to);
   return out;
 }
+
+/** A task's journal as the CLI prints it after a crash: oldest last, each line with its loop time. */
+export function formatJournal(taskName: string, j: TaskJournalView): string {
+  const lines = j.history.map((e) => `  ${e.time.toFixed(4)} s  ${e.text}`);
+  const kept = j.recorded > j.history.length ? `the last ${j.history.length} of ${j.recorded} events` : `${j.history.length} events`;
+  return [`Journal of task ${taskName} (${kept}, newest first; loop time):`, ...lines].join('\n');
+}
