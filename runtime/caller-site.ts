@@ -7,7 +7,10 @@ import { findSourceMap } from 'node:module';
 import { basename } from 'node:path';
 import { isRuntimeFrame } from './runtime-frames';
 
-/** A position in a loaded file (1-based), and the runtime call the program made there (`Event.set`). */
+/**
+ * A position in a loaded file (1-based), and the runtime call the program made there (`Event.set`).
+ * `file` is empty when only the call is known (the program's frame was not on the stack).
+ */
 export interface CallerSite {
   readonly file: string;
   readonly line: number;
@@ -26,16 +29,22 @@ function pickCaller(_error: Error, frames: NodeJS.CallSite[]): CallerSite | null
     if (file.startsWith('node:') || isRuntimeFrame(file)) {
       const method = f.getMethodName() ?? f.getFunctionName();
       const type = f.getTypeName();
+      // The task's step drives a runtime coroutine the program awaits: the call is the frame above.
+      if (type === 'Task') return call ? { file: '', line: 0, column: 0, call } : null;
       // The outermost runtime frame below the program's line is the call it made.
-      if (method && !method.startsWith('#')) call = type && type !== 'Object' ? `${type}.${method}` : method;
+      // A private generator (`*#put`) is the body of the public coroutine method (`put`).
+      const name = method?.replace(/^#/, '');
+      if (name) call = type && type !== 'Object' ? `${type}.${name}` : name;
       continue;
     }
     return { file: file.startsWith('file://') ? new URL(file).pathname : file, line: f.getLineNumber() ?? 0, column: f.getColumnNumber() ?? 0, call };
   }
-  return null;
+  // A coroutine of the runtime driven by a task (`await queue.put(x)`): the program's frame is
+  // suspended, not on the stack; the call is still worth naming.
+  return call ? { file: '', line: 0, column: 0, call } : null;
 }
 
-/** The program's frame nearest the top of the stack, or null when only the runtime is running. */
+/** The program's frame nearest the top of the stack (or only the runtime call, see CallerSite), or null. */
 export function callerSite(): CallerSite | null {
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;

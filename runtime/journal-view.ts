@@ -85,7 +85,7 @@ function atSite(id: number): SourcePosition | undefined {
 }
 
 function atCaller(where: CallerSite | null): SourcePosition | undefined {
-  return where ? position(mapSite(where)) : undefined;
+  return where?.file ? position(mapSite(where)) : undefined;
 }
 
 const short = (p: SourcePosition | undefined): string => (p ? `${basename(p.path)}:${p.line}` : '');
@@ -137,7 +137,7 @@ function fnName(fn: ((...args: any[]) => unknown) | null): string {
 
 /** `c2 at pipeline.ts:41 · lock.release()`, `callback complete() at prog.ts:9 · future.setResult()`, `fd 9 ready (read)`. */
 export function wakingPhrase(w: Waking): { text: string; location?: SourcePosition } {
-  const location = atCaller(w.where);
+  const location = atCaller(w.where) ?? atSite(w.site);
   const at = location ? ` at ${short(location)}` : '';
   const call = w.where?.call ? ` · ${callPhrase(w.where.call)}` : '';
   if (w.task >= 0) return { text: `${w.taskName ?? `task ${w.task}`}${w.finished && !location ? ' (it finished)' : `${at}${call}`}`, location };

@@ -35,6 +35,8 @@ export interface Waking {
   readonly callback: ((...args: any[]) => unknown) | null;
   /** The program's line that completed it, when the program's code did. */
   readonly where: CallerSite | null;
+  /** The running task's await site when its own frame was not on the stack (a runtime coroutine it awaits did it). */
+  readonly site: number;
   /** The future is the running task itself: it woke its waiters by finishing. */
   readonly finished: boolean;
   /** The future's wait reason (what the task was parked on). */
@@ -189,6 +191,7 @@ export class Journal {
       fd: origin === 'fd' ? this.#fd : -1,
       callback: running ? null : (this.#handle?.callback ?? null),
       where,
+      site: running && !where?.file ? running._innermostSite() : -1,
       finished: fut === running,
       reason: fut.waitReason,
       futureKind: fut.constructor.name,

@@ -137,3 +137,39 @@ run(main());
   assert.match(r.stderr, /^Executing <Task pending name='spinner' [^\n]*coro=<busy\(\)[^\n]*> took 0\.1\d\d seconds$/m);
   assert.doesNotMatch(r.stderr, /<Handle/, 'the task, not its step handle');
 });
+
+test("--journal: wokenBy names lock.release() and queue.put() with the task and line, also when the put ran inside the runtime's coroutine", () => {
+  const r = run(
+    `import { run, sleep, createTask, Lock, Queue, currentTask } from 'coroscope';
+const lock = new Lock();
+const q = new Queue<number>();
+const probe = (globalThis as any)[Symbol.for('coroscope.probe')];
+async function holder(): Promise<void> {
+  await lock.acquire();
+  await sleep(0.01);
+  lock.release();
+}
+async function getter(): Promise<void> {
+  await sleep(0.001);
+  await lock.acquire();
+  console.log('lock: ' + probe.journal(currentTask()!.id).wokenBy);
+  lock.release();
+  await q.get();
+  console.log('queue: ' + probe.journal(currentTask()!.id).wokenBy);
+}
+async function putter(): Promise<void> {
+  await sleep(0.03);
+  await q.put(1);
+}
+async function main(): Promise<void> {
+  createTask(holder(), { name: 'c2' });
+  createTask(putter(), { name: 'p' });
+  await createTask(getter(), { name: 'g' });
+}
+run(main());
+`,
+    ['--journal'],
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'lock: c2 at prog.ts:8 · lock.release()\nqueue: p at prog.ts:21 · queue.put()\n');
+});
