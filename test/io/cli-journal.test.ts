@@ -171,5 +171,5 @@ run(main());
     ['--journal'],
   );
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, 'lock: c2 at prog.ts:8 · lock.release()\nqueue: p at prog.ts:21 · queue.put()\n');
+  assert.equal(r.stdout, 'lock: c2 at prog.ts:8 · lock.release()\nqueue: p at prog.ts:20 · queue.put()\n');
 });
