@@ -113,6 +113,10 @@ class Probe {
       setCompletionHook((fut, callbacks) => fut.getLoop()._journal?.completed(fut, callbacks));
       const loop = peekRunningLoop();
       if (loop) this.#seeLoop(loop);
+      for (const ref of this.#loops) {
+        const seen = ref.deref();
+        if (seen && !seen.isClosed()) this.#seeLoop(seen);
+      }
     }
     return SNAPSHOT_VERSION;
   }
@@ -507,12 +511,15 @@ class Probe {
   // ---- internals ----------------------------------------------------------------------------
 
   #seeLoop(loop: EventLoop): void {
+    // (Again after a detach, which dropped the journal.)
+    if (!loop._journal) {
+      const journal = (loop._journal = new Journal(loop));
+      journal.reportSlow = this.#reportSlow;
+      journal.beat = this.#watchdog?.beat ?? null;
+      const slowMs = Number(process.env.COROSCOPE_SLOW_CALLBACK_MS);
+      if (process.env.COROSCOPE_SLOW_CALLBACK_MS && Number.isFinite(slowMs) && slowMs > 0) loop.slowCallbackDuration = slowMs / 1000;
+    }
     if (this.#loops.some((r) => r.deref() === loop)) return;
-    const journal = (loop._journal ??= new Journal(loop));
-    journal.reportSlow = this.#reportSlow;
-    journal.beat = this.#watchdog?.beat ?? null;
-    const slowMs = Number(process.env.COROSCOPE_SLOW_CALLBACK_MS);
-    if (process.env.COROSCOPE_SLOW_CALLBACK_MS && Number.isFinite(slowMs) && slowMs > 0) loop.slowCallbackDuration = slowMs / 1000;
     this.#loops = this.#loops.filter((r) => r.deref() !== undefined);
     this.#loops.push(new WeakRef(loop));
     // Observe reports of exceptions nobody retrieved, for the 'never retrieved' exception breakpoint.

@@ -9,6 +9,7 @@ import type { Future, WaitReason } from './future';
 import type { Handle } from './handles';
 import { log } from './log';
 import { BUSY, SEQ } from './loop-watchdog';
+import { setResultUnlessCancelled } from './sleep';
 import { Task } from './task';
 
 /** Events kept per task (the oldest are overwritten). */
@@ -60,28 +61,57 @@ export interface TaskEvent {
   readonly what: WaitReason | Waking | Task<unknown> | null | undefined;
 }
 
-/** A bounded ring of one task's events. */
+// Event kinds as stored (small integers): a woken-by-fd or by-a-sleep-timer event keeps its fd
+// and wait reason in columns, the common wake-ups of a server allocate nothing.
+const K_SPAWNED = 0;
+const K_PARKED = 1;
+const K_WOKEN = 2;
+const K_WOKEN_FD = 3;
+const K_WOKEN_TIMER = 4;
+const K_RESUMED = 5;
+const K_CANCEL = 6;
+const K_DONE = 7;
+const KIND_NAMES: readonly JournalKind[] = ['spawned', 'parked', 'woken', 'woken', 'woken', 'resumed', 'cancel', 'done'];
+
+/**
+ * A bounded ring of one task's events, in columns (plain arrays of numbers and one of
+ * references): an event is a slot, not an object, so the records that live until 64 newer ones
+ * overwrite them do not pile up in the old generation of the heap.
+ * Invariant: slot (n mod TASK_EVENTS) holds event n, for the last min(count, TASK_EVENTS) events.
+ */
 class TaskRing {
-  readonly #events: (TaskEvent | undefined)[] = [];
-  #count = 0;
-  /** The latest wake-up, kept even after 64 newer events. */
-  lastWaking: Waking | null = null;
+  readonly kinds: number[] = [];
+  readonly times: number[] = [];
+  readonly iterations: number[] = [];
+  /** parked / resumed: await site id; woken: the running task's await site. */
+  readonly sites: number[] = [];
+  /** spawned: parent id; cancel / woken: the task that did it; woken by an fd: the fd. */
+  readonly bys: number[] = [];
+  /** spawned / cancel: CallerSite; parked / woken by fd or timer: wait reason; woken: Waking; done: the task. */
+  readonly refs: unknown[] = [];
+  count = 0;
+  /** The latest wake-up (kept even after 64 newer events): its kind, by and ref as in the columns. */
+  wakeKind = -1;
+  wakeBy = -1;
+  wakeRef: unknown = null;
 
-  push(e: TaskEvent): void {
-    this.#events[this.#count % TASK_EVENTS] = e;
-    this.#count++;
+  push(kind: number, time: number, iteration: number, site: number, by: number, ref: unknown): void {
+    const i = this.count % TASK_EVENTS;
+    this.kinds[i] = kind;
+    this.times[i] = time;
+    this.iterations[i] = iteration;
+    this.sites[i] = site;
+    this.bys[i] = by;
+    this.refs[i] = ref;
+    this.count++;
   }
+}
 
-  get total(): number {
-    return this.#count;
-  }
-
-  /** The kept events, newest first. */
-  newestFirst(): TaskEvent[] {
-    const out: TaskEvent[] = [];
-    for (let i = this.#count - 1; i >= 0 && i >= this.#count - TASK_EVENTS; i--) out.push(this.#events[i % TASK_EVENTS]!);
-    return out;
-  }
+/** A stored wake-up as the view reads it. */
+function wakingOf(kind: number, by: number, ref: unknown): Waking {
+  if (kind === K_WOKEN) return ref as Waking;
+  const reason = ref as WaitReason | undefined;
+  return { task: -1, taskName: null, origin: kind === K_WOKEN_FD ? 'fd' : 'timer', fd: kind === K_WOKEN_FD ? by : -1, callback: null, where: null, site: -1, finished: false, reason, futureKind: 'Future' };
 }
 
 /**
@@ -139,43 +169,57 @@ export class Journal {
     return ring;
   }
 
-  #event(task: Task<unknown>, kind: JournalKind, site: number, by: number, where: CallerSite | null, what: TaskEvent['what']): void {
-    this.#ring(task).push({ kind, time: this.#loop.time(), iteration: this.#loop.iteration, site, by, where, what });
+  #event(task: Task<unknown>, kind: number, site: number, by: number, ref: unknown): void {
+    this.#ring(task).push(kind, this.#loop.time(), this.#loop.iteration, site, by, ref);
   }
 
   spawned(task: Task<unknown>): void {
-    this.#event(task, 'spawned', -1, task.parentId ?? -1, callerSite(), null);
+    this.#event(task, K_SPAWNED, -1, task.parentId ?? -1, callerSite());
   }
 
   parked(task: Task<unknown>): void {
     const waiting = task.waitingOn;
     // A task awaited is named, not referenced: the journal must not keep done tasks alive.
     const what = waiting === null ? null : (waiting.waitReason ?? { kind: 'other' as const, what: waiting instanceof Task ? waiting.getName() : `a ${waiting.constructor.name}` });
-    this.#event(task, 'parked', task._innermostSite(), -1, null, what);
+    this.#event(task, K_PARKED, task._innermostSite(), -1, what);
   }
 
   resumed(task: Task<unknown>): void {
-    this.#event(task, 'resumed', task._innermostSite(), -1, null, undefined);
+    this.#event(task, K_RESUMED, task._innermostSite(), -1, undefined);
   }
 
   cancelRequested(task: Task<unknown>): void {
     if (task.done()) return;
-    this.#event(task, 'cancel', -1, this.#loop._currentTask?.id ?? -1, callerSite(), null);
+    this.#event(task, K_CANCEL, -1, this.#loop._currentTask?.id ?? -1, callerSite());
   }
 
   done(task: Task<unknown>): void {
-    this.#event(task, 'done', -1, -1, null, task);
+    this.#event(task, K_DONE, -1, -1, task);
   }
 
   /** A future with waiters completed: each waiting task records who woke it. */
   completed(fut: Future<unknown>, callbacks: readonly unknown[]): void {
-    let waking: Waking | null = null;
+    // By a ready fd, or a sleep's timer: nothing of the program's to find, two numbers and the reason.
+    const quiet = this.#loop._currentTask === null && (this.#origin === 1 || (this.#origin === 2 && this.#handle?.callback === setResultUnlessCancelled));
+    let kind = quiet ? (this.#origin === 1 ? K_WOKEN_FD : K_WOKEN_TIMER) : K_WOKEN;
+    let by = this.#fd;
+    let ref: unknown = fut.waitReason;
+    let time = -1;
     for (const cb of callbacks) {
       if (!(cb instanceof Task)) continue;
-      waking ??= this.#waking(fut);
+      if (time < 0) {
+        time = this.#loop.time();
+        if (kind === K_WOKEN) {
+          const waking = this.#waking(fut);
+          by = waking.task;
+          ref = waking;
+        }
+      }
       const ring = this.#ring(cb);
-      ring.lastWaking = waking;
-      ring.push({ kind: 'woken', time: this.#loop.time(), iteration: this.#loop.iteration, site: -1, by: waking.task, where: waking.where, what: waking });
+      ring.wakeKind = kind;
+      ring.wakeBy = by;
+      ring.wakeRef = ref;
+      ring.push(kind, time, this.#loop.iteration, -1, by, ref);
     }
   }
 
@@ -201,7 +245,24 @@ export class Journal {
   /** The task's kept events, newest first, and its latest wake-up. */
   history(task: Task<unknown>): { events: TaskEvent[]; total: number; lastWaking: Waking | null } {
     const ring = this.#tasks.get(task);
-    return ring ? { events: ring.newestFirst(), total: ring.total, lastWaking: ring.lastWaking } : { events: [], total: 0, lastWaking: null };
+    if (!ring) return { events: [], total: 0, lastWaking: null };
+    const events: TaskEvent[] = [];
+    for (let n = ring.count - 1; n >= 0 && n >= ring.count - TASK_EVENTS; n--) {
+      const i = n % TASK_EVENTS;
+      const kind = ring.kinds[i]!;
+      const ref = ring.refs[i];
+      const woken = kind === K_WOKEN || kind === K_WOKEN_FD || kind === K_WOKEN_TIMER;
+      events.push({
+        kind: KIND_NAMES[kind]!,
+        time: ring.times[i]!,
+        iteration: ring.iterations[i]!,
+        site: ring.sites[i]!,
+        by: woken ? (kind === K_WOKEN ? (ref as Waking).task : -1) : ring.bys[i]!,
+        where: kind === K_SPAWNED || kind === K_CANCEL ? (ref as CallerSite | null) : null,
+        what: woken ? wakingOf(kind, ring.bys[i]!, ref) : kind === K_PARKED ? (ref as WaitReason | null) : kind === K_DONE ? (ref as Task<unknown>) : undefined,
+      });
+    }
+    return { events, total: ring.count, lastWaking: ring.wakeKind < 0 ? null : wakingOf(ring.wakeKind, ring.wakeBy, ring.wakeRef) };
   }
 
   // ---- the loop ------------------------------------------------------------------------------

@@ -139,10 +139,13 @@ run(main());
 });
 
 test("--journal: wokenBy names lock.release() and queue.put() with the task and line, also when the put ran inside the runtime's coroutine", () => {
+  // Deterministic order: holder takes the lock in its first step, before getter's first step; putter
+  // puts only once getter waits in q.get().
   const r = run(
-    `import { run, sleep, createTask, Lock, Queue, currentTask } from 'coroscope';
+    `import { run, sleep, createTask, Lock, Queue, Event, currentTask } from 'coroscope';
 const lock = new Lock();
 const q = new Queue<number>();
+const ready = new Event();
 const probe = (globalThis as any)[Symbol.for('coroscope.probe')];
 async function holder(): Promise<void> {
   await lock.acquire();
@@ -150,15 +153,15 @@ async function holder(): Promise<void> {
   lock.release();
 }
 async function getter(): Promise<void> {
-  await sleep(0.001);
   await lock.acquire();
   console.log('lock: ' + probe.journal(currentTask()!.id).wokenBy);
   lock.release();
+  ready.set();
   await q.get();
   console.log('queue: ' + probe.journal(currentTask()!.id).wokenBy);
 }
 async function putter(): Promise<void> {
-  await sleep(0.03);
+  await ready.wait();
   await q.put(1);
 }
 async function main(): Promise<void> {
@@ -171,5 +174,5 @@ run(main());
     ['--journal'],
   );
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, 'lock: c2 at prog.ts:8 · lock.release()\nqueue: p at prog.ts:20 · queue.put()\n');
+  assert.equal(r.stdout, 'lock: c2 at prog.ts:9 · lock.release()\nqueue: p at prog.ts:22 · queue.put()\n');
 });
