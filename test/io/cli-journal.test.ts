@@ -174,5 +174,5 @@ run(main());
     ['--journal'],
   );
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, 'lock: c2 at prog.ts:9 · lock.release()\nqueue: p at prog.ts:22 · queue.put()\n');
+  assert.equal(r.stdout, 'lock: c2 at prog.ts:9 · lock.release()\nqueue: p at prog.ts:21 · queue.put()\n');
 });
