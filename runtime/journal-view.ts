@@ -256,9 +256,13 @@ function laneOf(newestFirst: readonly TaskEvent[], from: number, to: number): Ti
   return out;
 }
 
-/** A task's journal as the CLI prints it after a crash: oldest last, each line with its loop time. */
+/** Events the CLI prints after a failed task's traceback (a server's hundred resets stay readable). */
+const PRINTED_EVENTS = 16;
+
+/** A task's journal as the CLI prints it after a crash: newest first, each line with its loop time. */
 export function formatJournal(taskName: string, j: TaskJournalView): string {
-  const lines = j.history.map((e) => `  ${e.time.toFixed(4)} s  ${e.text}`);
-  const kept = j.recorded > j.history.length ? `the last ${j.history.length} of ${j.recorded} events` : `${j.history.length} events`;
+  const shown = j.history.slice(0, PRINTED_EVENTS);
+  const lines = shown.map((e) => `  ${e.time.toFixed(4)} s  ${e.text}`);
+  const kept = j.recorded > shown.length ? `the last ${shown.length} of ${j.recorded} events` : `${shown.length} events`;
   return [`Journal of task ${taskName} (${kept}, newest first; loop time):`, ...lines].join('\n');
 }
