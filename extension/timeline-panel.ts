@@ -21,7 +21,7 @@ export interface TimelineBody {
     waited: number;
     endedBy: string;
     fdsReady: number;
-    callbacks: Array<{ start: number; duration: number; task: number | null; label: string; origin: string; fd?: number; location?: { path: string; line: number; column: number } }>;
+    callbacks: Array<{ start: number; duration: number; task: number | null; label: string; origin: string; fd?: number; location?: { path: string; line: number; column: number }; running?: true }>;
   }>;
   lanes: Array<{ task: number; name: string; segments: Array<{ state: 'running' | 'ready' | 'waiting'; start: number; end: number }> }>;
   kept: { iterations: number; callbacks: number; recorded: number };
@@ -135,6 +135,11 @@ const ms = (s) => (s * 1000 >= 100 ? (s * 1000).toFixed(0) : (s * 1000).toFixed(
 const its = DATA.iterations;
 const callbacks = its.reduce((n, it) => n + it.callbacks.length, 0);
 document.getElementById('summary').textContent = its.length + ' iterations · ' + callbacks + ' callbacks · ' + DATA.lanes.length + ' tasks (the journal keeps the last ' + DATA.kept.iterations + ' of ' + DATA.kept.recorded + ' iterations)';
+function waitText(it) {
+  if (it.endedBy === 'node turn') return 'a turn for Node, ' + ms(it.waited);
+  if (it.endedBy === 'no wait') return 'no wait (callbacks were ready)';
+  return 'waited ' + ms(it.waited) + ' (timeout ' + (it.timeout === null ? 'none' : ms(it.timeout)) + ', ended by ' + (it.endedBy === 'fd' ? it.fdsReady + (it.fdsReady === 1 ? ' ready fd' : ' ready fds') : 'its timeout') + ')';
+}
 const points = [];
 let x = 140;
 for (const it of its) {
@@ -173,12 +178,12 @@ function rect(x0, x1, row, cls, tip, loc) {
 label('loop waits', 0); label('callbacks', 1);
 const waitClass = { 'fd': 'w-fd', 'timeout': 'w-timeout', 'no wait': 'w-none', 'node turn': 'w-turn' };
 for (const it of its) {
-  const what = it.endedBy === 'node turn' ? 'a turn for Node (' + ms(it.waited) + ')' : 'waited ' + ms(it.waited) + ' (timeout ' + (it.timeout === null ? 'none' : ms(it.timeout)) + '), ended by ' + it.endedBy + (it.fdsReady ? ' (' + it.fdsReady + ' fds ready)' : '');
+  const what = waitText(it);
   rect(tx(it.start), tx(it.start + it.waited), 0, waitClass[it.endedBy] || 'w-none', 'iteration ' + it.iteration + ': ' + what);
   for (const c of it.callbacks) {
     const slow = c.duration >= 0.1;
     const where = c.location ? ' at ' + c.location.path.split(/[\\\\/]/).pop() + ':' + c.location.line : '';
-    rect(tx(c.start), tx(c.start + c.duration), 1, slow ? 'slow' : c.task === null ? 'cb-plain' : 'cb', c.label + ' · ' + ms(c.duration) + where + ' (iteration ' + it.iteration + ')', c.location);
+    rect(tx(c.start), tx(c.start + c.duration), 1, slow ? 'slow' : c.task === null ? 'cb-plain' : 'cb', c.label + ' · ' + ms(c.duration) + (c.running ? ' so far, stopped here' : '') + where + ' (iteration ' + it.iteration + ')', c.location);
   }
 }
 label('tasks', 2);
@@ -194,11 +199,11 @@ const list = document.getElementById('list');
 for (const it of its.slice(-30).reverse()) {
   const li = document.createElement('li');
   li.value = it.iteration;
-  const head = it.endedBy === 'node turn' ? 'a turn for Node, ' + ms(it.waited) : 'waited ' + ms(it.waited) + ' (timeout ' + (it.timeout === null ? 'none' : ms(it.timeout)) + ', ended by ' + it.endedBy + ')';
+  const head = waitText(it);
   li.appendChild(document.createTextNode(head + (it.callbacks.length ? ' · ' : '')));
   it.callbacks.forEach((c, k) => {
     if (k > 0) li.appendChild(document.createTextNode(', '));
-    const text = c.label + ' ' + ms(c.duration);
+    const text = c.label + ' ' + ms(c.duration) + (c.running ? ' so far (stopped here)' : '');
     if (c.location) {
       const a = document.createElement('a');
       a.textContent = text;

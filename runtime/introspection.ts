@@ -7,7 +7,7 @@ import { Coroutine } from './coroutine';
 import type { EventLoop } from './event-loop';
 import { noDelayOnInspectorConnections } from './host/inspector-socket';
 import { setCompletionHook, type Future } from './future';
-import { Journal, formatHandle, stepTask } from './journal';
+import { Journal, stepTask } from './journal';
 import { log } from './log';
 import { formatJournal, taskJournal, timeline, type Timeline, type TaskJournalView } from './journal-view';
 import { LoopWatchdog } from './loop-watchdog';
@@ -489,10 +489,11 @@ class Probe {
     const running = loop?._journal?.running();
     if (!loop || !running) return null;
     const task = running.task;
+    const fnName = running.handle.callback?.name.replace(/^bound /, '');
     return {
       task: task?.id ?? null,
       taskName: task?.getName() ?? null,
-      callback: stepTask(running.handle) ? `${task!.getName()} step` : formatHandle(running.handle),
+      callback: stepTask(running.handle) ? `${task!.getName()} step` : fnName ? `callback ${fnName}()` : 'a callback',
       runningFor: loop.time() - running.start,
       thresholdMs: watchdog.thresholdMs,
     };

@@ -48,6 +48,8 @@ export interface TimelineCallback {
   readonly origin: CallbackRecord['origin'];
   readonly fd?: number;
   readonly location?: SourcePosition;
+  /** It runs now (the program stopped inside it): its duration is so far. */
+  readonly running?: true;
 }
 
 export interface TimelineIteration {
@@ -233,6 +235,7 @@ function callbackEntry(c: CallbackRecord, names: (id: number) => string): Timeli
     origin: c.origin,
     ...(c.fd >= 0 ? { fd: c.fd } : {}),
     ...(location ? { location } : {}),
+    ...(c.running ? { running: true as const } : {}),
   };
 }
 

@@ -373,6 +373,23 @@ export class Journal {
           site: this.#cbSite[j]!,
           callback: typeof this.#cbFn[j] === 'function' ? (this.#cbFn[j] as CallbackRecord['callback']) : null,
           taskName: typeof this.#cbFn[j] === 'string' ? (this.#cbFn[j] as string) : null,
+          running: false,
+        });
+      }
+      // The newest iteration's callback that runs now (the program stopped inside it).
+      const h = this.#handle;
+      if (h !== null && k === this.#iterations - 1) {
+        const task = stepTask(h);
+        callbacks.push({
+          start: this.#handleStart,
+          duration: this.#loop.clock.now() - this.#handleStart,
+          task: task?.id ?? -1,
+          origin: ORIGINS[this.#origin]!,
+          fd: this.#fd,
+          site: task ? task._innermostSite() : -1,
+          callback: task ? null : h.callback,
+          taskName: task?.getName() ?? null,
+          running: true,
         });
       }
       out.push({
@@ -414,6 +431,8 @@ export interface CallbackRecord {
   readonly site: number;
   readonly callback: ((...args: any[]) => unknown) | null;
   readonly taskName: string | null;
+  /** It runs now: the program is stopped inside it, and its duration is so far. */
+  readonly running: boolean;
 }
 
 export interface IterationRecord {

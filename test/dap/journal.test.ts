@@ -95,6 +95,9 @@ test('the journal stays bounded over a long run: 64 events per task, 10,000 iter
         for (const c of it.callbacks) assert.ok(c.duration >= 0 && c.start >= it.start, JSON.stringify(c));
       }
       assert.deepEqual(steps[0]!.location, { path: long, line: 6, column: 5 });
+      const newest = t.iterations[t.iterations.length - 1]!.callbacks;
+      assert.deepEqual([newest[newest.length - 1]!.label, newest[newest.length - 1]!.running], ['Task-1 step', true], 'the program stopped inside main\'s step');
+      assert.ok(steps.slice(0, -1).every((c) => c.running === undefined));
       const lane = t.lanes.find((l) => l.name === 'Task-1');
       assert.ok(lane && lane.segments.some((g) => g.state === 'running') && lane.segments.some((g) => g.state === 'ready'), JSON.stringify(lane?.segments.slice(0, 4)));
 

@@ -547,7 +547,9 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     const lanes = await view.locator('svg text').allTextContents();
     for (const name of ['loop waits', 'callbacks', 'Task-1', 'ticker', 'consumer-1', 'watchdog']) assert.ok(lanes.includes(name), `lane ${name} in ${lanes.join(', ')}`);
     const latest = await view.locator('#list li').first().textContent();
-    assert.match(latest, /^(waited [\d.]+ ms \(timeout (none|[\d.]+ ms), ended by (fd|timeout|no wait)\)|a turn for Node, [\d.]+ ms)/, latest);
+    assert.match(latest, /^(waited [\d.]+ ms \(timeout (none|[\d.]+ ms), ended by (\d+ ready fds?|its timeout)\)|no wait \(callbacks were ready\)|a turn for Node, [\d.]+ ms)/, latest);
+    // The program is stopped inside main's step: the newest iteration says so.
+    assert.match(latest, /Task-1 step [\d.]+ ms so far \(stopped here\)$/, latest);
     assert.ok(!/undefined|NaN|setResultUnlessCancelled/.test(await view.locator('body').textContent()), 'no internals or holes in the page');
     await screenshot('loop-timeline');
     await quiet('with the timeline open');
