@@ -30,7 +30,7 @@ function pickCaller(_error: Error, frames: NodeJS.CallSite[]): CallerSite | null
       const method = f.getMethodName() ?? f.getFunctionName();
       const type = f.getTypeName();
       // The task's step drives a runtime coroutine the program awaits: the call is the frame above.
-      if (type === 'Task') return call ? { file: '', line: 0, column: 0, call } : null;
+      if (type === 'Task' && method !== null && /step|wakeup/i.test(method)) return call ? { file: '', line: 0, column: 0, call } : null;
       // The outermost runtime frame below the program's line is the call it made.
       // A private generator (`*#put`) is the body of the public coroutine method (`put`).
       const name = method?.replace(/^#/, '');

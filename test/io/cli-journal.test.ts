@@ -176,3 +176,29 @@ run(main());
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'lock: c2 at prog.ts:9 · lock.release()\nqueue: p at prog.ts:21 · queue.put()\n');
 });
+
+test('--journal: a cancelled task records who asked for it and where, and that it ended cancelled', () => {
+  const r = run(
+    `import { run, sleep, createTask, currentTask, type Task } from 'coroscope';
+const probe = (globalThis as any)[Symbol.for('coroscope.probe')];
+let victim: Task<void>;
+async function sleeper(): Promise<void> {
+  try {
+    await sleep(10);
+  } finally {
+    console.log(probe.journal(currentTask()!.id).history.slice(0, 3).map((e: { text: string }) => e.text).join(' | '));
+  }
+}
+async function main(): Promise<void> {
+  victim = createTask(sleeper(), { name: 'sleeper' });
+  await sleep(0.01);
+  victim.cancel();
+  await sleep(0.01);
+}
+run(main());
+`,
+    ['--journal'],
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'resumed at prog.ts:6 | woken by Task-1 at prog.ts:13 · task.cancel() | cancel requested by Task-1 at prog.ts:13\n');
+});
