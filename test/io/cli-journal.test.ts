@@ -177,7 +177,7 @@ run(main());
   assert.equal(r.stdout, 'lock: c2 at prog.ts:9 · lock.release()\nqueue: p at prog.ts:21 · queue.put()\n');
 });
 
-test('--journal: a cancelled task records who asked for it and where, and that it ended cancelled', () => {
+test('--journal: a cancelled task records who asked for it and where, and that this woke it', () => {
   const r = run(
     `import { run, sleep, createTask, currentTask, type Task } from 'coroscope';
 const probe = (globalThis as any)[Symbol.for('coroscope.probe')];
@@ -200,5 +200,5 @@ run(main());
     ['--journal'],
   );
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, 'resumed at prog.ts:6 | woken by Task-1 at prog.ts:13 · task.cancel() | cancel requested by Task-1 at prog.ts:13\n');
+  assert.equal(r.stdout, 'resumed at prog.ts:6 | woken by Task-1 at prog.ts:14 · task.cancel() | cancel requested by Task-1 at prog.ts:14\n');
 });
