@@ -19,7 +19,8 @@ export interface CallerSite {
   readonly call: string | null;
 }
 
-const STACK_DEPTH = 16;
+/** Frames captured: the program's line is within a few runtime frames of the hook (fewer frames, cheaper capture). */
+const STACK_DEPTH = 12;
 
 function pickCaller(_error: Error, frames: NodeJS.CallSite[]): CallerSite | null {
   let call: string | null = null;

@@ -18,6 +18,8 @@ export const TASK_EVENTS = 64;
 export const ITERATIONS = 10_000;
 /** Callbacks kept (across the kept iterations; a busy iteration may have many). */
 export const CALLBACKS = 20_000;
+/** Spawn sites remembered (one per line of the program that creates tasks, in practice). */
+const SPAWN_SITES = 4096;
 
 export type JournalKind = 'spawned' | 'parked' | 'woken' | 'resumed' | 'cancel' | 'done';
 
@@ -74,19 +76,15 @@ const K_DONE = 7;
 const KIND_NAMES: readonly JournalKind[] = ['spawned', 'parked', 'woken', 'woken', 'woken', 'resumed', 'cancel', 'done'];
 
 /**
- * A bounded ring of one task's events, in columns (plain arrays of numbers and one of
- * references): an event is a slot, not an object, so the records that live until 64 newer ones
- * overwrite them do not pile up in the old generation of the heap.
- * Invariant: slot (n mod TASK_EVENTS) holds event n, for the last min(count, TASK_EVENTS) events.
+ * A bounded ring of one task's events, in columns: small integers (kind, iteration, site, by: four
+ * per event), times (unboxed doubles) and references. An event is a few slots, not an object, so
+ * records that live until 64 newer ones overwrite them do not pile up in the old generation.
+ * Invariant: event n is at index (n mod TASK_EVENTS), for the last min(count, TASK_EVENTS) events.
  */
-class TaskRing {
-  readonly kinds: number[] = [];
+export class TaskRing {
+  /** [kind, iteration, site, by] per event. site: parked / resumed: await site id. by: spawned: parent id; cancel / woken: the task that did it; woken by an fd: the fd. */
+  readonly ints: number[] = [];
   readonly times: number[] = [];
-  readonly iterations: number[] = [];
-  /** parked / resumed: await site id; woken: the running task's await site. */
-  readonly sites: number[] = [];
-  /** spawned: parent id; cancel / woken: the task that did it; woken by an fd: the fd. */
-  readonly bys: number[] = [];
   /** spawned / cancel: CallerSite; parked / woken by fd or timer: wait reason; woken: Waking; done: the task. */
   readonly refs: unknown[] = [];
   count = 0;
@@ -97,11 +95,13 @@ class TaskRing {
 
   push(kind: number, time: number, iteration: number, site: number, by: number, ref: unknown): void {
     const i = this.count % TASK_EVENTS;
-    this.kinds[i] = kind;
+    const j = i * 4;
+    const ints = this.ints;
+    ints[j] = kind;
+    ints[j + 1] = iteration;
+    ints[j + 2] = site;
+    ints[j + 3] = by;
     this.times[i] = time;
-    this.iterations[i] = iteration;
-    this.sites[i] = site;
-    this.bys[i] = by;
     this.refs[i] = ref;
     this.count++;
   }
@@ -121,7 +121,7 @@ function wakingOf(kind: number, by: number, ref: unknown): Waking {
  * While `beat` is set, slot BUSY is 1 exactly while a callback runs and slot SEQ counts callbacks.
  */
 export class Journal {
-  readonly #tasks = new WeakMap<Task<unknown>, TaskRing>();
+  readonly #spawnSites = new Map<number, CallerSite | null>();
   readonly #loop: EventLoop;
   // Iterations, struct-of-arrays (no object per iteration).
   #iterations = 0;
@@ -163,10 +163,9 @@ export class Journal {
 
   // ---- tasks ---------------------------------------------------------------------------------
 
+  /** The task's ring, kept on the task itself (a WeakMap of every task would cost the GC ephemeron work). */
   #ring(task: Task<unknown>): TaskRing {
-    let ring = this.#tasks.get(task);
-    if (ring === undefined) this.#tasks.set(task, (ring = new TaskRing()));
-    return ring;
+    return (task._journal ??= new TaskRing()) as TaskRing;
   }
 
   #event(task: Task<unknown>, kind: number, site: number, by: number, ref: unknown): void {
@@ -174,7 +173,24 @@ export class Journal {
   }
 
   spawned(task: Task<unknown>): void {
-    this.#event(task, K_SPAWNED, -1, task.parentId ?? -1, callerSite());
+    this.#event(task, K_SPAWNED, -1, task.parentId ?? -1, this.#spawnSite(task));
+  }
+
+  /**
+   * Where a task was created. A stack capture costs microseconds, and a server spawns its
+   * handlers from one line again and again: the line is remembered per (the parent's await it
+   * resumed from, the coroutine function created), which one line of the program determines.
+   */
+  #spawnSite(task: Task<unknown>): CallerSite | null {
+    const parent = this.#loop._currentTask;
+    if (parent === null) return callerSite();
+    const key = parent._innermostSite() * 0x100000 + (task.coro.defSite + 1);
+    let site = this.#spawnSites.get(key);
+    if (site === undefined) {
+      site = callerSite();
+      if (this.#spawnSites.size < SPAWN_SITES) this.#spawnSites.set(key, site);
+    }
+    return site;
   }
 
   parked(task: Task<unknown>): void {
@@ -185,7 +201,9 @@ export class Journal {
   }
 
   resumed(task: Task<unknown>): void {
-    this.#event(task, K_RESUMED, task._innermostSite(), -1, undefined);
+    // A step starts its callback: the callback's start time, no clock read.
+    const time = this.#handle !== null ? this.#handleStart : this.#loop.time();
+    this.#ring(task).push(K_RESUMED, time, this.#loop.iteration, task._innermostSite(), -1, undefined);
   }
 
   cancelRequested(task: Task<unknown>): void {
@@ -226,8 +244,10 @@ export class Journal {
   #waking(fut: Future<unknown>): Waking {
     const running = this.#loop._currentTask;
     const origin = running ? null : ORIGINS[this.#origin]!;
-    // A ready fd's callback is the runtime's own (a socket's recv): no program line to find.
-    const where = running || origin !== 'fd' ? callerSite() : null;
+    const finished = fut === running;
+    // A ready fd's callback is the runtime's own (a socket's recv), and a task that finished woke
+    // its waiters by returning: no program line to look for.
+    const where = (running && !finished) || (!running && origin !== 'fd') ? callerSite() : null;
     return {
       task: running?.id ?? -1,
       taskName: running?.getName() ?? null,
@@ -236,7 +256,7 @@ export class Journal {
       callback: running ? null : (this.#handle?.callback ?? null),
       where,
       site: running && !where?.file ? running._innermostSite() : -1,
-      finished: fut === running,
+      finished,
       reason: fut.waitReason,
       futureKind: fut.constructor.name,
     };
@@ -244,22 +264,22 @@ export class Journal {
 
   /** The task's kept events, newest first, and its latest wake-up. */
   history(task: Task<unknown>): { events: TaskEvent[]; total: number; lastWaking: Waking | null } {
-    const ring = this.#tasks.get(task);
+    const ring = task._journal instanceof TaskRing ? task._journal : null;
     if (!ring) return { events: [], total: 0, lastWaking: null };
     const events: TaskEvent[] = [];
     for (let n = ring.count - 1; n >= 0 && n >= ring.count - TASK_EVENTS; n--) {
       const i = n % TASK_EVENTS;
-      const kind = ring.kinds[i]!;
+      const [kind, iteration, site, by] = ring.ints.slice(i * 4, i * 4 + 4) as [number, number, number, number];
       const ref = ring.refs[i];
       const woken = kind === K_WOKEN || kind === K_WOKEN_FD || kind === K_WOKEN_TIMER;
       events.push({
         kind: KIND_NAMES[kind]!,
         time: ring.times[i]!,
-        iteration: ring.iterations[i]!,
-        site: ring.sites[i]!,
-        by: woken ? (kind === K_WOKEN ? (ref as Waking).task : -1) : ring.bys[i]!,
+        iteration,
+        site,
+        by: woken ? (kind === K_WOKEN ? (ref as Waking).task : -1) : by,
         where: kind === K_SPAWNED || kind === K_CANCEL ? (ref as CallerSite | null) : null,
-        what: woken ? wakingOf(kind, ring.bys[i]!, ref) : kind === K_PARKED ? (ref as WaitReason | null) : kind === K_DONE ? (ref as Task<unknown>) : undefined,
+        what: woken ? wakingOf(kind, by, ref) : kind === K_PARKED ? (ref as WaitReason | null) : kind === K_DONE ? (ref as Task<unknown>) : undefined,
       });
     }
     return { events, total: ring.count, lastWaking: ring.wakeKind < 0 ? null : wakingOf(ring.wakeKind, ring.wakeBy, ring.wakeRef) };
@@ -294,13 +314,15 @@ export class Journal {
     const fdEnd = soon + fds.length;
     const beat = this.beat;
     let ran = 0;
+    // One clock read per callback: each starts when the one before it ended (the bookkeeping
+    // between them is part of it).
+    let t0 = waitEnd;
     for (let i = 0; i < todo.length; i++) {
       const h = todo[i]!;
       if (h.cancelled()) continue;
       this.#origin = i < soon ? 0 : i < fdEnd ? 1 : 2;
       this.#fd = this.#origin === 1 ? fds[i - soon]! : -1;
       this.#handle = h;
-      const t0 = clock.now();
       const stops = this.stops;
       this.#handleStart = t0;
       if (beat !== null) {
@@ -309,7 +331,8 @@ export class Journal {
       }
       h.run();
       if (beat !== null) Atomics.store(beat, BUSY, 0);
-      const dt = clock.now() - t0;
+      const t1 = clock.now();
+      const dt = t1 - t0;
       ran += 1;
       const task = stepTask(h);
       const c = this.#callbacks % CALLBACKS;
@@ -323,6 +346,7 @@ export class Journal {
       this.#callbacks++;
       this.#itCbCount[slot]++;
       if (dt >= loop.slowCallbackDuration && (this.reportSlow || loop.getDebug()) && stops === this.stops) log(`Executing ${formatHandle(h)} took ${dt.toFixed(3)} seconds`);
+      t0 = t1;
     }
     this.#handle = null;
     this.#origin = 0;

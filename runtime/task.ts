@@ -88,6 +88,8 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   #wakeupFn: ((fut: Future<unknown>) => void) | null = null;
   /** The future whose completion the queued step handle delivers (null: a plain step). */
   #wakeWith: Future<unknown> | null = null;
+  /** @internal The journal's record of this task (runtime/journal.ts); null unless journaling. */
+  _journal: object | null = null;
 
   constructor(coro: Coroutine<T> | Generator<unknown, T, unknown>, options: { loop?: EventLoop; name?: string } = {}) {
     const loop = options.loop ?? getRunningLoop();
