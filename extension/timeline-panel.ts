@@ -101,14 +101,15 @@ function message(text: string): (nonce: string) => string {
   return (nonce) => `<!DOCTYPE html><html><head>${csp(nonce)}<style nonce="${nonce}">${STYLE}</style></head><body><p class="note">${escapeHtml(text)}</p></body></html>`;
 }
 
-function page(nonce: string, body: TimelineBody): string {
+/** The page for a timeline (exported for a look at it outside VS Code). */
+export function page(nonce: string, body: TimelineBody): string {
   // JSON inside a script: `<` escaped so no `</script>` can end it early.
   const data = JSON.stringify(body).replace(/</g, '\\u003c');
   return `<!DOCTYPE html><html><head>${csp(nonce)}<style nonce="${nonce}">${STYLE}</style></head>
 <body><h1>Loop timeline</h1><p id="summary" class="note"></p>
 <div class="legend"><span class="key running"></span>running <span class="key ready"></span>ready <span class="key waiting"></span>waiting
-<span class="key w-fd"></span>wait ended by an fd <span class="key w-timeout"></span>by its timeout <span class="key w-turn"></span>a turn for Node <span class="key slow"></span>callback ≥ 100 ms</div>
-<div id="chart"></div><h2>Latest iterations</h2><ol id="list" reversed></ol>
+<span class="key w-fd"></span>wait ended by an fd <span class="key w-timeout"></span>by its timeout <span class="key w-turn"></span>a turn for Node <span class="key slow"></span>callback ≥ 100 ms <span class="key now"></span>stopped in it</div>
+<div id="frame"><div id="names"></div><div id="chart"></div></div><h2>Latest iterations</h2><ol id="list" reversed></ol>
 <script nonce="${nonce}">const DATA = ${data};\n${SCRIPT}</script></body></html>`;
 }
 
@@ -116,7 +117,10 @@ const STYLE = `
 body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 12px; }
 h1 { font-size: 1.3em; } h2 { font-size: 1.1em; }
 .note { color: var(--vscode-descriptionForeground); }
-#chart { overflow-x: auto; border: 1px solid var(--vscode-panel-border, #8884); }
+#frame { display: flex; border: 1px solid var(--vscode-panel-border, #8884); }
+#names { flex: none; width: 130px; overflow: hidden; }
+#chart { flex: 1; overflow-x: auto; }
+.now { fill: #3fb950; background: #3fb950; stroke: var(--vscode-foreground); stroke-dasharray: 3 2; }
 svg text { fill: var(--vscode-foreground); font-size: 11px; }
 .running { fill: #3fb950; background: #3fb950; } .ready { fill: #d29922; background: #d29922; } .waiting { fill: #8b949e55; background: #8b949e55; }
 .w-fd { fill: #58a6ff; background: #58a6ff; } .w-timeout { fill: #a371f7; background: #a371f7; } .w-none { fill: #8b949e; background: #8b949e; } .w-turn { fill: #db61a2; background: #db61a2; }
@@ -141,21 +145,22 @@ function waitText(it) {
   return 'waited ' + ms(it.waited) + ' (timeout ' + (it.timeout === null ? 'none' : ms(it.timeout)) + ', ended by ' + (it.endedBy === 'fd' ? it.fdsReady + (it.fdsReady === 1 ? ' ready fd' : ' ready fds') : 'its timeout') + ')';
 }
 const points = [];
-let x = 140;
+let x = 4;
 for (const it of its) {
   points.push([it.start, x]);
   x += Math.min(40, Math.max(3, Math.log10(1 + it.waited * 1000) * 12));
   points.push([it.start + it.waited, x]);
   for (const c of it.callbacks) {
     points.push([c.start, x]);
-    x += Math.min(400, Math.max(4, c.duration * 1000 * 4));
+    // The callback the program is stopped in: its time so far is the stop, not the program's.
+    x += c.running ? 40 : Math.min(400, Math.max(4, c.duration * 1000 * 4));
     points.push([c.start + c.duration, x]);
   }
 }
 points.push([DATA.now, x + 4]);
 const width = x + 20;
 function tx(t) {
-  if (points.length === 0) return 140;
+  if (points.length === 0) return 4;
   if (t <= points[0][0]) return points[0][1];
   let lo = 0, hi = points.length - 1;
   if (t >= points[hi][0]) return points[hi][1];
@@ -167,8 +172,11 @@ const rowH = 20;
 const height = (3 + DATA.lanes.length) * (rowH + 4) + 10;
 const svg = document.createElementNS(NS, 'svg');
 svg.setAttribute('width', width); svg.setAttribute('height', height);
+// Lane names in their own column, so they stay in view while the chart scrolls.
+const names = document.createElementNS(NS, 'svg');
+names.setAttribute('width', 130); names.setAttribute('height', height);
 function el(name, attrs, parent) { const e = document.createElementNS(NS, name); for (const k in attrs) e.setAttribute(k, attrs[k]); (parent || svg).appendChild(e); return e; }
-function label(text, row) { el('text', { x: 4, y: row * (rowH + 4) + 15 }).textContent = text; }
+function label(text, row) { el('text', { x: 4, y: row * (rowH + 4) + 15 }, names).textContent = text; }
 function rect(x0, x1, row, cls, tip, loc) {
   const r = el('rect', { x: x0, y: row * (rowH + 4) + 2, width: Math.max(1, x1 - x0), height: rowH, class: cls + (loc ? ' slice' : '') });
   el('title', {}, r).textContent = tip;
@@ -181,9 +189,9 @@ for (const it of its) {
   const what = waitText(it);
   rect(tx(it.start), tx(it.start + it.waited), 0, waitClass[it.endedBy] || 'w-none', 'iteration ' + it.iteration + ': ' + what);
   for (const c of it.callbacks) {
-    const slow = c.duration >= 0.1;
+    const slow = c.duration >= 0.1 && !c.running;
     const where = c.location ? ' at ' + c.location.path.split(/[\\\\/]/).pop() + ':' + c.location.line : '';
-    rect(tx(c.start), tx(c.start + c.duration), 1, slow ? 'slow' : c.task === null ? 'cb-plain' : 'cb', c.label + ' · ' + ms(c.duration) + (c.running ? ' so far, stopped here' : '') + where + ' (iteration ' + it.iteration + ')', c.location);
+    rect(tx(c.start), tx(c.start + c.duration), 1, c.running ? 'now' : slow ? 'slow' : c.task === null ? 'cb-plain' : 'cb', c.label + ' · ' + ms(c.duration) + (c.running ? ' so far, stopped here' : '') + where + ' (iteration ' + it.iteration + ')', c.location);
   }
 }
 label('tasks', 2);
@@ -192,6 +200,7 @@ DATA.lanes.forEach((lane, i) => {
   label(lane.name, row);
   for (const g of lane.segments) rect(tx(g.start), tx(g.end), row, g.state, lane.name + ': ' + g.state + ' for ' + ms(g.end - g.start));
 });
+document.getElementById('names').appendChild(names);
 const chart = document.getElementById('chart');
 chart.appendChild(svg);
 chart.scrollLeft = width;
