@@ -16,6 +16,18 @@ import { UserError } from './errors';
 import { StopView, generatorInternals, taskOfThread, type CdpCallFrame, type ExceptionStop, type ViewOptions } from './stop-view';
 import type { IdCounters } from './variables';
 
+/** The exception filter that stops the program while a callback or a task's step blocks the loop. */
+export const LOOP_BLOCKED = 'loopBlocked';
+
+/** The probe's blockedNow(): this pause is the loop-block watchdog's. */
+interface BlockedNow {
+  task: number | null;
+  taskName: string | null;
+  callback: string;
+  runningFor: number;
+  thresholdMs: number;
+}
+
 /** The inspector's handles of one stop live in this group, released when the debuggee resumes. */
 export const OBJECT_GROUP = 'coroscope';
 
@@ -99,6 +111,7 @@ export class ExecutionControl {
     await cdp.send('Debugger.setPauseOnExceptions', { state });
     const wantHooks = this.#filters.has('uncaught') || this.#filters.has('neverRetrieved');
     await this.probe.call('setExceptionBreaks', wantHooks).catch(() => undefined);
+    await this.probe.call('setLoopBlockedStop', this.#filters.has(LOOP_BLOCKED)).catch(() => undefined);
   }
 
   /** Breakpoints on the probe's hook functions (task resumed, task failed, exception reported). */
@@ -168,6 +181,14 @@ export class ExecutionControl {
       const asleep = (await this.#frameValue(p, 'kind')) === 'asleep';
       const ids = (await this.#frameValue(p, 'ids')).split(',').filter(Boolean).map(Number);
       return this.#stop(p, 'deadlock', `Paused on ${asleep ? 'deadlock: ' : ''}${description}`, undefined, null, ids);
+    }
+    if (hit.length === 0 && p.reason === 'other' && this.#filters.has(LOOP_BLOCKED)) {
+      const blocked = await this.probe.call<BlockedNow | null>('blockedNow').catch(() => null);
+      if (blocked) {
+        const who = blocked.taskName ? `task ${blocked.taskName}` : blocked.callback;
+        const description = `Loop blocked: ${who} has run ${Math.round(blocked.runningFor * 1000)} ms without returning to the event loop (threshold ${blocked.thresholdMs} ms)`;
+        return this.#stop(p, 'exception', description, undefined, { description, className: 'Loop blocked', breakMode: 'always' });
+      }
     }
     const user = hit.filter((id) => this.breakpoints.isUserBreakpoint(id));
     if (user.length > 0) {
@@ -291,6 +312,7 @@ export class ExecutionControl {
     const probe = this.probe;
     await probe.call('cancelBreakOnResume').catch(() => undefined);
     await probe.call('followSpawned', false).catch(() => undefined);
+    await probe.call('markStopped').catch(() => undefined);
     const current = await probe.current().catch(() => null);
     this.#view = new StopView(this.cdp, probe, this.scripts, p.callFrames, current, this.options, this.counters, exception, leading);
     const event = new StoppedEvent(reason, await this.#view.focusThread(), description) as DebugProtocol.StoppedEvent;

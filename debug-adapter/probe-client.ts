@@ -4,6 +4,7 @@
 import type { CdpConnection } from './cdp-connection';
 import type { FutureInfo, LoopCounters, LoopInfo, LoopListKind, LoopPage, TaskInfo, TaskSummary, ThreadRows, ThreadSummary } from '../runtime/introspection';
 
+export type { SourcePosition, TaskJournalView, Timeline, TimelineIteration, TimelineLane, TimelineCallback, HistoryEntry } from '../runtime/introspection';
 export type { FutureInfo, LoopCounters, LoopInfo, LoopListKind, LoopPage, TaskInfo, ThreadList, ThreadSummary, TaskSummary, FrameInfo, HandleInfo, WaitKind, SuspendedAt } from '../runtime/introspection';
 
 /** What the inspector gives for a JavaScript value (the part of Runtime.RemoteObject we use). */

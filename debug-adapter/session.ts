@@ -15,7 +15,8 @@ import { interruptThenKill, pidGone, releaseDebuggee, STOP_GRACE_MS, whatRunsExp
 import { checkProgram, programProblem } from './program-check';
 import { ProbeClient } from './probe-client';
 import { ScriptRegistry, type ScriptParsed } from './scripts';
-import { ExecutionControl, OBJECT_GROUP } from './execution-control';
+import { ExecutionControl, LOOP_BLOCKED, OBJECT_GROUP } from './execution-control';
+import { TIMELINE_REQUEST, timelineCount } from './timeline';
 import { StaleReferenceError, UserError } from './errors';
 import { errorMessage } from './show-user';
 import { EVENT_LOOP_THREAD, type StopView } from './stop-view';
@@ -38,6 +39,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   maxThreads?: number;
   /** The selector the program's loop waits in (`coroscope run --selector`). */
   selector?: 'select' | 'poll' | 'epoll';
+  /** A callback or task step longer than this (ms) is reported, and stops under the 'Loop blocked' filter (default 100). */
+  slowCallbackMs?: number;
 }
 
 export interface AttachArguments extends DebugProtocol.AttachRequestArguments {
@@ -61,6 +64,12 @@ const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
     default: false,
   },
   { filter: 'neverRetrieved', label: 'Task exception was never retrieved', description: 'Stops when the loop reports a task exception nobody retrieved', default: false },
+  {
+    filter: LOOP_BLOCKED,
+    label: 'Loop blocked',
+    description: 'Stops inside a callback or a task step that has run longer than slowCallbackMs (default 100 ms) without returning to the event loop, while it still runs',
+    default: false,
+  },
 ];
 
 /**
@@ -114,6 +123,8 @@ export class CoroscopeSession extends DebugSession {
       exceptionInfo: (a) => this.#stopped('exceptionInfo').exceptionInfo(requireNumber(a, 'threadId')),
       [TASKS_REQUEST]: (a) => this.#tasks(a),
       [CANCEL_REQUEST]: (a) => this.#cancelTask(a),
+      [TIMELINE_REQUEST]: (a) => this.#stopped(TIMELINE_REQUEST).timeline(timelineCount(a)),
+      locations: (a) => this.#stopped('locations').location(requireNumber(a, 'locationReference')),
       continue: async () => (await this.#running('continue').resume(), { allThreadsContinued: true }),
       next: (a) => this.#running('next').step('next', requireNumber(a, 'threadId')),
       stepIn: (a) => this.#running('stepIn').step('in', requireNumber(a, 'threadId')),
@@ -193,12 +204,16 @@ export class CoroscopeSession extends DebugSession {
     if (args.selector !== undefined && !['select', 'poll', 'epoll'].includes(args.selector)) {
       throw new UserError(`launch: "selector" must be select, poll or epoll (got ${JSON.stringify(args.selector)})`);
     }
+    if (args.slowCallbackMs !== undefined && !(typeof args.slowCallbackMs === 'number' && args.slowCallbackMs > 0)) {
+      throw new UserError(`launch: "slowCallbackMs" must be a number of milliseconds > 0 (got ${JSON.stringify(args.slowCallbackMs)})`);
+    }
     const syntax = checkProgram(program);
     if (syntax) throw new UserError(`launch: ${program} does not compile:\n${syntax}`);
     this.#applyOptions(args);
     this.#stopOnEntry = Boolean(args.stopOnEntry);
     this.#launched = true;
     const env: NodeJS.ProcessEnv = { ...process.env, COROSCOPE_DEBUGGER: '1' };
+    if (args.slowCallbackMs !== undefined) env.COROSCOPE_SLOW_CALLBACK_MS = String(args.slowCallbackMs);
     for (const [k, v] of Object.entries(args.env ?? {})) {
       if (v === null) delete env[k];
       else env[k] = String(v);

@@ -5,7 +5,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { basename } from 'node:path';
 import type { CdpConnection } from './cdp-connection';
-import type { FutureInfo, ProbeClient, RemoteObject, TaskInfo } from './probe-client';
+import type { FutureInfo, ProbeClient, RemoteObject, SourcePosition, TaskInfo, TaskJournalView, Timeline } from './probe-client';
 import type { ScriptLocation, ScriptRegistry, SourceLocation } from './scripts';
 import { StaleReferenceError, UserError } from './errors';
 import { loopScope } from './loop-scope';
@@ -72,6 +72,8 @@ export class StopView {
   #frames = new Map<number, FrameRef>();
   #tasks = new Map<number, Promise<TaskInfo | null>>();
   #idleAnswer: Promise<IdleInfo> | undefined;
+  /** Source positions handed out as valueLocationReference (the `locations` request). */
+  #locations = new Map<number, SourcePosition>();
 
   constructor(
     readonly cdp: CdpConnection,
@@ -315,10 +317,52 @@ export class StopView {
       out.push({ name: 'Awaiting', variablesReference: this.variables.lazy(() => this.#awaiting(taskId, f.depth, f.innermost)), presentationHint: 'registers', expensive: false });
     }
     if (taskId !== null) {
-      out.push({ name: 'Task', variablesReference: this.variables.lazy(() => this.#taskVars(taskId)), expensive: false });
+      out.push({ name: 'Task', variablesReference: this.variables.lazy(async () => [...(await this.#taskVars(taskId)), ...(await this.#journalVars(taskId))]), expensive: false });
     }
     out.push({ name: 'Event loop', variablesReference: this.variables.lazy(() => loopScope(this.probe, this.variables)), expensive: false });
     return out;
+  }
+
+  /**
+   * The task's journal: `wokenBy` (who completed what it awaited, and where) and `history`, newest
+   * first; each entry with a source position carries a valueLocationReference (the `locations`
+   * request resolves it) and names its file:line in its text.
+   */
+  async #journalVars(taskId: number): Promise<DebugProtocol.Variable[]> {
+    const journal = await this.probe.call<TaskJournalView | null>('journal', taskId).catch(() => null);
+    if (!journal) return [];
+    const now = journal.history[0]?.time;
+    const wokenBy: DebugProtocol.Variable = { name: 'wokenBy', value: journal.wokenBy ?? 'nothing yet: it has not waited', variablesReference: 0 };
+    if (journal.wokenAt) wokenBy.valueLocationReference = this.#locationReference(journal.wokenAt);
+    const entries = journal.history.map((e, i): DebugProtocol.Variable => {
+      const ago = now === undefined || i === 0 ? 'latest' : `${formatAgo(now - e.time)} earlier`;
+      const v: DebugProtocol.Variable = { name: `[${i}] ${ago}`, value: e.text, variablesReference: 0 };
+      if (e.location) v.valueLocationReference = this.#locationReference(e.location);
+      return v;
+    });
+    const kept = journal.recorded > entries.length ? `the last ${entries.length} of ${journal.recorded} events` : `${entries.length} events`;
+    const history: DebugProtocol.Variable = { name: 'history', value: `${kept}, newest first`, variablesReference: entries.length > 0 ? this.variables.lazy(async () => entries) : 0, indexedVariables: entries.length };
+    return [wokenBy, history];
+  }
+
+  #locationReference(at: SourcePosition): number {
+    const ref = this.counters.reference++;
+    this.#locations.set(ref, at);
+    return ref;
+  }
+
+  /** The `locations` request: a source position this stop handed out. */
+  async location(reference: number): Promise<DebugProtocol.LocationsResponse['body']> {
+    const at = this.#locations.get(reference);
+    if (!at) throw new StaleReferenceError(`locationReference ${reference} is not valid now (it is from an earlier stop, or was never given out)`);
+    return { source: { name: basename(at.path), path: at.path }, line: at.line, column: at.column };
+  }
+
+  /** The custom request `coroscope/timeline` (see extension/ADAPTER-CONVENTIONS.md). */
+  async timeline(count: number): Promise<Timeline> {
+    const t = await this.probe.call<Timeline | null>('timeline', count);
+    if (!t) throw new UserError('coroscope/timeline: the program has no event loop yet, or no journal (is the coroscope runtime loaded?)');
+    return t;
   }
 
   /** Locals (the frame's own scope, its blocks, and the coroutine wrapper's parameters), then closures. */
@@ -569,4 +613,9 @@ export async function generatorInternals(cdp: CdpConnection, probe: ProbeClient,
   } catch {
     return { where: null, scopes: null };
   }
+}
+
+/** `12 ms`, `1.5 s`: how long before the newest event. */
+function formatAgo(seconds: number): string {
+  return seconds >= 1 ? `${Number(seconds.toFixed(2))} s` : `${Number((seconds * 1000).toFixed(1))} ms`;
 }

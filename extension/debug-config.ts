@@ -37,6 +37,11 @@ export class CoroscopeConfigurationProvider implements vscode.DebugConfiguration
       return undefined;
     }
     config.cwd ??= folder?.uri.fsPath;
+    // The loop-block threshold: the launch configuration's own, else the setting.
+    if (config.request === 'launch' && config.slowCallbackMs === undefined) {
+      const ms = vscode.workspace.getConfiguration('coroscope').get<number>('slowCallbackMs');
+      if (typeof ms === 'number' && ms > 0) config.slowCallbackMs = ms;
+    }
     return config;
   }
 

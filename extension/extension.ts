@@ -8,6 +8,7 @@ import { CoroscopeConfigurationProvider, DEBUG_TYPE, debugProgram, runProgram, t
 import { startLanguageClient } from './language-client';
 import { SessionTracker } from './session-tracker';
 import { TasksView, revealCreation, revealLocation } from './tasks-view';
+import { TimelinePanel } from './timeline-panel';
 
 let client: LanguageClient | undefined;
 
@@ -27,10 +28,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corosc
   const tracker = new SessionTracker();
   const tasksView = new TasksView(tracker, context.workspaceState);
   const inlineValues = new AwaitInlineValuesProvider();
+  const timeline = new TimelinePanel(tracker);
   context.subscriptions.push(
     log,
     tracker,
     tasksView,
+    timeline,
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider, vscode.DebugConfigurationProviderTriggerKind.Initial),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new CoroscopeAdapterFactory(context.extensionPath, log)),
@@ -46,6 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corosc
     vscode.commands.registerCommand('coroscope.tasks.showGrouped', () => tasksView.setMode('grouped')),
     vscode.commands.registerCommand('coroscope.tasks.cancel', (node?: Parameters<TasksView['cancel']>[0], message?: string) => tasksView.cancel(node, message)),
     vscode.commands.registerCommand('coroscope.tasks.revealCreation', revealCreation),
+    vscode.commands.registerCommand('coroscope.timeline.show', () => timeline.open()),
     trackF5Context(),
   );
   // The language server must not hold up debugging: start it in the background.

@@ -19,6 +19,9 @@ options:
   --deadlock=report|error         a cycle of tasks waiting on each other (locks, awaited tasks) is
                                  reported on stderr once (report, the default), or ends the program
                                  with status 1 (error); a program whose tasks are all asleep always does
+  --journal                      keep each task's recent history (spawned, parked, woken by whom
+                                 and where, resumed, cancelled, done); a task that fails prints it
+                                 after its traceback
   --inspect[=[host:]port]        open the V8 inspector (a debugger can attach; default 127.0.0.1:9229)
   --inspect-brk[=[host:]port]    the same, and wait for a debugger before running the program
   --dump-on=SIGNAL               print the tasks (as coroscope ps does) to stderr on SIGNAL (e.g. SIGUSR2)
@@ -66,6 +69,8 @@ export function main(argv: string[]): void {
       process.env.COROSCOPE_DEADLOCK = value;
     } else if (name === '--debug') {
       process.env.COROSCOPE_DEBUG = '1';
+    } else if (name === '--journal') {
+      process.env.COROSCOPE_JOURNAL = '1';
     } else if (name === '--inspect' || name === '--inspect-brk') {
       const parsed = parseHostPort(inlineValue);
       if (!parsed) return fail(`${name}: expected [host:]port, got '${inlineValue}'`);
@@ -140,6 +145,11 @@ function reportUncaught(err: unknown): void {
   }
   if (isCompileError(err)) process.stderr.write(err.message + '\n');
   else process.stderr.write(formatException(err) + '\n');
+  if (process.env.COROSCOPE_JOURNAL === '1') {
+    const probe = (globalThis as Record<symbol, { journalOfError?: (e: unknown) => string | null } | undefined>)[Symbol.for('coroscope.probe')];
+    const text = probe?.journalOfError?.(err);
+    if (text) process.stderr.write(text + '\n');
+  }
   process.exit(1);
 }
 

@@ -23,6 +23,7 @@ import type { Protocol } from './streams/protocol';
 import type { Transport } from './streams/transport';
 import type { SSLContext, TlsOptions } from './tls/ssl-context';
 import { startTls, type StartTlsOptions } from './tls/start-tls';
+import { formatHandle, type Journal } from './journal';
 
 /** The handles waiting on one fd, kept as the selector key's data (as asyncio does). */
 export interface FdHandles {
@@ -134,6 +135,8 @@ export class EventLoop {
   #asleepReported = false;
   /** Callbacks slower than this (seconds) are reported in debug mode (asyncio's slow_callback_duration). */
   slowCallbackDuration = 0.1;
+  /** The journal (runtime/journal.ts) while a debugger or `--journal` asked for one; else null. */
+  _journal: Journal | null = null;
   /** Set by the task module while a task steps, for currentTask(). */
   _currentTask: Task<unknown> | null = null;
 
@@ -267,7 +270,8 @@ export class EventLoop {
     // Nothing can end this wait (rare: an idle server has its listening fd): are all tasks asleep?
     if (timeout === null && asleepHandler !== null && !this.#asleepReported) timeout = this.#checkAsleep();
 
-    const waitStart = hostDeadline ? this.time() : 0;
+    const journal = this._journal;
+    const waitStart = hostDeadline || journal !== null ? this.time() : 0;
     let events: readonly (readonly [{ fd: number; data: FdHandles }, number])[] = NO_EVENTS;
     if (timeout !== 0 || this.#sincePoll >= POLL_EVERY) {
       events = this.selector.select(timeout);
@@ -281,15 +285,16 @@ export class EventLoop {
       if (hostDeadline && this.time() - waitStart >= timeout! - 5e-4) this.#turnRequested = true;
     }
     const ready = this.#ready;
+    const soon = ready.length;
     for (const [key, mask] of events) {
       const handles = key.data;
       if (mask & EVENT_READ && handles.reader) {
         if (handles.reader.cancelled()) this.removeReader(key.fd);
-        else ready.push(handles.reader);
+        else if (ready.push(handles.reader) && journal !== null) journal.fdReady(key.fd);
       }
       if (mask & EVENT_WRITE && handles.writer) {
         if (handles.writer.cancelled()) this.removeWriter(key.fd);
-        else ready.push(handles.writer);
+        else if (ready.push(handles.writer) && journal !== null) journal.fdReady(key.fd);
       }
     }
 
@@ -310,7 +315,9 @@ export class EventLoop {
     const todo = ready;
     this.#ready = this.#spare;
     let ran = 0;
-    if (this.#debug) {
+    if (journal !== null) {
+      ran = journal.run(todo, soon, waitStart, timeout, events.length);
+    } else if (this.#debug) {
       for (let i = 0; i < todo.length; i++) {
         const h = todo[i]!;
         if (h.cancelled()) continue;
@@ -318,7 +325,7 @@ export class EventLoop {
         h.run();
         ran += 1;
         const dt = this.time() - t0;
-        if (dt >= this.slowCallbackDuration) log(`Executing ${h.toString()} took ${dt.toFixed(3)} seconds`);
+        if (dt >= this.slowCallbackDuration) log(`Executing ${formatHandle(h)} took ${dt.toFixed(3)} seconds`);
       }
     } else {
       for (let i = 0; i < todo.length; i++) {
@@ -360,8 +367,10 @@ export class EventLoop {
           this.#turnRequested = false;
           this.#wakeups.hostTurns += 1;
           // The loop stays "running" during the turn: Node callbacks may use getRunningLoop().
+          const turnStart = this._journal !== null ? this.time() : 0;
           await (this.#host?.turn ? this.#host.turn() : hostTurn());
           this.#lastTurn = this.time();
+          this._journal?.hostTurn(turnStart);
         }
       }
     } finally {

@@ -36,6 +36,11 @@ let nextFutureId = 1;
 let trackCreation = false;
 /** Where futures were made, while trackCreation is on: the captured stack, formatted only when asked. */
 const creations = new WeakMap<Future<any>, { stack?: string }>();
+/** The journal's hook (runtime/journal.ts): a future with callbacks completed. Null unless journaling. */
+let completionHook: ((fut: Future<any>, callbacks: readonly unknown[]) => void) | null = null;
+export function setCompletionHook(next: typeof completionHook): void {
+  completionHook = next;
+}
 let setWaitReasonImpl: (fut: Future<any>, reason: WaitReason | undefined) => void;
 let takeLogTracebackImpl: (fut: Future<any>) => void;
 
@@ -226,6 +231,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     const callbacks = this.#callbacks;
     if (callbacks === null) return;
     this.#callbacks = null;
+    if (completionHook !== null) completionHook(this, callbacks);
     for (const cb of callbacks) {
       if (typeof cb === 'function') this.#loop.callSoon(cb, this);
       else cb._wake(this);

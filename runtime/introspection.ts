@@ -7,7 +7,11 @@ import { Coroutine } from './coroutine';
 import type { EventLoop } from './event-loop';
 import { closeInspectorWhenAlone } from './host/inspector-close';
 import { noDelayOnInspectorConnections } from './host/inspector-socket';
-import type { Future } from './future';
+import { setCompletionHook, type Future } from './future';
+import { Journal, stepTask } from './journal';
+import { log } from './log';
+import { formatJournal, taskJournal, timeline, type Timeline, type TaskJournalView } from './journal-view';
+import { LoopWatchdog } from './loop-watchdog';
 import type { ExceptionContext } from './handles';
 import { basename } from 'node:path';
 import { peekRunningLoop } from './running';
@@ -37,6 +41,7 @@ import { allTasks, setTaskHooks, type Task } from './task';
 import { setStuckReporter } from './deadlock';
 
 export type * from './snapshot';
+export type * from './journal-view';
 
 /** Bumped when the shape of the snapshot changes incompatibly. */
 export const SNAPSHOT_VERSION = 1;
@@ -69,6 +74,10 @@ class Probe {
   #cache: Index | null = null;
   /** Loop time when a task last stopped running (while attached): how long the loop has been idle. */
   #lastStepEnd: number | null = null;
+  /** Report slow callbacks as they happen (the debugger's Debug Console line; not for `--journal`). */
+  #reportSlow = true;
+  #watchdog: LoopWatchdog | null = null;
+  #failedJournals = new WeakMap<object, TaskJournalView & { task: string }>();
 
   /** Installs the task hooks; idempotent. Returns the snapshot version. */
   attach(): number {
@@ -79,6 +88,7 @@ class Probe {
         spawned: (task) => {
           this.#generation++;
           this.#seeLoop(task.getLoop());
+          task.getLoop()._journal?.spawned(task);
           if (this.#followSpawn && this.#spawnedDuringStep === null) {
             this.#spawnedDuringStep = task.id;
             this.#arm(task.id, task._awaitChain(), 0);
@@ -87,23 +97,38 @@ class Probe {
         resuming: (task) => {
           this.#generation++;
           this.#resumed(task);
+          task.getLoop()._journal?.resumed(task);
         },
         suspended: (task) => {
           this.#generation++;
           this.#lastStepEnd = task.getLoop().time();
+          task.getLoop()._journal?.parked(task);
         },
         exited: (task) => {
           this.#generation++;
           this.#lastStepEnd = task.getLoop().time();
+          task.getLoop()._journal?.done(task);
           this.#exited(task);
         },
+        cancelRequested: (task) => task.getLoop()._journal?.cancelRequested(task),
       });
       // A deadlock or a program fallen asleep stops the debugger (on deadlockFound) instead of printing.
       setStuckReporter((report) => deadlockFound(report.description, report.kind, report.tasks.join(',')));
+      setCompletionHook((fut, callbacks) => fut.getLoop()._journal?.completed(fut, callbacks));
       const loop = peekRunningLoop();
       if (loop) this.#seeLoop(loop);
+      for (const ref of this.#loops) {
+        const seen = ref.deref();
+        if (seen && !seen.isClosed()) this.#seeLoop(seen);
+      }
     }
     return SNAPSHOT_VERSION;
+  }
+
+  /** The journal without the debugger (`coroscope run --journal`): recorded, not reported as it goes. */
+  journalOnly(): void {
+    this.#reportSlow = false;
+    this.attach();
   }
 
   detach(): void {
@@ -111,6 +136,12 @@ class Probe {
     this.#exceptionBreaks = false;
     setTaskHooks(null);
     setStuckReporter(null);
+    setCompletionHook(null);
+    this.setLoopBlockedStop(false);
+    for (const ref of this.#loops) {
+      const loop = ref.deref();
+      if (loop) loop._journal = null;
+    }
     this.cancelBreakOnResume();
   }
 
@@ -404,6 +435,75 @@ class Probe {
     return { total, tasks: out };
   }
 
+  /** The debugger stopped the program: the callback running now is not reported as slow for the time it was stopped. */
+  markStopped(): void {
+    for (const ref of this.#loops) {
+      const journal = ref.deref()?._journal;
+      if (journal) journal.stops++;
+    }
+  }
+
+  /** The journal of the task this exception ended, as text (`coroscope run --journal`), or null. */
+  journalOfError(err: unknown): string | null {
+    const j = typeof err === 'object' && err !== null ? this.#failedJournals.get(err) : undefined;
+    return j ? formatJournal(j.task, j) : null;
+  }
+
+  /** A task's journal: who woke it last, and its recent history (newest first), or null for no such task. */
+  journal(taskId: number): TaskJournalView | null {
+    const t = this.#findTask(taskId);
+    const journal = t?.getLoop()._journal;
+    return t && journal ? taskJournal(journal, t) : null;
+  }
+
+  /** The loop's last `count` iterations (at most 10,000) and a lane per task (the timeline panel). */
+  timeline(count = 200): Timeline | null {
+    if (typeof count !== 'number' || !(count >= 0)) throw new TypeError(`timeline: count must be a number >= 0, got ${String(count)}`);
+    const loop = this.loopObject();
+    const journal = loop?._journal;
+    return loop && journal ? timeline(journal, loop, count) : null;
+  }
+
+  /**
+   * The 'Loop blocked' stop: on, a watchdog thread pauses the program once a callback or a task's
+   * step has run `thresholdMs` (default: the loop's slowCallbackDuration) without returning to the loop.
+   */
+  setLoopBlockedStop(on: boolean, thresholdMs?: number): void {
+    this.#watchdog?.stop();
+    this.#watchdog = null;
+    if (on) {
+      const loop = this.loopObject();
+      const fromEnv = Number(process.env.COROSCOPE_SLOW_CALLBACK_MS);
+      const ms = thresholdMs ?? (fromEnv > 0 ? fromEnv : loop ? loop.slowCallbackDuration * 1000 : 100);
+      this.#watchdog = new LoopWatchdog(ms);
+    }
+    for (const ref of this.#loops) {
+      const journal = ref.deref()?._journal;
+      if (journal) journal.beat = this.#watchdog?.beat ?? null;
+    }
+  }
+
+  /**
+   * Whether this pause is the watchdog's (once per blocking callback): the task and the callback
+   * that hold the loop, and for how long they have, else null.
+   */
+  blockedNow(): { task: number | null; taskName: string | null; callback: string; runningFor: number; thresholdMs: number } | null {
+    const watchdog = this.#watchdog;
+    if (!watchdog || !watchdog.takeFired()) return null;
+    const loop = this.loopObject();
+    const running = loop?._journal?.running();
+    if (!loop || !running) return null;
+    const task = running.task;
+    const fnName = running.handle.callback?.name.replace(/^bound /, '');
+    return {
+      task: task?.id ?? null,
+      taskName: task?.getName() ?? null,
+      callback: stepTask(running.handle) ? `${task!.getName()} step` : fnName ? `callback ${fnName}()` : 'a callback',
+      runningFor: loop.time() - running.start,
+      thresholdMs: watchdog.thresholdMs,
+    };
+  }
+
   /** The sub-exceptions of an exception group, as JSON text (the adapter passes the exception by handle). */
   exceptionParts(err: unknown): string {
     return JSON.stringify(exceptionParts(err));
@@ -458,6 +558,14 @@ class Probe {
   // ---- internals ----------------------------------------------------------------------------
 
   #seeLoop(loop: EventLoop): void {
+    // (Again after a detach, which dropped the journal.)
+    if (!loop._journal) {
+      const journal = (loop._journal = new Journal(loop));
+      journal.reportSlow = this.#reportSlow;
+      journal.beat = this.#watchdog?.beat ?? null;
+      const slowMs = Number(process.env.COROSCOPE_SLOW_CALLBACK_MS);
+      if (process.env.COROSCOPE_SLOW_CALLBACK_MS && Number.isFinite(slowMs) && slowMs > 0) loop.slowCallbackDuration = slowMs / 1000;
+    }
     if (this.#loops.some((r) => r.deref() === loop)) return;
     this.#loops = this.#loops.filter((r) => r.deref() !== undefined);
     this.#loops.push(new WeakRef(loop));
@@ -469,7 +577,13 @@ class Probe {
       writable: true,
       value(this: EventLoop, context: ExceptionContext) {
         if (probe.#exceptionBreaks) exceptionReported(context.message, context.exception, context.task ?? context.future);
-        return original.call(this, context);
+        const result = original.call(this, context);
+        // `--journal`: a failed task's report ends with what happened to it.
+        if (!probe.#reportSlow) {
+          const text = probe.journalOfError(context.exception);
+          if (text) log(text);
+        }
+        return result;
       },
     });
   }
@@ -483,6 +597,12 @@ class Probe {
   }
 
   #exited(task: Task<unknown>): void {
+    const journal = task.getLoop()._journal;
+    const err = task._peekException();
+    // The journal of a task that failed, kept by its exception (plain data: it keeps no task alive),
+    // for `coroscope run --journal`'s report of the crash.
+    // The first task the exception ended is where it came from (awaiting tasks re-raise it).
+    if (journal && typeof err === 'object' && err !== null && !task.cancelled() && !this.#failedJournals.has(err)) this.#failedJournals.set(err, { task: task.getName(), ...taskJournal(journal, task) });
     const at = this.#recent.indexOf(task);
     if (at >= 0) this.#recent.splice(at, 1);
     if (this.#exceptionBreaks && task.state === 'FINISHED' && /^<\w+ finished .*exception=/.test(task.toString()) && !this.#alreadyStopped(task)) {
@@ -685,3 +805,4 @@ export function deadlockFound(description: string, kind: string, ids: string): v
 export const probe = new Probe();
 Object.defineProperty(globalThis, PROBE_KEY, { value: probe, configurable: true, enumerable: false, writable: false });
 if (process.env.COROSCOPE_DEBUGGER === '1') probe.attach();
+else if (process.env.COROSCOPE_JOURNAL === '1') probe.journalOnly();

@@ -28,6 +28,7 @@ export interface TaskHooks {
   resuming(task: Task<unknown>): void;
   suspended(task: Task<unknown>): void;
   exited(task: Task<unknown>): void;
+  cancelRequested(task: Task<unknown>): void;
 }
 let hooks: TaskHooks | null = null;
 export function setTaskHooks(next: TaskHooks | null): void {
@@ -98,6 +99,8 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   #wakeupFn: ((fut: Future<unknown>) => void) | null = null;
   /** The future whose completion the queued step handle delivers (null: a plain step). */
   #wakeWith: Future<unknown> | null = null;
+  /** @internal The journal's record of this task (runtime/journal.ts); null unless journaling. */
+  _journal: object | null = null;
 
   constructor(coro: Coroutine<T> | Generator<unknown, T, unknown>, options: { loop?: EventLoop; name?: string; parent?: Task<unknown> | null } = {}) {
     const loop = options.loop ?? getRunningLoop();
@@ -186,6 +189,15 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     return -1;
   }
 
+  /** @internal The await site id of the innermost coroutine with one (-1: none): for the journal. */
+  _innermostSite(): number {
+    for (let i = this.#stack.length - 1; i >= 0; i--) {
+      const site = this.#stack[i]!.awaitSite;
+      if (site >= 0) return site;
+    }
+    return -1;
+  }
+
   /** The future this task is blocked on, or null if it is scheduled to run. */
   get waitingOn(): Future<unknown> | null {
     return this.#waiter;
@@ -195,6 +207,7 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   override cancel(msg?: string): boolean {
     markRetrieved(this);
     if (this.done()) return false;
+    hooks?.cancelRequested(this);
     if (cancelling.has(this)) return this.#breakCircle(msg);
     this.#numCancelsRequested += 1;
     if (this.#waiter !== null) {

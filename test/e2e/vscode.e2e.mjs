@@ -664,4 +664,36 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await gotoLine(page, line, 3);
     await page.keyboard.press('F9');
   });
+  test('Coroscope: Loop Timeline, while stopped, draws the iterations and a lane per task; a slice names its callback', async () => {
+    await openFile(page, PROGRAM);
+    await gotoLine(page, BREAKPOINT_LINE, 3);
+    await page.keyboard.press('F9'); // on again: the stepping test turned it off
+    await page.locator('.monaco-editor .codicon-debug-breakpoint').first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await setPanes({ 'Call Stack': true });
+    await waitFor('a thread paused on the breakpoint', async () => (await labels(callStack())).some((l) => /Paused on breakpoint/i.test(l)), 60_000);
+    await runCommand(page, 'Coroscope: Loop Timeline');
+    // code-server nests a webview's page in two frames.
+    const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const summary = await waitFor('the timeline summary', async () => {
+      const text = await view.locator('#summary').textContent({ timeout: 1000 }).catch(() => null);
+      return text && /\d+ iterations/.test(text) ? text : undefined;
+    }, 30_000);
+    const m = /^(\d+) iterations · (\d+) callbacks · (\d+) tasks/.exec(summary);
+    assert.ok(m && Number(m[1]) > 10 && Number(m[2]) > 10 && Number(m[3]) >= 4, summary);
+    const lanes = await view.locator('svg text').allTextContents();
+    for (const name of ['loop waits', 'callbacks', 'Task-1', 'ticker', 'consumer-1', 'watchdog']) assert.ok(lanes.includes(name), `lane ${name} in ${lanes.join(', ')}`);
+    const latest = await view.locator('#list li').first().textContent();
+    assert.match(latest, /^(waited [\d.]+ ms \(timeout (none|[\d.]+ ms), ended by (\d+ ready fds?|its timeout)\)|no wait \(callbacks were ready\)|a turn for Node, [\d.]+ ms)/, latest);
+    // The program is stopped inside main's step: the newest iteration says so.
+    assert.match(latest, /Task-1 step [\d.]+ ms so far \(stopped here\)$/, latest);
+    assert.ok(!/undefined|NaN|setResultUnlessCancelled/.test(await view.locator('body').textContent()), 'no internals or holes in the page');
+    await screenshot('loop-timeline');
+    await quiet('with the timeline open');
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20_000 });
+    await waitFor('the debuggee to exit', () => debuggees().length === 0, 10_000);
+  });
+
 });
