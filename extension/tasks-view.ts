@@ -48,6 +48,7 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
   readonly #tracker: SessionTracker;
   readonly #state: vscode.Memento | undefined;
   #mode: TasksMode;
+  #pendingFire: ReturnType<typeof setTimeout> | undefined;
 
   /** `state`: where the mode is remembered (the workspace's state); without it, the view starts grouped. */
   constructor(tracker: SessionTracker, state?: vscode.Memento) {
@@ -171,7 +172,21 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
       this.#view.description = undefined;
       this.#view.message = undefined;
     }
-    this.#changed.fire(undefined);
+    this.#fireSoon();
+  }
+
+  /**
+   * One change event for a burst of updates (a continue and the next stop, a mode switch and a
+   * refresh): after each event the tree asks again for the children of its expanded nodes, and a
+   * second event before it has done so drops the nodes it asks about (VS Code logs "No tree item
+   * with id … found" for each). The view reads the latest state when the event fires.
+   */
+  #fireSoon(): void {
+    if (this.#pendingFire !== undefined) return;
+    this.#pendingFire = setTimeout(() => {
+      this.#pendingFire = undefined;
+      this.#changed.fire(undefined);
+    }, 50);
   }
 
   getChildren(node?: Node): Node[] {
@@ -262,6 +277,7 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
   }
 
   dispose(): void {
+    clearTimeout(this.#pendingFire);
     for (const d of this.#disposables) d.dispose();
     this.#changed.dispose();
   }

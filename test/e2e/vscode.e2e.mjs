@@ -588,7 +588,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await runCommand(page, 'Coroscope: Group by What They Wait On');
     await page.keyboard.press('F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
-    await runCommand(page, 'Debug: Focus on Debug Console View');
+    await runCommand(page, 'Focus on Debug Console View');
     const out = await waitFor('the watchdog saying it was cancelled', async () => {
       const t = (await page.locator('.repl').allInnerTexts()).join('\n');
       return /watchdog cancelled: from the Tasks view/.test(t) ? t : undefined;
@@ -657,7 +657,7 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await quiet('stopped in an .mts module');
     await page.keyboard.press('F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
-    await runCommand(page, 'Debug: Focus on Debug Console View');
+    await runCommand(page, 'Focus on Debug Console View');
     await waitFor('the module printing its task', async () => /hello from an ES module: the body ran as task main/.test((await page.locator('.repl').allInnerTexts()).join('\n')), 20_000);
     await screenshot('mts-done');
     await openFile(page, file);
