@@ -49,6 +49,8 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
   readonly #state: vscode.Memento | undefined;
   #mode: TasksMode;
   #pendingFire: ReturnType<typeof setTimeout> | undefined;
+  /** What the last change event showed (mode, query, message, snapshot), to skip events that change nothing. */
+  #shown = '';
 
   /** `state`: where the mode is remembered (the workspace's state); without it, the view starts grouped. */
   constructor(tracker: SessionTracker, state?: vscode.Memento) {
@@ -185,6 +187,11 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
     if (this.#pendingFire !== undefined) return;
     this.#pendingFire = setTimeout(() => {
       this.#pendingFire = undefined;
+      // A second stop with nothing run in between (a focus change, a second stopped event) shows
+      // the same tree: no event, so no refresh racing the one the tree is still doing.
+      const shown = JSON.stringify([this.#mode, this.#query, this.#message, this.#fromThreads, this.#snapshot]);
+      if (shown === this.#shown) return;
+      this.#shown = shown;
       this.#changed.fire(undefined);
     }, 50);
   }
