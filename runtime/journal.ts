@@ -300,16 +300,8 @@ export class Journal {
     const loop = this.#loop;
     const clock = loop.clock;
     const waitEnd = clock.now();
-    const slot = this.#iterations % ITERATIONS;
-    this.#itNumber[slot] = loop.iteration + 1;
-    this.#itStart[slot] = waitStart;
-    this.#itTimeout[slot] = timeout === null ? -1 : timeout;
-    this.#itWaited[slot] = waitEnd - waitStart;
-    this.#itEnded[slot] = timeout === 0 ? ENDED_NO_WAIT : fdsReady > 0 ? ENDED_FD : ENDED_TIMEOUT;
-    this.#itFds[slot] = fdsReady;
-    this.#itCbFirst[slot] = this.#callbacks;
-    this.#itCbCount[slot] = 0;
-    this.#iterations++;
+    const ended = timeout === 0 ? ENDED_NO_WAIT : fdsReady > 0 ? ENDED_FD : ENDED_TIMEOUT;
+    const slot = this.#iteration(loop.iteration + 1, waitStart, timeout === null ? -1 : timeout, waitEnd - waitStart, ended, fdsReady);
     const fds = this.#fds;
     const fdEnd = soon + fds.length;
     const beat = this.beat;
@@ -357,17 +349,22 @@ export class Journal {
 
   /** The loop gave Node's loop a turn between iterations (from `start` to now). */
   hostTurn(start: number): void {
+    this.#iteration(this.#loop.iteration, start, -1, this.#loop.clock.now() - start, ENDED_TURN, 0);
+  }
+
+  /** Records an iteration (or a turn for Node) with no callbacks yet; returns its slot. */
+  #iteration(number: number, start: number, timeout: number, waited: number, ended: number, fds: number): number {
     const slot = this.#iterations % ITERATIONS;
-    const now = this.#loop.clock.now();
-    this.#itNumber[slot] = this.#loop.iteration;
+    this.#itNumber[slot] = number;
     this.#itStart[slot] = start;
-    this.#itTimeout[slot] = -1;
-    this.#itWaited[slot] = now - start;
-    this.#itEnded[slot] = ENDED_TURN;
-    this.#itFds[slot] = 0;
+    this.#itTimeout[slot] = timeout;
+    this.#itWaited[slot] = waited;
+    this.#itEnded[slot] = ended;
+    this.#itFds[slot] = fds;
     this.#itCbFirst[slot] = this.#callbacks;
     this.#itCbCount[slot] = 0;
     this.#iterations++;
+    return slot;
   }
 
   /** What runs now, when a callback does (for a Loop blocked stop): its handle, task and start time. */
