@@ -115,13 +115,7 @@ function entry(t: TaskSummary, isThread: boolean, stoppedAt: TaskListEntry['loca
     ...(t.parent !== null && t.parent !== undefined ? { parent: t.parent } : {}),
     ...(t.createdSite ? { created: { path: t.createdSite.file, line: t.createdSite.line, column: t.createdSite.column } } : {}),
     ...(t.cancelRequested ? { cancelRequested: true as const } : {}),
-    ...(verdictOf(t) !== undefined ? { verdict: verdictOf(t) } : {}),
   };
-}
-
-/** The runtime's verdict on the task's wait, once the snapshot carries one. */
-function verdictOf(t: TaskSummary): string | undefined {
-  return (t as { verdict?: string }).verdict;
 }
 
 /** Where the stopped task's code is: its innermost frame in a user source. */
