@@ -68,3 +68,21 @@ export function inlinePhrase(result: string, max = 100): string {
   const phrase = m ? [m[1]!.toLowerCase(), m[2]?.replace(/\s*\(at loop time [^)]*\)\s*$/, '')].filter(Boolean).join(' · ') : flat;
   return phrase.length > max ? phrase.slice(0, max - 1) + '…' : phrase;
 }
+
+export const TIMELINE_REQUEST = 'coroscope/timeline';
+
+/** The part of `coroscope/timeline`'s body the page draws (see ADAPTER-CONVENTIONS.md). */
+export interface TimelineBody {
+  now: number;
+  iterations: Array<{
+    iteration: number;
+    start: number;
+    timeout: number | null;
+    waited: number;
+    endedBy: string;
+    fdsReady: number;
+    callbacks: Array<{ start: number; duration: number; task: number | null; label: string; origin: string; fd?: number; location?: { path: string; line: number; column: number }; running?: true }>;
+  }>;
+  lanes: Array<{ task: number; name: string; segments: Array<{ state: 'running' | 'ready' | 'waiting'; start: number; end: number }> }>;
+  kept: { iterations: number; callbacks: number; recorded: number };
+}

@@ -211,11 +211,8 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
     switch (node.kind) {
       case 'task':
         return capped((node.node?.children ?? []).map((n) => ({ kind: 'task', task: n.task, node: n })));
-      case 'group': {
-        const tasks: Node[] = node.group.tasks.slice(0, MAX_CHILDREN).map((task) => ({ kind: 'task', task }));
-        if (node.group.tasks.length > MAX_CHILDREN) tasks.push({ kind: 'more', hidden: node.group.tasks.length - MAX_CHILDREN });
-        return tasks;
-      }
+      case 'group':
+        return capped(node.group.tasks.map((task) => ({ kind: 'task', task })));
       case 'loop': {
         const l = node.loop;
         return [
@@ -325,12 +322,12 @@ export async function revealCreation(node?: { task?: TaskInfo }): Promise<void> 
 }
 
 /** Opens a task's await line. */
-export async function revealLocation(location: { path: string; line: number; column?: number }): Promise<void> {
+export async function revealLocation(location: { path: string; line: number; column?: number }, viewColumn?: vscode.ViewColumn): Promise<void> {
   const pos = new vscode.Position(Math.max(0, location.line - 1), Math.max(0, (location.column ?? 1) - 1));
   // A path that came back through VS Code's own DAP handling (e.g. stackTrace in a remote window) is
   // already a URI ("vscode-remote://..."); the adapter's own requests give plain file paths.
   const uri = /^[a-z][\w+.-]+:\/\//i.test(location.path) ? vscode.Uri.parse(location.path) : vscode.Uri.file(location.path);
-  await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), preserveFocus: false });
+  await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), preserveFocus: false, ...(viewColumn === undefined ? {} : { viewColumn }) });
 }
 
 function basename(path: string): string {

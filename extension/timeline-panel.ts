@@ -7,25 +7,10 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { DEBUG_TYPE } from './debug-config';
 import type { SessionTracker } from './session-tracker';
+import { TIMELINE_REQUEST, type TimelineBody } from './protocol';
+import { revealLocation } from './tasks-view';
 
-export const TIMELINE_REQUEST = 'coroscope/timeline';
 const ITERATIONS = 200;
-
-/** The part of `coroscope/timeline`'s body the page draws (see ADAPTER-CONVENTIONS.md). */
-export interface TimelineBody {
-  now: number;
-  iterations: Array<{
-    iteration: number;
-    start: number;
-    timeout: number | null;
-    waited: number;
-    endedBy: string;
-    fdsReady: number;
-    callbacks: Array<{ start: number; duration: number; task: number | null; label: string; origin: string; fd?: number; location?: { path: string; line: number; column: number }; running?: true }>;
-  }>;
-  lanes: Array<{ task: number; name: string; segments: Array<{ state: 'running' | 'ready' | 'waiting'; start: number; end: number }> }>;
-  kept: { iterations: number; callbacks: number; recorded: number };
-}
 
 /**
  * The one Loop Timeline panel.
@@ -49,7 +34,7 @@ export class TimelinePanel implements vscode.Disposable {
       this.#panel = vscode.window.createWebviewPanel('coroscope.timeline', 'Coroscope: Loop Timeline', vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [] });
       this.#panel.onDidDispose(() => (this.#panel = null));
       this.#panel.webview.onDidReceiveMessage((m: { type?: string; path?: string; line?: number; column?: number }) => {
-        if (m.type === 'open' && typeof m.path === 'string' && typeof m.line === 'number') void openSource(m.path, m.line, m.column ?? 1);
+        if (m.type === 'open' && typeof m.path === 'string' && typeof m.line === 'number') void revealLocation({ path: m.path, line: m.line, column: m.column ?? 1 }, vscode.ViewColumn.One);
       });
     } else {
       this.#panel.reveal(undefined, true);
@@ -81,12 +66,6 @@ export class TimelinePanel implements vscode.Disposable {
     this.#panel?.dispose();
     for (const s of this.#subscriptions) s.dispose();
   }
-}
-
-async function openSource(path: string, line: number, column: number): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path));
-  const at = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(at, at) });
 }
 
 function csp(nonce: string): string {
