@@ -106,8 +106,6 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
       const decl = f.createVariableStatement(undefined, f.createVariableDeclarationList(names.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let));
       if (ts.isBlock(visited)) return f.updateBlock(visited, [decl, ...visited.statements]);
       if (ts.isModuleBlock(visited)) return f.updateModuleBlock(visited, [decl, ...visited.statements]);
-      if (ts.isCaseClause(visited)) return f.updateCaseClause(visited, visited.expression, [decl, ...visited.statements]);
-      if (ts.isDefaultClause(visited)) return f.updateDefaultClause(visited, [decl, ...visited.statements]);
       return visited;
     };
     const csRef = () => f.createIdentifier('__cs');
@@ -439,9 +437,10 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
 }
 
 /**
- * The statement list whose every evaluation defines `node` once (a block, a case clause, the
- * file): there a `let` caching the generator function is one cache per instance of the scope the
- * generator closes over. Walks up only through nodes that bind no names of their own (expressions,
+ * The statement list whose every evaluation defines `node` once (a block, a namespace, the file):
+ * there a `let` caching the generator function is one cache per instance of the scope the
+ * generator closes over. Not a case clause: the cases of a switch share one scope, and a function
+ * declared in one case may be called from another, where that case's `let` was never reached. Walks up only through nodes that bind no names of their own (expressions,
  * declarations, classes); anything else between (another function, a loop head, a catch clause, a
  * block of `using` declarations, which the loader rewrites) gives undefined: the per-call form.
  */
@@ -451,8 +450,6 @@ function hoistScope(ts: typeof TS, node: TS.Node): TS.Node | undefined {
     switch (n.kind) {
       case K.SourceFile:
       case K.ModuleBlock:
-      case K.CaseClause:
-      case K.DefaultClause:
         return n;
       case K.Block:
         return (n as TS.Block).statements.some((st) => ts.isVariableStatement(st) && (st.declarationList.flags & ts.NodeFlags.Using) !== 0) ? undefined : n;

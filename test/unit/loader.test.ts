@@ -332,6 +332,31 @@ test('CLI: a UTF-8 byte order mark is dropped and line numbers stay right', () =
   assert.match(r.stderr, /Error: boom/);
 });
 
+test('CLI: an async function declared in one case of a switch can be called from another case', () => {
+  // Case clauses share one scope: a generator cache declared in the first case would not exist
+  // (temporal dead zone) when the second case calls the function.
+  const r = runProgram(
+    "import { run } from 'coroscope';\n" +
+      'async function pick(which: number): Promise<string> {\n' +
+      '  switch (which) {\n' +
+      '    case 1:\n' +
+      "      async function inner(): Promise<string> { return 'inner ran'; }\n" +
+      "      return 'case 1';\n" +
+      '    case 2:\n' +
+      '      return await inner();\n' +
+      '  }\n' +
+      "  return 'none';\n" +
+      '}\n' +
+      'async function main(): Promise<void> {\n' +
+      '  console.log(await pick(2));\n' +
+      '}\n' +
+      'run(main());\n',
+  );
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout, 'inner ran\n');
+  assert.equal(r.status, 0);
+});
+
 test('calls of one async function share one generator function (one hidden class), made once per evaluation of its scope', () =>
   runFake(async () => {
     async function twice(a: number, { b }: { b: number }, ...rest: number[]): Promise<number> {
