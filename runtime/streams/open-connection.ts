@@ -13,9 +13,9 @@ import type { SockAddress } from '../sys/sockaddr';
 import { resolveHost, type AddrInfo } from './resolve';
 import { SocketTransport, type TransportExtra } from './socket-transport';
 import { ValueError } from '../errors';
-import { handshakeWaiter } from '../tls/start-tls';
+import { handshakeWaiter, settleHandshake } from '../tls/start-tls';
 import { type SSLContext, type TlsOptions, toContext } from '../tls/ssl-context';
-import { TlsTransport } from '../tls/tls-transport';
+import { TlsTransport, tlsTimeouts } from '../tls/tls-transport';
 import { StreamReaderProtocol } from './stream-protocol';
 import { StreamReader } from './stream-reader';
 import type { StreamWriter } from './stream-writer';
@@ -49,6 +49,7 @@ export function tlsOf(options: OpenConnectionOptions, host: string | null): Wrap
     if (options.sslShutdownTimeout !== undefined) throw new ValueError('sslShutdownTimeout is only meaningful with ssl');
     return null;
   }
+  tlsTimeouts(options);
   const context = toContext(options.ssl, false);
   const serverHostname = options.serverHostname ?? host;
   if (!serverHostname && context.checkHostname) throw new ValueError('You must set serverHostname when using ssl without a host');
@@ -150,7 +151,7 @@ export function* wrapSocket(loop: EventLoop, fd: number, family: number, limit?:
         serverHostname: tls.serverHostname,
         sslHandshakeTimeout: tls.sslHandshakeTimeout,
         sslShutdownTimeout: tls.sslShutdownTimeout,
-        onHandshake: (err) => err && !made.done() && made.setException(err),
+        onHandshake: settleHandshake(made),
       })
     : protocol;
   const transport = new SocketTransport(loop, fd, outer, socketExtra(fd, family));

@@ -22,7 +22,7 @@ import { StreamReader } from './stream-reader';
 import type { Transport } from './transport';
 import { ValueError } from '../errors';
 import { type SSLContext, type TlsOptions, toContext } from '../tls/ssl-context';
-import { TlsTransport } from '../tls/tls-transport';
+import { TlsTransport, tlsTimeouts } from '../tls/tls-transport';
 
 /**
  * Makes the transport (and protocol) of one accepted connection: startServer's streams, or
@@ -174,13 +174,9 @@ export class Server {
 
   #connection(fd: number, family: number, peername: SockAddress): void {
     setNoDelay(fd, family);
-    let transport: Transport | null = null;
-    let gone = false;
-    transport = this.#accepted(fd, family, peername, () => {
-      gone = true;
-      if (transport) this.#detach(transport);
-    });
-    if (transport && !gone) this.#clients.add(transport);
+    // `closed` runs from the loop, never inside #accepted: transports start with a callSoon.
+    const transport: Transport | null = this.#accepted(fd, family, peername, () => this.#detach(transport!));
+    if (transport) this.#clients.add(transport);
   }
 
   #detach(transport: Transport): void {
@@ -360,6 +356,7 @@ export function serverTlsOf(options: StartServerOptions): ServerTls | null {
     if (options.sslShutdownTimeout !== undefined) throw new ValueError('sslShutdownTimeout is only meaningful with ssl');
     return null;
   }
+  tlsTimeouts(options);
   return { context: toContext(options.ssl, true), sslHandshakeTimeout: options.sslHandshakeTimeout, sslShutdownTimeout: options.sslShutdownTimeout };
 }
 

@@ -23,6 +23,19 @@ import { commonNameOf, SSLObject } from './ssl-object';
 export const SSL_HANDSHAKE_TIMEOUT = 60;
 export const SSL_SHUTDOWN_TIMEOUT = 30;
 
+/**
+ * The handshake and shutdown timeouts (seconds), defaults filled in, or a ValueError naming a bad
+ * one. openConnection, startServer and createConnection/createServer check them when called,
+ * before a socket exists that a late error would leave open.
+ */
+export function tlsTimeouts(options: { sslHandshakeTimeout?: number; sslShutdownTimeout?: number }): [handshake: number, shutdown: number] {
+  const handshake = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
+  const shutdown = options.sslShutdownTimeout ?? SSL_SHUTDOWN_TIMEOUT;
+  if (!(handshake > 0)) throw new ValueError(`sslHandshakeTimeout should be a positive number, got ${handshake}`);
+  if (!(shutdown > 0)) throw new ValueError(`sslShutdownTimeout should be a positive number, got ${shutdown}`);
+  return [handshake, shutdown];
+}
+
 export interface TlsTransportOptions {
   serverSide: boolean;
   /** The name a client checks the certificate against and sends as SNI. */
@@ -75,10 +88,7 @@ export class TlsTransport implements Transport, Protocol {
   readonly #extra: Record<string, unknown> = {};
 
   constructor(loop: EventLoop, appProtocol: Protocol, context: SSLContext, options: TlsTransportOptions) {
-    const handshake = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
-    const shutdown = options.sslShutdownTimeout ?? SSL_SHUTDOWN_TIMEOUT;
-    if (!(handshake > 0)) throw new ValueError(`sslHandshakeTimeout should be a positive number, got ${handshake}`);
-    if (!(shutdown > 0)) throw new ValueError(`sslShutdownTimeout should be a positive number, got ${shutdown}`);
+    const [handshake, shutdown] = tlsTimeouts(options);
     if (options.serverSide && options.serverHostname) throw new ValueError('serverHostname is only meaningful for a client');
     this.#loop = loop;
     this.#app = appProtocol;

@@ -428,5 +428,14 @@ describe('TLS streams', { skip: NO_OPENSSL ?? false }, () => {
       assert.throws(() => openConnection('127.0.0.1', 1, { serverHostname: 'x' }), /serverHostname is only meaningful with ssl/);
       assert.throws(() => openConnection('127.0.0.1', 1, { ssl: { ca: 'not a pem' } }), /no PEM certificate found in ca/);
       assert.throws(() => openConnection('127.0.0.1', 1, { ssl: { verifyMode: 'CERT_NONE', checkHostname: true } }), /Cannot set verifyMode to CERT_NONE when checkHostname is enabled/);
+      // A bad timeout is refused when called, before a socket exists that the error would leave open
+      // (runOn's fd-leak check), on a client and on a server.
+      const certs = testCerts();
+      const server = await startServer(echoLine, '127.0.0.1', 0, { ssl: certs.server });
+      assert.throws(() => openConnection('127.0.0.1', server.port, { ssl: { ca: certs.ca }, sslHandshakeTimeout: 0 }), /sslHandshakeTimeout should be a positive number, got 0/);
+      assert.throws(() => getRunningLoop().createConnection(() => new ProtocolBase(), '127.0.0.1', server.port, { ssl: { ca: certs.ca }, sslShutdownTimeout: -1 }), /sslShutdownTimeout should be a positive number, got -1/);
+      await assert.rejects(async () => startServer(echoLine, '127.0.0.1', 0, { ssl: certs.server, sslHandshakeTimeout: Number.NaN }), /sslHandshakeTimeout should be a positive number, got NaN/);
+      server.close();
+      await server.waitClosed();
     }));
 });
