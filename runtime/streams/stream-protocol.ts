@@ -75,15 +75,17 @@ export class StreamReaderProtocol implements Protocol {
       const peer = transport.getExtraInfo<SockAddress>('peername');
       const task = this.#loop.createTask(res, peer !== undefined && peer !== '' ? { name: `${res.name} ${describeAddress(peer)}` } : {});
       this.#task = task;
+      // The transport now: after writer.startTls() it is the TLS one (close() sends close_notify).
       task.addDoneCallback(() => {
+        const current = this.#transport ?? transport;
         if (task.cancelled()) {
-          transport.close();
+          current.close();
           return;
         }
         const exc = task.exception();
         if (exc !== null) {
-          this.#loop.callExceptionHandler({ message: 'Unhandled exception in client_connected_cb', exception: exc, transport });
-          transport.close();
+          this.#loop.callExceptionHandler({ message: 'Unhandled exception in client_connected_cb', exception: exc, transport: current });
+          current.close();
         }
       });
     }
