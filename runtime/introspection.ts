@@ -600,9 +600,10 @@ class Probe {
     const journal = task.getLoop()._journal;
     const err = task._peekException();
     // The journal of a task that failed, kept by its exception (plain data: it keeps no task alive),
-    // for `coroscope run --journal`'s report of the crash.
+    // for `coroscope run --journal`'s report of the crash: only then is it read (journalOfError), so
+    // under the debugger alone no failure pays for formatting it.
     // The first task the exception ended is where it came from (awaiting tasks re-raise it).
-    if (journal && typeof err === 'object' && err !== null && !task.cancelled() && !this.#failedJournals.has(err)) this.#failedJournals.set(err, { task: task.getName(), ...taskJournal(journal, task) });
+    if (journal && CRASH_JOURNALS && typeof err === 'object' && err !== null && !task.cancelled() && !this.#failedJournals.has(err)) this.#failedJournals.set(err, { task: task.getName(), ...taskJournal(journal, task) });
     const at = this.#recent.indexOf(task);
     if (at >= 0) this.#recent.splice(at, 1);
     if (this.#exceptionBreaks && task.state === 'FINISHED' && /^<\w+ finished .*exception=/.test(task.toString()) && !this.#alreadyStopped(task)) {
@@ -800,6 +801,9 @@ export function deadlockFound(description: string, kind: string, ids: string): v
   void kind;
   void ids;
 }
+
+/** `coroscope run --journal` (set before the runtime loads): a failed task's report ends with its journal. */
+const CRASH_JOURNALS = process.env.COROSCOPE_JOURNAL === '1';
 
 /** The probe every program publishes (the adapter finds it at globalThis[Symbol.for('coroscope.probe')]). */
 export const probe = new Probe();
