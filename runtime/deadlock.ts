@@ -55,7 +55,7 @@ function onPark(task: Task<unknown>, awaited: Future<unknown>): void {
 }
 
 /** A path of wait-for edges from `start` back to it, or null (at most MAX_NODES tasks visited). */
-export function findCycle(start: Task<unknown>): Edge[] | null {
+function findCycle(start: Task<unknown>): Edge[] | null {
   const seen = new Set<Task<unknown>>([start]);
   const path: Edge[] = [];
   const visit = (t: Task<unknown>): boolean => {
@@ -74,7 +74,7 @@ export function findCycle(start: Task<unknown>): Edge[] | null {
 }
 
 /** `deadlock: c1 → Lock a held by c2 → Lock b held by c1`. */
-export function describeCycle(cycle: readonly Edge[]): string {
+function describeCycle(cycle: readonly Edge[]): string {
   return `deadlock: ${[cycle[0]!.from.getName(), ...cycle.map((e) => edgeLabel(e.from, e.via, e.to))].join(' → ')}`;
 }
 
@@ -108,7 +108,7 @@ function onAsleep(loop: EventLoop): void {
  *   c1: Lock a held by c2 (pipeline.ts:35), which waits for Lock b held by c1 (pipeline.ts:30): a deadlock
  *       at worker (examples/pipeline.ts:36:11)
  */
-export function describeTasks(loop: EventLoop, tasks: readonly Task<unknown>[]): string {
+function describeTasks(loop: EventLoop, tasks: readonly Task<unknown>[]): string {
   const ctx = verdictContext(loop);
   const lines: string[] = [];
   for (const t of tasks) {
@@ -124,7 +124,7 @@ export function describeTasks(loop: EventLoop, tasks: readonly Task<unknown>[]):
 }
 
 /** What a verdict needs of the loop, made from its live tasks. */
-export function verdictContext(loop: EventLoop): VerdictContext {
+function verdictContext(loop: EventLoop): VerdictContext {
   const tasks = new Map<number, Task<unknown>>();
   const children = new Map<number, number[]>();
   for (const t of allTasks(loop)) {

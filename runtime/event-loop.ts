@@ -19,7 +19,6 @@ import type { SockAddress } from './sys/sockaddr';
 import { formatExceptionContext } from './traceback';
 import { UnretrievedTracker, type Failure } from './unretrieved';
 import { ensureFuture } from './gather';
-import type { Protocol } from './streams/protocol';
 import type { Transport } from './streams/transport';
 import type { SSLContext, TlsOptions } from './tls/ssl-context';
 import { startTls, type StartTlsOptions } from './tls/start-tls';
@@ -510,7 +509,7 @@ export class EventLoop {
    * Upgrades a connected transport to TLS (loop.start_tls): resolves to the TLS transport once the
    * handshake completed; `protocol` goes on with it (no second connectionMade).
    */
-  startTls(transport: Transport, protocol: Protocol, ssl: true | TlsOptions | SSLContext, options: StartTlsOptions = {}): Coroutine<Transport> {
+  startTls(transport: Transport, protocol: TransportProtocol, ssl: true | TlsOptions | SSLContext, options: StartTlsOptions = {}): Coroutine<Transport> {
     return startTls(this, transport, protocol, ssl, options);
   }
 
