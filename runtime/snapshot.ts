@@ -1,9 +1,8 @@
 // The snapshot's shape and how runtime objects become it: frozen-in-time, JSON-ready descriptions
 // of tasks, futures and the loop, with what each future waits for rendered for a person
 // (`sleep 0.25 s`, `fd 9 readable`, `gather of 3`). The probe (introspection.ts) serves them.
-import { describeAddress, getpeername, getsockname } from './sys/calls';
+import { getpeername, getsockname } from './sys/calls';
 import { describeTls } from './tls/registry';
-import type { SockAddress } from './sys/sockaddr';
 import type { Coroutine } from './coroutine';
 import type { EventLoop, FdHandles, WakeupCounts } from './event-loop';
 import { Future, type WaitReason } from './future';
@@ -11,7 +10,7 @@ import { labelOf, type Handle, type TimerHandle } from './handles';
 import { EVENT_READ, EVENT_WRITE } from './selector';
 import { formatSite, siteOf, type Site } from './sites';
 import { Task } from './task';
-import { verdictOf } from './verdict';
+import { addressOf, runtimeAwaiter, verdictOf } from './verdict';
 
 /** How many items a list in the snapshot carries at most (the rest is paged by the caller). */
 export const LIST_LIMIT = 1000;
@@ -415,14 +414,6 @@ export function childrenOf(reason: WaitReason | undefined): readonly Future<unkn
 }
 
 /** A socket's address, or null where the fd has none (not a socket, not connected, unnamed). */
-function addressOf(get: (fd: number) => SockAddress, fd: number): string | null {
-  try {
-    const address = get(fd);
-    return address === '' ? null : describeAddress(address);
-  } catch {
-    return null;
-  }
-}
 
 function taskName(f: Future<unknown>): string {
   return f instanceof Task ? f.getName() : `Future #${f.id}`;
@@ -443,10 +434,6 @@ function unexplainedWait(chain: AwaitChain, f: Future<unknown>): string {
 }
 
 /** The name of the runtime (library) coroutine at the top of a task's chain, or null when the top is the user's. */
-function runtimeAwaiter(stack: AwaitChain): string | null {
-  const top = stack[stack.length - 1]?.coroutine;
-  return top && stack.length > 1 && top.defSite < 0 ? top.name : null;
-}
 
 function renderWait(f: Future<unknown>, ctx: Context, short: boolean): string {
   const r = f.waitReason;

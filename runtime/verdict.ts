@@ -163,7 +163,7 @@ class Walk {
   #unexplained(f: Future<unknown>, waiter: Task<unknown> | null): Phrase {
     const where = createdAt(f, waiter);
     // A runtime coroutine's own future (TaskGroup.exit) waits for the group's tasks.
-    const group = waiter ? runtimeTop(waiter) : null;
+    const group = waiter ? runtimeAwaiter(waiter._awaitChain()) : null;
     if (group === 'TaskGroup.exit' && waiter) {
       const kids = (this.ctx.children.get(waiter.id) ?? []).map((id) => this.ctx.tasks.get(id)).filter((t): t is Task<unknown> => t !== undefined && !t.done());
       if (kids.length > 0) return waitsFor(`its TaskGroup: ${this.#pendingList(kids, `${kids.length} task${kids.length === 1 ? '' : 's'} not done`)}`);
@@ -180,8 +180,8 @@ class Walk {
 
 /** `waits for fd 17 readable · 127.0.0.1:50786 ↔ 127.0.0.1:8080`, or a listening socket's `waits for a connection on …`. */
 function fdPhrase(fd: number, events: 'read' | 'write'): string {
-  const own = address(getsockname, fd);
-  const peer = address(getpeername, fd);
+  const own = addressOf(getsockname, fd);
+  const peer = addressOf(getpeername, fd);
   if (events === 'read' && own !== null && peer === null && isStream(fd)) return `waits for a connection on ${own}`;
   return `waits for fd ${fd} ${events === 'read' ? 'readable' : 'writable'}${peer ? ` · ${own ?? '?'} ↔ ${peer}` : ''}`;
 }
@@ -195,7 +195,8 @@ function isStream(fd: number): boolean {
   }
 }
 
-function address(get: (fd: number) => SockAddress, fd: number): string | null {
+/** The socket's address (getsockname / getpeername) as `host:port`, or null (none, or no socket any more). */
+export function addressOf(get: (fd: number) => SockAddress, fd: number): string | null {
   try {
     const a = get(fd);
     return a === '' ? null : describeAddress(a);
@@ -215,8 +216,8 @@ export function programAwait(t: Task<unknown>): { name: string; site: Site } | u
 }
 
 /** The runtime coroutine at the top of a task's chain (`TaskGroup.exit`), or null. */
-function runtimeTop(t: Task<unknown>): string | null {
-  const chain = t._awaitChain();
+/** The runtime's coroutine a chain ends in (`TaskGroup.exit`, `Lock.acquire`), or null: the program's own awaits it. */
+export function runtimeAwaiter(chain: ReturnType<Task<unknown>['_awaitChain']>): string | null {
   const top = chain[chain.length - 1]?.coroutine;
   return top && chain.length > 1 && top.defSite < 0 ? top.name : null;
 }
