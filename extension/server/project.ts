@@ -2,6 +2,7 @@
 // `coroscope` resolved to the runtime's typings so programs type-check with nothing installed.
 import ts from 'typescript';
 import { dirname, join } from 'node:path';
+import { ConfigError } from '../../runtime/loader/project-config';
 import { resolveAlias } from '../../runtime/loader/ts-resolve';
 import { resolveCoroscope } from '../typings';
 
@@ -63,7 +64,7 @@ export class Project {
           const resolved = ts.resolveModuleName(lit.text, containingFile, options, host, undefined, redirected);
           if (resolved.resolvedModule) return resolved;
           // The project's tsconfig `paths`, as the loader resolves them when the program runs.
-          const alias = resolveAlias(lit.text, containingFile)?.file;
+          const alias = aliasOf(lit.text, containingFile);
           return alias ? { resolvedModule: { resolvedFileName: alias, extension: extensionOf(alias), isExternalLibraryImport: false } } : resolved;
         }),
     };
@@ -114,4 +115,18 @@ function extensionOf(file: string): ts.Extension {
 /** The entry a source checkout resolves 'coroscope' to (runtime/index.ts), for tests. */
 export function sourceCheckoutEntry(root: string): string {
   return join(root, 'runtime', 'index.ts');
+}
+
+/**
+ * Where a tsconfig `paths` alias leads, or null. A tsconfig.json the loader cannot read (one being
+ * typed, half a JSON object) gives no alias here: the running program reports it, and the editor
+ * goes on checking the file with the imports tsc resolves.
+ */
+function aliasOf(specifier: string, containingFile: string): string | null {
+  try {
+    return resolveAlias(specifier, containingFile)?.file ?? null;
+  } catch (err) {
+    if (err instanceof ConfigError) return null;
+    throw err;
+  }
 }

@@ -2,6 +2,8 @@
 // 'coroscope' resolved to this checkout's runtime (the same types a user's editor gets).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeAwaitAt } from '../../extension/server/await-info';
 import { Project, sourceCheckoutEntry } from '../../extension/server/project';
@@ -186,5 +188,22 @@ test('an .mts module of an ES module project: coroutines from NodeNext imports a
     assert.equal(hover?.explanation, 'The task suspends until a timer fires 1 s from now; other tasks run meanwhile.');
   } finally {
     project.close(path);
+  }
+});
+
+test('a tsconfig.json that cannot be read (half-typed) leaves the other imports resolved and the file checked', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'coroscope-broken-tsconfig-'));
+  writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "paths": { "@lib/*": ["./lib/*"] ');
+  writeFileSync(join(dir, 'lib.ts'), 'export async function work(): Promise<number> { return 1; }\n');
+  const path = join(dir, 'prog.ts');
+  const text = `import { work } from './lib';\nimport { thing } from '@lib/thing';\nwork();\n`;
+  project.set(path, text);
+  try {
+    const file = project.sourceFile(path)!;
+    const findings = analyze(project.program(), file, { runtimeDir: project.runtimeDir });
+    assert.deepEqual(findings.map((f) => [f.check, at(text, f)]), [['unawaited-coroutine', 'work()']]);
+  } finally {
+    project.close(path);
+    rmSync(dir, { recursive: true, force: true });
   }
 });
