@@ -33,6 +33,9 @@ type Node =
  * threads, with `#fromThreads` set), and undefined otherwise (running, no session, or the request
  * failed, in which case `#message` says why).
  */
+/** How long the tree must have asked for nothing before the view tells it of a change (ms). */
+const QUIET_MS = 150;
+
 export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   readonly #changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.#changed.event;
@@ -51,6 +54,8 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
   #pendingFire: ReturnType<typeof setTimeout> | undefined;
   /** What the last change event showed (mode, query, message, snapshot), to skip events that change nothing. */
   #shown = '';
+  /** When the tree last asked for children (performance.now()): it may still be fetching. */
+  #lastFetch = 0;
 
   /** `state`: where the mode is remembered (the workspace's state); without it, the view starts grouped. */
   constructor(tracker: SessionTracker, state?: vscode.Memento) {
@@ -179,13 +184,20 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
 
   /**
    * One change event for a burst of updates (a continue and the next stop, a mode switch and a
-   * refresh): after each event the tree asks again for the children of its expanded nodes, and a
-   * second event before it has done so drops the nodes it asks about (VS Code logs "No tree item
-   * with id … found" for each). The view reads the latest state when the event fires.
+   * refresh), and none while the tree is still fetching: after each event the tree asks again for
+   * the children of its expanded nodes, and an event before it has done so drops the nodes it asks
+   * about (VS Code logs "No tree item with id … found" for each). So an event waits until the tree
+   * has asked for nothing for QUIET_MS, and is skipped when it would show the same. The view reads
+   * the latest state when the event fires.
    */
   #fireSoon(): void {
     if (this.#pendingFire !== undefined) return;
-    this.#pendingFire = setTimeout(() => {
+    const attempt = (): void => {
+      const busy = QUIET_MS - (performance.now() - this.#lastFetch);
+      if (busy > 0) {
+        this.#pendingFire = setTimeout(attempt, busy);
+        return;
+      }
       this.#pendingFire = undefined;
       // A second stop with nothing run in between (a focus change, a second stopped event) shows
       // the same tree: no event, so no refresh racing the one the tree is still doing.
@@ -193,10 +205,12 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
       if (shown === this.#shown) return;
       this.#shown = shown;
       this.#changed.fire(undefined);
-    }, 50);
+    };
+    this.#pendingFire = setTimeout(attempt, 50);
   }
 
   getChildren(node?: Node): Node[] {
+    this.#lastFetch = performance.now();
     if (!node) {
       const s = this.#snapshot;
       if (!s) return [{ kind: 'message', text: this.#message }];
