@@ -17,7 +17,7 @@ const runtimeDir = resolve(__dirname, '..');
 /** The runtime bundle programs load; compiled code reaches the loader's helpers as its `__cs` export. */
 export const runtimeBundle = join(runtimeDir, 'coroscope.js');
 /** Bump when the compiled form changes (transform.ts, or the `__cs` helpers it calls). */
-const LOADER_VERSION = '9';
+const LOADER_VERSION = '10';
 
 let ts: typeof TS | undefined;
 let compilerThread: CompilerThread | undefined;

@@ -113,8 +113,16 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
     const siteRef = (node: TS.Node, fnName: string) => {
       const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
       sites.push([line + 1, character + 1, fnName]);
-      return f.createBinaryExpression(f.createIdentifier('__cs_s'), ts.SyntaxKind.PlusToken, f.createNumericLiteral(sites.length - 1));
+      return f.createBinaryExpression(siteBase(), ts.SyntaxKind.PlusToken, f.createNumericLiteral(sites.length - 1));
     };
+    /**
+     * The module's first site id: `__cs_s`, or in an ES module `(__cs_s ?? __cs_sites())`, since an
+     * import cycle may call this module's functions before its body has registered its sites.
+     */
+    const siteBase = (): TS.Expression =>
+      esm
+        ? f.createParenthesizedExpression(f.createBinaryExpression(f.createIdentifier('__cs_s'), ts.SyntaxKind.QuestionQuestionToken, f.createCallExpression(f.createIdentifier('__cs_sites'), undefined, [])))
+        : f.createIdentifier('__cs_s');
     const report = (node: TS.Node, message: string) => {
       const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
       errors.push(`${sf.fileName}:${line + 1}:${character + 1} - error: ${message}`);
@@ -413,26 +421,37 @@ function coroutineTransformer(ts: typeof TS, context: TS.TransformationContext, 
       stmts = visited.statements.slice(i);
     }
     const siteTable = f.createArrayLiteralExpression(sites.map(([l, c, n]) => f.createArrayLiteralExpression([f.createNumericLiteral(l), f.createNumericLiteral(c), f.createStringLiteral(n)])), false);
-    const registerSites = f.createVariableStatement(undefined, f.createVariableDeclarationList([
-      f.createVariableDeclaration('__cs_s', undefined, undefined, helper('sites', [esm ? f.createStringLiteral(sf.fileName) : f.createIdentifier('__filename'), siteTable])),
-    ], ts.NodeFlags.Const));
+    // `var`, not `const`/`let`, here: in an ES module import cycle another module may call this
+    // one's functions before its body has run (function declarations are hoisted). They then find
+    // their generator cache empty and register the sites themselves through the hoisted
+    // `__cs_sites()`, where a `const` would throw "Cannot access before initialization".
+    const register = helper('sites', [esm ? f.createStringLiteral(sf.fileName) : f.createIdentifier('__filename'), siteTable]);
+    const registerSites: TS.Statement[] = esm
+      ? [
+          f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration('__cs_s', undefined, undefined, siteBase())], ts.NodeFlags.None)),
+          f.createFunctionDeclaration(undefined, undefined, '__cs_sites', undefined, [], undefined,
+            f.createBlock([f.createReturnStatement(f.createAssignment(f.createIdentifier('__cs_s'), register))], false)),
+        ]
+      : [f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration('__cs_s', undefined, undefined, register)], ts.NodeFlags.Const))];
     // The generator caches of functions defined at the top level (with top-level await, the
     // module body runs once too: one cache per module instance either way).
     const caches = hoisted.get(sf);
-    const cacheDecl = caches ? [f.createVariableStatement(undefined, f.createVariableDeclarationList(caches.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let))] : [];
-    return f.updateSourceFile(sf, [...prologue, ...loadHelpers(), registerSites, ...cacheDecl, ...stmts]);
+    const cacheDecl = caches ? [f.createVariableStatement(undefined, f.createVariableDeclarationList(caches.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.None))] : [];
+    return f.updateSourceFile(sf, [...prologue, ...loadHelpers(), ...registerSites, ...cacheDecl, ...stmts]);
   };
 
-  /** `const __cs = require(runtime).__cs`, or in an ES module `import __cs_rt from runtime; const __cs = __cs_rt.__cs`. */
+  /**
+   * `const __cs = require(runtime).__cs`, or in an ES module `import { __cs } from runtime`: an
+   * import binding is set before any module of a cycle runs, so a function of this module called
+   * from another module's body (before this one's has run) finds its helpers.
+   */
   function loadHelpers(): TS.Statement[] {
-    const declare = (init: TS.Expression) =>
-      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration('__cs', undefined, undefined, f.createPropertyAccessExpression(init, '__cs'))], ts.NodeFlags.Const));
-    if (!esm) return [declare(f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral(runtimePath)]))];
-    const runtime = f.createIdentifier('__cs_rt');
-    return [
-      f.createImportDeclaration(undefined, f.createImportClause(false, runtime, undefined), f.createStringLiteral(runtimePath)),
-      declare(runtime),
-    ];
+    if (esm) {
+      const named = f.createNamedImports([f.createImportSpecifier(false, undefined, f.createIdentifier('__cs'))]);
+      return [f.createImportDeclaration(undefined, f.createImportClause(false, undefined, named), f.createStringLiteral(runtimePath))];
+    }
+    const init = f.createPropertyAccessExpression(f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral(runtimePath)]), '__cs');
+    return [f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration('__cs', undefined, undefined, init)], ts.NodeFlags.Const))];
   }
 }
 

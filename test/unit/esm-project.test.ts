@@ -152,3 +152,26 @@ test('top-level await: a module body keeps its declarations module-scoped (destr
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+test('an import cycle: a module calls an async function of a module whose body has not run yet, as plain ES modules allow', () => {
+  // b.mts runs first (a.mts imports it) and calls a.mts's hoisted `boom` and `double`: they must
+  // find the runtime's helpers and their source sites, not throw "Cannot access '__cs' before initialization".
+  const dir = project({
+    'a.mts': [
+      `import { run, sleep } from 'coroscope';`,
+      `import { fromB, failing } from './b.mts';`,
+      `export async function double(x: number): Promise<number> { await sleep(0); return x * 2; }`,
+      `export async function boom(): Promise<number> { await sleep(0); throw new Error('from the cycle'); }`,
+      `async function main() {`,
+      `  console.log('double:', await fromB);`,
+      `  await failing;`,
+      `}`,
+      `run(main());`,
+    ].join('\n'),
+    'b.mts': `import { double, boom } from './a.mts';\nexport const fromB = double(21);\nexport const failing = boom();\n`,
+  });
+  const r = run(join(dir, 'a.mts'));
+  assert.equal(r.stdout, 'double: 42\n');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /File ".*a\.mts", line 7, in main\n {4}await failing;\n {2}File ".*a\.mts", line 4, in boom\n.*\nError: from the cycle\n/);
+});
