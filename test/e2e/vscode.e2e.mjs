@@ -636,12 +636,17 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     await page.keyboard.press('F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 60_000 });
     await setPanes({ 'Call Stack': true, Variables: true, Tasks: false });
-    const rows = await waitFor('main paused on the breakpoint in the module body', async () => {
+    // The thread's label changes first; its frames arrive with the next stackTrace response.
+    const frame = new RegExp(`^Stack Frame <module>, line ${line}, ${file.replace('.', '\\.')}`);
+    const rows = await waitFor('main paused on the breakpoint in the module body, its <module> frame shown', async () => {
       const l = await labels(callStack());
-      return l.some((x) => /^Thread main .*Paused on breakpoint/.test(x)) ? l : undefined;
-    }, 60_000);
+      return l.some((x) => /^Thread main .*Paused on breakpoint/.test(x)) && l.some((x) => frame.test(x)) ? l : undefined;
+    }, 60_000).catch(async (err) => {
+      await screenshot('mts-breakpoint-missing');
+      throw err;
+    });
     await screenshot('mts-breakpoint');
-    assert.ok(rows.some((x) => new RegExp(`^Stack Frame <module>, line ${line}, ${file.replace('.', '\\.')}`).test(x)), rows.join('\n'));
+    assert.ok(rows.some((x) => frame.test(x)), rows.join('\n'));
     // The module's own variables (its Module scope, opened by a click), with the value the top-level await left.
     const moduleScope = variables().filter({ hasText: /^Module/ }).first();
     await moduleScope.waitFor({ state: 'visible', timeout: 15_000 });
