@@ -57,7 +57,16 @@ await build({
 // ES modules import this same file (one runtime per program, whichever module system imports it);
 // Node finds a CommonJS file's named exports by reading it, so the bundle's list of names (esbuild
 // writes one for exactly this) is copied here.
-const bundleText = readFileSync(join(root, 'dist', 'runtime', 'bundle', 'coroscope.js'), 'utf8');
+const bundlePath = join(root, 'dist', 'runtime', 'bundle', 'coroscope.js');
+let bundleText = readFileSync(bundlePath, 'utf8');
+// Every program loads the bundle: pure ASCII, it is read into a one-byte string (decoded faster,
+// half the memory). esbuild already escapes non-ASCII characters in strings and names (charset
+// ascii), so what is left is in comments it keeps: each UTF-16 unit becomes '?', which keeps every
+// column the source map gives.
+if (/[^\x00-\x7f]/.test(bundleText)) {
+  bundleText = bundleText.replace(/[^\x00-\x7f]/g, '?');
+  writeFileSync(bundlePath, bundleText);
+}
 const exportNames = /\n0 && \(module\.exports = \{[^}]*\}\);\n/.exec(bundleText);
 if (!exportNames) throw new Error('build: the runtime bundle has no list of export names for ES module importers');
 writeFileSync(
