@@ -4,7 +4,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { moduleFormat } from './loader/module-format';
-import { isCompileError } from './loader/compile-error';
 
 const USAGE = `usage: coroscope run [options] <program.ts|.js> [args...]
        coroscope ps PID | coroscope pstree PID   (the tasks of a running program: coroscope ps --help)
@@ -121,6 +120,11 @@ export function main(argv: string[]): void {
     }
     reportUncaught(err);
   }
+}
+
+/** compile-error.ts is loaded only when something failed. */
+function isCompileError(err: unknown): err is Error {
+  return (require('./loader/compile-error') as typeof import('./loader/compile-error')).isCompileError(err);
 }
 
 function dumpOn_(): typeof import('./dump-on') {

@@ -10,8 +10,6 @@ import { cacheMaxBytes, checkCacheDir, CompileCache, defaultCacheDir, sha256 } f
 import { codeCacheStamp } from './code-cache';
 import type { CompilerThread } from './compiler-thread';
 import { configFor } from './project-config';
-import { decodeSource } from './source-text';
-import { CompileError } from './compile-error';
 import type { CompileOptions, TransformResult } from './transform';
 
 const runtimeDir = resolve(__dirname, '..');
@@ -45,6 +43,9 @@ export function compileFile(filename: string, how: CompileFileOptions = {}): str
   const cached = store?.get(filename, key);
   if (cached != null) return cached;
   const runtimeSpecifier = how.runtimeSpecifier ?? runtimeBundle;
+  // Loaded only to compile: a cache hit needs neither module.
+  const { decodeSource } = require('./source-text') as typeof import('./source-text');
+  const { CompileError } = require('./compile-error') as typeof import('./compile-error');
   const { code, errors } = compile(decodeSource(bytes, filename), filename, runtimeSpecifier, options, how.inThread === true);
   if (errors.length > 0) throw new CompileError(errors);
   store?.put(filename, key, code);
