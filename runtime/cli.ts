@@ -3,9 +3,7 @@
 // the program's TypeScript lines; a syntax error prints file:line:col and the message, nothing else.
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { dumpSignal, installDumpOn } from './dump-on';
 import { moduleFormat } from './loader/module-format';
-import { isCompileError } from './loader/compile-error';
 
 const USAGE = `usage: coroscope run [options] <program.ts|.js> [args...]
        coroscope ps PID | coroscope pstree PID   (the tasks of a running program: coroscope ps --help)
@@ -76,7 +74,8 @@ export function main(argv: string[]): void {
       if (!parsed) return fail(`${name}: expected [host:]port, got '${inlineValue}'`);
       inspect = { ...parsed, wait: name === '--inspect-brk' };
     } else if (name === '--dump-on') {
-      const checked = dumpSignal(inlineValue ?? args.shift());
+      // dump-on.ts (and the ps renderer it brings) is loaded only for this option.
+      const checked = dumpOn_().dumpSignal(inlineValue ?? args.shift());
       if ('error' in checked) return fail(checked.error);
       dumpOn = checked.signal;
     } else if (name === '--') {
@@ -99,7 +98,7 @@ export function main(argv: string[]): void {
   // (loaded above) would cost every start ~20 ms of parsing its inline maps, for frames that
   // tracebacks hide (runtime-frames.ts knows them by their dist/ paths too).
   process.setSourceMapsEnabled(true);
-  if (dumpOn) installDumpOn(dumpOn);
+  if (dumpOn) dumpOn_().installDumpOn(dumpOn);
   // Its top-level awaits run as the program's main task (module-main.ts); Node loads it by its real path.
   runtime.__cs.entry(realpathSync(path));
   if (inspect) {
@@ -121,6 +120,15 @@ export function main(argv: string[]): void {
     }
     reportUncaught(err);
   }
+}
+
+/** compile-error.ts is loaded only when something failed. */
+function isCompileError(err: unknown): err is Error {
+  return (require('./loader/compile-error') as typeof import('./loader/compile-error')).isCompileError(err);
+}
+
+function dumpOn_(): typeof import('./dump-on') {
+  return require('./dump-on') as typeof import('./dump-on');
 }
 
 function parseHostPort(value: string | undefined): { host: string; port: number } | null {

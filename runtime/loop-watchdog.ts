@@ -4,7 +4,7 @@
 // while it still runs; the debugger's own session receives it as any pause and asks the probe
 // (blockedNow) whether this was the watchdog. The worker also hears the main thread's pauses and
 // resumes, so a breakpoint stop is not counted as blocking. Off unless the debugger asks for it.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 /** Heartbeat slots: callbacks started, 1 while one runs, the callback number the watchdog paused in, the one already reported. */
 export const SEQ = 0;
@@ -51,6 +51,8 @@ export class LoopWatchdog {
 
   constructor(readonly thresholdMs: number) {
     // No execArgv: the program's --inspect-brk would make the worker wait for a debugger of its own.
+    // node:worker_threads only when the debugger asks for a watchdog.
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     this.#worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { buffer: this.beat.buffer, thresholdMs } });
     // The watchdog never keeps the program alive.
     this.#worker.unref();

@@ -11,7 +11,6 @@
 // The system call that completes a wait runs in the readiness callback itself (as CPython 3.12's
 // _sock_recv does), so the task wakes up with its result. A future that is already done does not
 // suspend the awaiting task: when data is there, `await loop.sockRecv(s, n)` costs one recv.
-import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { EventLoop } from './event-loop';
 import { RuntimeError } from './errors';
@@ -293,6 +292,8 @@ export function sockConnect(loop: EventLoop, sock: SockLike, address: SockAddres
     const out = loop.createFuture<void>();
     setWaitReason(out, { kind: 'other', what: `resolving ${address[0]}` });
     const family = sock instanceof Socket ? (sock.family === C.AF_INET6 ? 6 : 4) : 0;
+    // node:dns is loaded on the first name to resolve: most programs never connect by name.
+    const { lookup: dnsLookup } = require('node:dns/promises') as typeof import('node:dns/promises');
     const lookup = loop._wrapThenable(dnsLookup(address[0], { family }));
     lookup.addDoneCallback(() => {
       if (out.done()) return;

@@ -2,8 +2,8 @@
 // one JavaScript file per source file (no bundling: the CLI, the loader and user programs must all
 // share one instance of the runtime's modules). Type checking is `npm run typecheck`.
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, statSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
@@ -57,11 +57,57 @@ await build({
 // ES modules import this same file (one runtime per program, whichever module system imports it);
 // Node finds a CommonJS file's named exports by reading it, so the bundle's list of names (esbuild
 // writes one for exactly this) is copied here.
-const bundleText = readFileSync(join(root, 'dist', 'runtime', 'bundle', 'coroscope.js'), 'utf8');
+const bundlePath = join(root, 'dist', 'runtime', 'bundle', 'coroscope.js');
+let bundleText = readFileSync(bundlePath, 'utf8');
+// Every program loads the bundle: pure ASCII, it is read into a one-byte string (decoded faster,
+// half the memory). esbuild already escapes non-ASCII characters in strings and names (charset
+// ascii), so what is left is in comments it keeps: each UTF-16 unit becomes '?', which keeps every
+// column the source map gives.
+if (/[^\x00-\x7f]/.test(bundleText)) {
+  bundleText = bundleText.replace(/[^\x00-\x7f]/g, '?');
+  writeFileSync(bundlePath, bundleText);
+}
 const exportNames = /\n0 && \(module\.exports = \{[^}]*\}\);\n/.exec(bundleText);
 if (!exportNames) throw new Error('build: the runtime bundle has no list of export names for ES module importers');
 writeFileSync(
   join(root, 'dist', 'runtime', 'coroscope.js'),
   "'use strict';\n// The coroscope runtime as programs see it (`import ... from 'coroscope'`).\nmodule.exports = Object.assign({}, require('./bundle/coroscope.js'));\n// Annotate the CommonJS export names for ESM import in node:" + exportNames[0],
 );
+// The CLI's start path in one file (bin/coroscope.js loads it): the CLI and the loader modules every
+// run needs, which were seven files for Node to resolve, read and compile one by one (~0.5 ms of
+// CPU each). Everything else they require stays the per-file build's module, required from dist/
+// where and when the source requires it (the compiler, its worker, ps, dump-on, the ES module entry,
+// the runtime itself: one instance of each, shared with whoever else loads it). It lives beside the
+// loader's per-file modules, so the paths the loader finds from its own __dirname hold.
+const startPath = new Set(['cli', 'loader/module-format', 'loader/register', 'loader/code-cache', 'loader/compile-cache', 'loader/compile-file', 'loader/project-config', 'loader/ts-resolve'].map((f) => join(root, 'runtime', `${f}.ts`)));
+const cliBundle = join(root, 'dist', 'runtime', 'loader', 'cli-bundle.js');
+await build({
+  entryPoints: [join(root, 'runtime', 'cli.ts')],
+  outfile: cliBundle,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'inline',
+  sourcesContent: false,
+  external: ['koffi', 'typescript'],
+  keepNames: true,
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'start-path-only',
+      setup(b) {
+        b.onResolve({ filter: /^\.\.?\// }, (args) => {
+          const target = resolve(args.resolveDir, args.path);
+          const source = existsSync(`${target}.ts`) ? `${target}.ts` : target;
+          if (startPath.has(source)) return undefined;
+          // The file the per-file build made of it (./coroscope.js and ../../package.json are no sources: the same place under dist/).
+          const built = join(root, 'dist', relative(root, source)).replace(/\.ts$/, '.js');
+          const path = relative(dirname(cliBundle), built).split(sep).join('/');
+          return { path: path.startsWith('.') ? path : `./${path}`, external: true };
+        });
+      },
+    },
+  ],
+});
 console.log(`built ${entryPoints.length} files into ${relative(process.cwd(), join(root, 'dist')) || 'dist'} in ${Date.now() - started} ms`);

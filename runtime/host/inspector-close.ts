@@ -3,7 +3,6 @@
 // until no connection is left on the inspector's address, polling with one of Node's timers (this
 // is host plumbing, not scheduling: it must run whatever the program's loop does, and it is unref'd
 // so it never keeps a finishing program alive).
-import inspector from 'node:inspector';
 import { inspectorConnections } from './inspector-socket';
 
 const POLL_MS = 20;
@@ -12,6 +11,8 @@ const GIVE_UP_POLLS = 250;
 
 /** Closes this process's inspector once no client is connected to it; true if one is open. */
 export function closeInspectorWhenAlone(): boolean {
+  // node:inspector only when asked: a run without a debugger never loads it.
+  const inspector = require('node:inspector') as typeof import('node:inspector');
   if (!inspector.url()) return false;
   let polls = 0;
   const timer = setInterval(() => {

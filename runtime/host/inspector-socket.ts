@@ -4,7 +4,6 @@
 // after a resume: a step, a logpoint, an exception the debugger lets pass. TCP_NODELAY on the
 // inspector's connected sockets sends each message at once.
 import { readdirSync } from 'node:fs';
-import { url as inspectorUrl } from 'node:inspector';
 import { getSockOptInt, getpeername, getsockname, setSockOptInt } from '../sys/calls';
 import { C } from '../sys/constants';
 
@@ -13,7 +12,8 @@ export function inspectorConnections(): { fd: number; noDelay: boolean }[] {
   let host: string;
   let port: number;
   try {
-    const url = inspectorUrl();
+    // node:inspector only when asked: a run without a debugger never loads it.
+    const url = (require('node:inspector') as typeof import('node:inspector')).url();
     if (!url) return [];
     const parsed = new URL(url);
     host = parsed.hostname.replace(/^\[|\]$/g, '');

@@ -3,7 +3,7 @@
 // how long it may sleep (uv_backend_timeout, for its timers). So: register that fd as a reader that
 // asks for a host turn, and never sleep past libuv's next timer. Then timers, fs and dns promises,
 // signal handlers and the inspector's messages all wake our select(), and an idle program sleeps.
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import type { EventLoop } from '../event-loop';
 import type { Host } from '../host';
 import { processLibrary } from '../sys/libc';
@@ -89,6 +89,7 @@ class PortTurn {
   readonly #post = (): void => this.#port1.postMessage(0);
 
   constructor() {
+    // The global one: importing it from node:worker_threads also loads Node's whole worker module.
     const { port1, port2 } = new MessageChannel();
     this.#port1 = port1;
     this.#port2 = port2;

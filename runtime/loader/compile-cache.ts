@@ -62,20 +62,32 @@ export function checkCacheDir(dir: string, uid: number | undefined): string | nu
 /**
  * Invariant: #dir passed checkCacheDir when this cache was opened; every entry under #dir that this
  * object returns was written by this uid, mode 0600, and its header matched #stamp and the source.
+ * Entries are code (compiled JavaScript, `.js`) or bytes (V8's code cache, code-cache.ts, `.v8`):
+ * one directory, one bound, the same rules.
  */
 export class CompileCache {
   readonly #dir: string;
   readonly #stamp: string;
   readonly #uid: number | undefined;
   readonly #maxBytes: number;
+  readonly #extension: string;
   #pruneChecked = false;
 
-  /** `stamp`: what the compiled code depends on besides the source (loader, runtime and compiler versions), no spaces. */
-  constructor(dir: string, stamp: string, uid: number | undefined, maxBytes = DEFAULT_MAX_BYTES) {
+  /**
+   * `stamp`: what the entries depend on besides the source (loader, runtime and compiler versions),
+   * no spaces; different stamps in one directory never see each other's entries.
+   * `extension`: of the entries' file names.
+   */
+  constructor(dir: string, stamp: string, uid: number | undefined, maxBytes = DEFAULT_MAX_BYTES, extension = '.js') {
     this.#dir = dir;
     this.#stamp = stamp;
     this.#uid = uid;
     this.#maxBytes = maxBytes;
+    this.#extension = extension;
+  }
+
+  get maxBytes(): number {
+    return this.#maxBytes;
   }
 
   get dir(): string {
@@ -84,6 +96,16 @@ export class CompileCache {
 
   /** The cached code for this file and source, or null (missing, foreign, stale or damaged). */
   get(filename: string, sourceHash: string): string | null {
+    return this.getBytes(filename, sourceHash)?.toString('utf8') ?? null;
+  }
+
+  /** Stores the code; a failure (full or read-only disk) only costs the next run a compile. */
+  put(filename: string, sourceHash: string, code: string): void {
+    this.putBytes(filename, sourceHash, Buffer.from(code, 'utf8'));
+  }
+
+  /** The entry's bytes for this file and source, or null (missing, foreign, stale or damaged). */
+  getBytes(filename: string, sourceHash: string): Buffer | null {
     let fd: number;
     try {
       fd = openSync(this.#path(filename, sourceHash), constants.O_RDONLY | O_NOFOLLOW);
@@ -108,9 +130,8 @@ export class CompileCache {
     }
   }
 
-  /** Stores the code; a failure (full or read-only disk) only costs the next run a compile. */
-  put(filename: string, sourceHash: string, code: string): void {
-    const body = Buffer.from(code, 'utf8');
+  /** Stores the bytes as the entry for this file and source; a failure is only a miss next time. */
+  putBytes(filename: string, sourceHash: string, body: Uint8Array): void {
     const header = Buffer.from(`${MAGIC} ${this.#stamp} source=${sourceHash} body=${sha256(body)} ${body.length}\n`, 'latin1');
     const target = this.#path(filename, sourceHash);
     // A random name created exclusively (O_CREAT|O_EXCL fails on anything already there, a planted
@@ -134,11 +155,11 @@ export class CompileCache {
 
   #path(filename: string, sourceHash: string): string {
     const key = createHash('sha256').update(this.#stamp).update('\0').update(filename).update('\0').update(sourceHash).digest('hex');
-    return join(this.#dir, `${key}.js`);
+    return join(this.#dir, `${key}${this.#extension}`);
   }
 
   /** The body if the header names our stamp and this source, and the body is whole; else null. */
-  #verify(data: Buffer, sourceHash: string): string | null {
+  #verify(data: Buffer, sourceHash: string): Buffer | null {
     const newline = data.indexOf(10);
     if (newline < 0) return null;
     const header = data.toString('latin1', 0, newline);
@@ -147,7 +168,7 @@ export class CompileCache {
     const [bodyHash, length] = header.slice(prefix.length).split(' ');
     const body = data.subarray(newline + 1);
     if (Number(length) !== body.length || bodyHash !== sha256(body)) return null;
-    return body.toString('utf8');
+    return body;
   }
 
   /**
@@ -196,7 +217,7 @@ export function cacheMaxBytes(env: NodeJS.ProcessEnv): number {
   return env.COROSCOPE_CACHE_MAX_MB && mb > 0 ? mb * 1024 * 1024 : DEFAULT_MAX_BYTES;
 }
 
-function writeAll(fd: number, data: Buffer): void {
+function writeAll(fd: number, data: Uint8Array): void {
   for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
 }
 

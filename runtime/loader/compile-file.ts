@@ -7,10 +7,9 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type * as TS from 'typescript';
 import { cacheMaxBytes, checkCacheDir, CompileCache, defaultCacheDir, sha256 } from './compile-cache';
-import { CompilerThread } from './compiler-thread';
+import { codeCacheStamp } from './code-cache';
+import type { CompilerThread } from './compiler-thread';
 import { configFor } from './project-config';
-import { decodeSource } from './source-text';
-import { CompileError } from './compile-error';
 import type { CompileOptions, TransformResult } from './transform';
 
 const runtimeDir = resolve(__dirname, '..');
@@ -21,7 +20,9 @@ const LOADER_VERSION = '10';
 
 let ts: typeof TS | undefined;
 let compilerThread: CompilerThread | undefined;
+let cacheDir: { dir: string; uid: number | undefined } | null | undefined;
 let cache: CompileCache | null | undefined;
+let codeCache: CompileCache | null | undefined;
 
 export interface CompileFileOptions {
   /** 'esm' keeps import/export (for Node's ES module loader); CommonJS otherwise. */
@@ -42,6 +43,9 @@ export function compileFile(filename: string, how: CompileFileOptions = {}): str
   const cached = store?.get(filename, key);
   if (cached != null) return cached;
   const runtimeSpecifier = how.runtimeSpecifier ?? runtimeBundle;
+  // Loaded only to compile: a cache hit needs neither module.
+  const { decodeSource } = require('./source-text') as typeof import('./source-text');
+  const { CompileError } = require('./compile-error') as typeof import('./compile-error');
   const { code, errors } = compile(decodeSource(bytes, filename), filename, runtimeSpecifier, options, how.inThread === true);
   if (errors.length > 0) throw new CompileError(errors);
   store?.put(filename, key, code);
@@ -51,7 +55,9 @@ export function compileFile(filename: string, how: CompileFileOptions = {}): str
 /** Off this thread when a worker can do it (see compiler-thread.ts), else here. */
 function compile(source: string, filename: string, runtimeSpecifier: string, options: CompileOptions, inThread: boolean): TransformResult {
   if (!inThread && process.env.COROSCOPE_COMPILE_IN_THREAD !== '1') {
-    const result = (compilerThread ??= new CompilerThread()).compile(source, filename, runtimeSpecifier, options);
+    // Loaded only to compile: a warm cache never needs a worker (nor node:worker_threads).
+    compilerThread ??= new (require('./compiler-thread') as typeof import('./compiler-thread')).CompilerThread();
+    const result = compilerThread.compile(source, filename, runtimeSpecifier, options);
     if (result) return result;
   }
   ts ??= require('typescript') as typeof TS;
@@ -63,22 +69,36 @@ function compile(source: string, filename: string, runtimeSpecifier: string, opt
 /** The cache, or null when turned off or when its directory is unsafe (said once on stderr). */
 function getCache(): CompileCache | null {
   if (cache !== undefined) return cache;
-  if (process.env.COROSCOPE_NO_CACHE === '1') return (cache = null);
+  const where = getCacheDir();
+  return (cache = where && new CompileCache(where.dir, cacheStamp(), where.uid, cacheMaxBytes(process.env)));
+}
+
+/** V8's code cache (code-cache.ts), in the same directory under the same conditions, or null. */
+export function getCodeCache(): CompileCache | null {
+  if (codeCache !== undefined) return codeCache;
+  const where = getCacheDir();
+  return (codeCache = where && new CompileCache(where.dir, codeCacheStamp(), where.uid, cacheMaxBytes(process.env), '.v8'));
+}
+
+/** The checked cache directory, or null when caching is off or the directory is unsafe (said once). */
+function getCacheDir(): { dir: string; uid: number | undefined } | null {
+  if (cacheDir !== undefined) return cacheDir;
+  if (process.env.COROSCOPE_NO_CACHE === '1') return (cacheDir = null);
   let dir: string;
   try {
     dir = resolve(process.env.COROSCOPE_CACHE_DIR || defaultCacheDir(process.env, process.platform, homedir()));
   } catch {
     // homedir() throws when neither HOME nor the password database names one
     process.stderr.write('coroscope: not using a compile cache: no home directory (set COROSCOPE_CACHE_DIR)\n');
-    return (cache = null);
+    return (cacheDir = null);
   }
   const uid = process.getuid?.();
   const unsafe = checkCacheDir(dir, uid);
   if (unsafe) {
     process.stderr.write(`coroscope: not using cache directory ${dir}: ${unsafe}\n`);
-    return (cache = null);
+    return (cacheDir = null);
   }
-  return (cache = new CompileCache(dir, cacheStamp(), uid, cacheMaxBytes(process.env)));
+  return (cacheDir = { dir, uid });
 }
 
 /** What compiled code depends on besides its source and file name: loader, runtime and compiler versions, and the runtime's path. */

@@ -6,7 +6,8 @@
 // tsconfig `paths`). ES module programs get the same through esm-hooks.ts.
 import Module from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
-import { compileFile, runtimeBundle } from './compile-file';
+import { loadWithCodeCache } from './code-cache';
+import { compileFile, getCodeCache, runtimeBundle } from './compile-file';
 import { configFor } from './project-config';
 
 export { compileFile } from './compile-file';
@@ -15,6 +16,8 @@ const runtimeDir = resolve(__dirname, '..');
 /** dist/: the runtime, the loader and the CLI; their own requires keep Node's rules. */
 const ownDir = resolve(runtimeDir, '..') + sep;
 const NODE_MODULES = `${sep}node_modules${sep}`;
+/** The runtime's code proper (runtimeBundle re-exports it): loaded through V8's code cache. */
+const bundleFile = join(runtimeDir, 'bundle', 'coroscope.js');
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, ...rest: unknown[]): string;
@@ -63,7 +66,9 @@ export function register(): void {
   const originalJs = M._extensions['.js']!;
   M._extensions['.js'] = (module, filename) => {
     if (filename.includes(NODE_MODULES) || filename.startsWith(ownDir)) {
-      return originalJs(module, filename);
+      // With source maps on (node --enable-source-maps), Node's own loading registers the bundle's map.
+      const codeCache = filename === bundleFile && !process.sourceMapsEnabled ? getCodeCache() : null;
+      return codeCache ? loadWithCodeCache(module, filename, codeCache) : originalJs(module, filename);
     }
     module._compile(compileFile(filename), filename);
   };

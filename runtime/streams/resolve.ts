@@ -1,7 +1,6 @@
 // Host names to socket addresses, as getaddrinfo gives them to asyncio. Numeric hosts are answered
 // at once; names go to Node's resolver (dns.promises.lookup, which runs getaddrinfo on libuv's
 // thread pool), whose promise a coroutine awaits like any other: the task resumes on our loop.
-import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import { C } from '../sys/constants';
 import type { SockAddress } from '../sys/sockaddr';
@@ -33,6 +32,8 @@ export function wildcardAddresses(port: number): AddrInfo[] {
 export function resolveHost(host: string, port: number): AddrInfo[] | Promise<AddrInfo[]> {
   const n = numeric(host, port);
   if (n !== null) return [n];
+  // node:dns is loaded on the first name to resolve: most programs never look one up.
+  const dns = (require('node:dns') as typeof import('node:dns')).promises;
   return dns.lookup(host, { all: true }).then((found) => {
     const seen = new Set<string>();
     const out: AddrInfo[] = [];

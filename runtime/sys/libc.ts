@@ -6,14 +6,17 @@
 // are passed as `void *` (koffi hands their memory to C without copying), so callers keep reusable
 // buffers and nothing is allocated per call. errno is read with koffi.errno() right after the call,
 // before any other C call can overwrite it.
-import * as koffi from 'koffi';
+import type * as Koffi from 'koffi';
+import { loadKoffi } from './load-koffi';
 import { C } from './constants';
 
 type Fn = (...args: any[]) => number;
 /** Memory C reads or writes in place: a Buffer, a typed array, or null for a NULL pointer. */
 export type Mem = Uint8Array | Int32Array | Uint32Array | BigInt64Array | null;
 
-function openLibc(): koffi.LibraryHandle {
+const koffi = loadKoffi();
+
+function openLibc(): Koffi.LibraryHandle {
   const candidates = process.platform === 'darwin' ? ['/usr/lib/libSystem.B.dylib'] : process.platform === 'freebsd' ? ['libc.so.7'] : ['libc.so.6'];
   for (const name of candidates) {
     try {
@@ -164,7 +167,7 @@ export function setNofileLimit(soft: number): number {
 }
 
 /** The process's own symbols (libuv's, for the host integration). */
-export function processLibrary(): koffi.LibraryHandle {
+export function processLibrary(): Koffi.LibraryHandle {
   return koffi.load(null);
 }
 

@@ -8,13 +8,14 @@
 // symbols come first (the same library Node's `tls` uses, nothing to install); where the process
 // does not export them (a Node linked against a shared libssl, Electron with BoringSSL), the
 // system's libssl.so.3 / libcrypto.so.3 (or .dylib) is loaded instead.
+import type * as Koffi from 'koffi';
 import { koffi } from '../sys/libc';
 
 type Fn = (...args: any[]) => any;
 /** An OpenSSL object (SSL_CTX *, SSL *, BIO *, X509 *, ...): opaque to us, null for NULL. */
 export type Ptr = object;
 
-function openLibraries(): { ssl: koffi.LibraryHandle; crypto: koffi.LibraryHandle } {
+function openLibraries(): { ssl: Koffi.LibraryHandle; crypto: Koffi.LibraryHandle } {
   const own = koffi.load(null);
   try {
     own.func('void *TLS_method()');

@@ -219,8 +219,9 @@ test('parallel runs of one program share the cache without tripping over each ot
   const r = runCli(file, { HOME: home, COROSCOPE_CACHE_DIR: cache }, ['-e', parallel, cli, file]);
   assert.equal(r.stdout, 'failed 0\n', r.stderr);
   assert.equal(r.stderr, '');
-  assert.deepEqual(readdirSync(cache).filter((n) => !n.endsWith('.js')), []); // no temporary files left
+  assert.deepEqual(readdirSync(cache).filter((n) => n.endsWith('.tmp')), []); // no temporary files left
   assert.equal(entries(cache).length, 1);
+  assert.equal(readdirSync(cache).filter((n) => n.endsWith('.v8')).length, 1); // and one code cache for the runtime
 });
 
 test('COROSCOPE_NO_CACHE=1 writes nothing', () => {
