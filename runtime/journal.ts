@@ -165,6 +165,8 @@ export class Journal {
    */
   #endRing: TaskRing | null = null;
   #endSlot = 0;
+  /** The journal's latest clock read while the loop runs (a callback's end, a wait's end, a turn's end); -1: none. */
+  #lastRead = -1;
   /** Loop time when a task's step last ended (parked or done); null: none has yet. The probe's "idle for". */
   lastStepEnd: number | null = null;
   /** Report callbacks slower than the loop's slowCallbackDuration (the debugger's Debug Console line). */
@@ -344,6 +346,19 @@ export class Journal {
   }
 
   /**
+   * When the loop's wait begins: the end of what the journal timed last, without a clock read of
+   * its own (the loop's bookkeeping in between, timers and the timeout, takes microseconds).
+   */
+  waitStart(): number {
+    return this.#lastRead >= 0 ? this.#lastRead : this.#loop.time();
+  }
+
+  /** The loop stopped running: its next wait begins whenever it runs again. */
+  stopped(): void {
+    this.#lastRead = -1;
+  }
+
+  /**
    * Runs an iteration's callbacks, timing each: `todo[0, soon)` were queued by callSoon, then
    * come the ready fds' handles (as many as fdReady() calls), then the due timers'.
    */
@@ -416,13 +431,16 @@ export class Journal {
     this.#stepping = null;
     this.#origin = 0;
     this.#fd = -1;
+    this.#lastRead = t0;
     fds.length = 0;
     return ran;
   }
 
   /** The loop gave Node's loop a turn between iterations (from `start` to now). */
   hostTurn(start: number): void {
-    this.#iteration(this.#loop.iteration, start, -1, this.#loop.clock.now() - start, ENDED_TURN, 0);
+    const end = this.#loop.clock.now();
+    this.#iteration(this.#loop.iteration, start, -1, end - start, ENDED_TURN, 0);
+    this.#lastRead = end;
   }
 
   /** Records an iteration (or a turn for Node) with no callbacks yet; returns its slot. */
