@@ -150,7 +150,9 @@ export class Journal {
   /** A plain callback's function, or the name of the task a step belongs to. */
   readonly #cbFn: (((...args: any[]) => unknown) | string | null)[] = new Array(CALLBACKS).fill(null);
   /** The fd of each handle queued from a ready fd in this iteration, in queue order. */
-  #fds: number[] = [];
+  readonly #fds: number[] = [];
+  /** How many of #fds this iteration queued (the array is reused, not truncated). */
+  #fdCount = 0;
   // What runs now (read by the completion hook and the loop-block report).
   #origin = 0;
   #fd = -1;
@@ -342,7 +344,7 @@ export class Journal {
 
   /** A handle queued from a ready fd (in queue order, after the callSoon ones). */
   fdReady(fd: number): void {
-    this.#fds.push(fd);
+    this.#fds[this.#fdCount++] = fd;
   }
 
   /**
@@ -369,7 +371,7 @@ export class Journal {
     const ended = timeout === 0 ? ENDED_NO_WAIT : fdsReady > 0 ? ENDED_FD : ENDED_TIMEOUT;
     const slot = this.#iteration(loop.iteration + 1, waitStart, timeout === null ? -1 : timeout, waitEnd - waitStart, ended, fdsReady);
     const fds = this.#fds;
-    const fdEnd = soon + fds.length;
+    const fdEnd = soon + this.#fdCount;
     const beat = this.beat;
     const cbStart = this.#cbStart;
     const cbDur = this.#cbDur;
@@ -432,7 +434,7 @@ export class Journal {
     this.#origin = 0;
     this.#fd = -1;
     this.#lastRead = t0;
-    fds.length = 0;
+    this.#fdCount = 0;
     return ran;
   }
 
