@@ -270,7 +270,7 @@ export class EventLoop {
     if (timeout === null && asleepHandler !== null && !this.#asleepReported) timeout = this.#checkAsleep();
 
     const journal = this._journal;
-    const waitStart = hostDeadline || journal !== null ? this.time() : 0;
+    const waitStart = hostDeadline ? this.time() : journal !== null ? journal.waitStart() : 0;
     let events: readonly (readonly [{ fd: number; data: FdHandles }, number])[] = NO_EVENTS;
     if (timeout !== 0 || this.#sincePoll >= POLL_EVERY) {
       events = this.selector.select(timeout);
@@ -373,6 +373,7 @@ export class EventLoop {
         }
       }
     } finally {
+      this._journal?.stopped();
       this.#stopping = false;
       this.#running = false;
       this.#host?.detach(this);

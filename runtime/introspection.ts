@@ -51,6 +51,8 @@ export const PROBE_KEY = Symbol.for('coroscope.probe');
 
 /** How many recently resumed tasks are remembered (they are always shown as threads). */
 const RECENT_LIMIT = 32;
+/** Resumes kept to find them in (a power of two): the newest RECENT_LIMIT distinct tasks among them. */
+const RESUMES = 64;
 
 /**
  * The state a debugger attachment keeps: the loops seen, recently resumed tasks, armed
@@ -60,7 +62,9 @@ class Probe {
   readonly version = SNAPSHOT_VERSION;
   #attached = false;
   #loops: WeakRef<EventLoop>[] = [];
-  #recent: Task<unknown>[] = [];
+  /** The last RESUMES resumed tasks, resume n at slot n % RESUMES (a done task's slots are cleared). One store per step. */
+  readonly #resumes: (Task<unknown> | null)[] = new Array<Task<unknown> | null>(RESUMES).fill(null);
+  #resumeCount = 0;
   #armed: { gen: Generator<unknown, unknown, unknown>; taskId: number; depth: number }[] = [];
   /** While a step-in runs: the first task it spawns is armed, so the step can follow it. */
   #followSpawn = false;
@@ -99,15 +103,18 @@ class Probe {
           this.#resumed(task);
           task.getLoop()._journal?.resumed(task);
         },
+        // The journal notes when the step ended (without a clock read of its own); without one, the probe does.
         suspended: (task) => {
           this.#generation++;
-          this.#lastStepEnd = task.getLoop().time();
-          task.getLoop()._journal?.parked(task);
+          const journal = task.getLoop()._journal;
+          if (journal !== null) journal.parked(task);
+          else this.#lastStepEnd = task.getLoop().time();
         },
         exited: (task) => {
           this.#generation++;
-          this.#lastStepEnd = task.getLoop().time();
-          task.getLoop()._journal?.done(task);
+          const journal = task.getLoop()._journal;
+          if (journal !== null) journal.done(task);
+          else this.#lastStepEnd = task.getLoop().time();
           this.#exited(task);
         },
         cancelRequested: (task) => task.getLoop()._journal?.cancelRequested(task),
@@ -399,9 +406,15 @@ class Probe {
     if (!loop) return null;
     const tasks = this.#index(loop).tasks;
     let lastTask: number | null = null;
-    for (let i = this.#recent.length - 1; i >= 0 && lastTask === null; i--) if (tasks.get(this.#recent[i]!.id) === this.#recent[i]) lastTask = this.#recent[i]!.id;
+    for (const t of this.#recent()) {
+      if (tasks.get(t.id) === t) {
+        lastTask = t.id;
+        break;
+      }
+    }
     if (lastTask === null) for (const t of tasks.values()) if (lastTask === null || t.id < lastTask) lastTask = t.id;
-    return { lastTask, idleFor: this.#lastStepEnd === null ? null : Math.max(0, loop.time() - this.#lastStepEnd), selector: loop.selector.kind };
+    const lastStepEnd = loop._journal?.lastStepEnd ?? this.#lastStepEnd;
+    return { lastTask, idleFor: lastStepEnd === null ? null : Math.max(0, loop.time() - lastStepEnd), selector: loop.selector.kind };
   }
 
   /**
@@ -589,11 +602,21 @@ class Probe {
   }
 
   #resumed(task: Task<unknown>): void {
-    const recent = this.#recent;
-    const at = recent.indexOf(task);
-    if (at >= 0) recent.splice(at, 1);
-    recent.push(task);
-    if (recent.length > RECENT_LIMIT) recent.shift();
+    const n = this.#resumeCount;
+    if (this.#resumes[(n - 1) & (RESUMES - 1)] === task) return;
+    this.#resumes[n & (RESUMES - 1)] = task;
+    this.#resumeCount = n + 1;
+  }
+
+  /** Recently resumed tasks, newest first, each once, at most RECENT_LIMIT. */
+  #recent(): Task<unknown>[] {
+    const out: Task<unknown>[] = [];
+    const n = this.#resumeCount;
+    for (let k = n - 1; k >= 0 && k >= n - RESUMES && out.length < RECENT_LIMIT; k--) {
+      const t = this.#resumes[k & (RESUMES - 1)];
+      if (t && !out.includes(t)) out.push(t);
+    }
+    return out;
   }
 
   #exited(task: Task<unknown>): void {
@@ -604,8 +627,8 @@ class Probe {
     // under the debugger alone no failure pays for formatting it.
     // The first task the exception ended is where it came from (awaiting tasks re-raise it).
     if (journal && CRASH_JOURNALS && typeof err === 'object' && err !== null && !task.cancelled() && !this.#failedJournals.has(err)) this.#failedJournals.set(err, { task: task.getName(), ...taskJournal(journal, task) });
-    const at = this.#recent.indexOf(task);
-    if (at >= 0) this.#recent.splice(at, 1);
+    const resumes = this.#resumes;
+    for (let i = 0; i < RESUMES; i++) if (resumes[i] === task) resumes[i] = null;
     if (this.#exceptionBreaks && task.state === 'FINISHED' && /^<\w+ finished .*exception=/.test(task.toString()) && !this.#alreadyStopped(task)) {
       taskFailed(task.id, task.getName(), task.toString(), task._peekException());
     }
@@ -625,8 +648,8 @@ class Probe {
     const chosen = new Set<Task<unknown>>();
     const current = loop._currentTask;
     if (current) chosen.add(current);
-    for (let i = this.#recent.length - 1; i >= 0 && chosen.size < limit; i--) {
-      const t = this.#recent[i]!;
+    for (const t of this.#recent()) {
+      if (chosen.size >= limit) break;
       if (all.get(t.id) === t) chosen.add(t);
     }
     for (const t of all.values()) {

@@ -92,8 +92,11 @@ export class TaskRing {
   wakeKind = -1;
   wakeBy = -1;
   wakeRef: unknown = null;
+  /** How a task parked on this one names it (see Journal.#unexplained). */
+  asAwaited: (WaitReason & { kind: 'other' }) | null = null;
 
-  push(kind: number, time: number, iteration: number, site: number, by: number, ref: unknown): void {
+  /** Records an event; returns its slot (for a time known only later, see Journal.#endRing). */
+  push(kind: number, time: number, iteration: number, site: number, by: number, ref: unknown): number {
     const i = this.count % TASK_EVENTS;
     const j = i * 4;
     const ints = this.ints;
@@ -104,6 +107,7 @@ export class TaskRing {
     this.times[i] = time;
     this.refs[i] = ref;
     this.count++;
+    return i;
   }
 }
 
@@ -122,6 +126,8 @@ function wakingOf(kind: number, by: number, ref: unknown): Waking {
  */
 export class Journal {
   readonly #spawnSites = new Map<number, CallerSite | null>();
+  /** `a Future`, `a ReadFuture`: the reason of a reason-less future, per class. */
+  readonly #byClass = new Map<unknown, WaitReason & { kind: 'other' }>();
   readonly #loop: EventLoop;
   // Iterations, struct-of-arrays (no object per iteration).
   #iterations = 0;
@@ -144,12 +150,27 @@ export class Journal {
   /** A plain callback's function, or the name of the task a step belongs to. */
   readonly #cbFn: (((...args: any[]) => unknown) | string | null)[] = new Array(CALLBACKS).fill(null);
   /** The fd of each handle queued from a ready fd in this iteration, in queue order. */
-  #fds: number[] = [];
+  readonly #fds: number[] = [];
+  /** How many of #fds this iteration queued (the array is reused, not truncated). */
+  #fdCount = 0;
   // What runs now (read by the completion hook and the loop-block report).
   #origin = 0;
   #fd = -1;
   #handle: Handle | null = null;
   #handleStart = 0;
+  /** The task whose step the running callback is (null: a plain callback, or none runs). */
+  #stepping: Task<unknown> | null = null;
+  /**
+   * The event that ended the running step (parked or done): its time is the callback's end, read
+   * once in run() for the callback's duration anyway, instead of one more clock read per step.
+   * Until then the slot holds the callback's start.
+   */
+  #endRing: TaskRing | null = null;
+  #endSlot = 0;
+  /** The journal's latest clock read while the loop runs (a callback's end, a wait's end, a turn's end); -1: none. */
+  #lastRead = -1;
+  /** Loop time when a task's step last ended (parked or done); null: none has yet. The probe's "idle for". */
+  lastStepEnd: number | null = null;
   /** Report callbacks slower than the loop's slowCallbackDuration (the debugger's Debug Console line). */
   reportSlow = false;
   /** Counts the debugger's stops: a callback during which the program stopped is not reported as slow. */
@@ -170,6 +191,19 @@ export class Journal {
 
   #event(task: Task<unknown>, kind: number, site: number, by: number, ref: unknown): void {
     this.#ring(task).push(kind, this.#loop.time(), this.#loop.iteration, site, by, ref);
+  }
+
+  /** A step ended (parked or done): at the end of the running callback when it is this task's step, else now. */
+  #stepEnded(task: Task<unknown>, kind: number, site: number, ref: unknown): void {
+    const ring = this.#ring(task);
+    if (task === this.#stepping) {
+      this.#endRing = ring;
+      this.#endSlot = ring.push(kind, this.#handleStart, this.#loop.iteration, site, -1, ref);
+    } else {
+      const time = this.#loop.time();
+      ring.push(kind, time, this.#loop.iteration, site, -1, ref);
+      this.lastStepEnd = time;
+    }
   }
 
   spawned(task: Task<unknown>): void {
@@ -195,14 +229,31 @@ export class Journal {
 
   parked(task: Task<unknown>): void {
     const waiting = task.waitingOn;
-    // A task awaited is named, not referenced: the journal must not keep done tasks alive.
-    const what = waiting === null ? null : (waiting.waitReason ?? { kind: 'other' as const, what: waiting instanceof Task ? waiting.getName() : `a ${waiting.constructor.name}` });
-    this.#event(task, K_PARKED, task._innermostSite(), -1, what);
+    const what = waiting === null ? null : (waiting.waitReason ?? this.#unexplained(waiting));
+    this.#stepEnded(task, K_PARKED, task._innermostSite(), what);
+  }
+
+  /**
+   * A future awaited without a wait reason, as the journal names it: one object per task awaited
+   * (while its name stays) or per future class, not one per park. A task awaited is named, not
+   * referenced: the journal must not keep done tasks alive.
+   */
+  #unexplained(fut: Future<unknown>): WaitReason {
+    if (fut instanceof Task) {
+      const ring = this.#ring(fut);
+      const name = fut.getName();
+      if (ring.asAwaited?.what !== name) ring.asAwaited = { kind: 'other', what: name };
+      return ring.asAwaited;
+    }
+    const ctor = fut.constructor;
+    let reason = this.#byClass.get(ctor);
+    if (reason === undefined) this.#byClass.set(ctor, (reason = { kind: 'other', what: `a ${ctor.name}` }));
+    return reason;
   }
 
   resumed(task: Task<unknown>): void {
     // A step starts its callback: the callback's start time, no clock read.
-    const time = this.#handle !== null ? this.#handleStart : this.#loop.time();
+    const time = task === this.#stepping ? this.#handleStart : this.#loop.time();
     this.#ring(task).push(K_RESUMED, time, this.#loop.iteration, task._innermostSite(), -1, undefined);
   }
 
@@ -212,7 +263,7 @@ export class Journal {
   }
 
   done(task: Task<unknown>): void {
-    this.#event(task, K_DONE, -1, -1, task);
+    this.#stepEnded(task, K_DONE, -1, task);
   }
 
   /** A future with waiters completed: each waiting task records who woke it. */
@@ -223,17 +274,21 @@ export class Journal {
     let by = this.#fd;
     let ref: unknown = fut.waitReason;
     let time = -1;
-    for (const cb of callbacks) {
-      if (!(cb instanceof Task)) continue;
+    for (let i = 0; i < callbacks.length; i++) {
+      // A future's callbacks are functions and waiting tasks (a Task is the only Waker).
+      const cb = callbacks[i];
+      if (typeof cb === 'function') continue;
       if (time < 0) {
-        time = this.#loop.time();
+        // A ready fd's or a sleep timer's callback is the runtime's own and brief: its start is
+        // when it completed the future. The program's code may run long before it does: now.
+        time = kind !== K_WOKEN && this.#handle !== null ? this.#handleStart : this.#loop.time();
         if (kind === K_WOKEN) {
           const waking = this.#waking(fut);
           by = waking.task;
           ref = waking;
         }
       }
-      const ring = this.#ring(cb);
+      const ring = this.#ring(cb as Task<unknown>);
       ring.wakeKind = kind;
       ring.wakeBy = by;
       ring.wakeRef = ref;
@@ -289,7 +344,20 @@ export class Journal {
 
   /** A handle queued from a ready fd (in queue order, after the callSoon ones). */
   fdReady(fd: number): void {
-    this.#fds.push(fd);
+    this.#fds[this.#fdCount++] = fd;
+  }
+
+  /**
+   * When the loop's wait begins: the end of what the journal timed last, without a clock read of
+   * its own (the loop's bookkeeping in between, timers and the timeout, takes microseconds).
+   */
+  waitStart(): number {
+    return this.#lastRead >= 0 ? this.#lastRead : this.#loop.time();
+  }
+
+  /** The loop stopped running: its next wait begins whenever it runs again. */
+  stopped(): void {
+    this.#lastRead = -1;
   }
 
   /**
@@ -303,8 +371,16 @@ export class Journal {
     const ended = timeout === 0 ? ENDED_NO_WAIT : fdsReady > 0 ? ENDED_FD : ENDED_TIMEOUT;
     const slot = this.#iteration(loop.iteration + 1, waitStart, timeout === null ? -1 : timeout, waitEnd - waitStart, ended, fdsReady);
     const fds = this.#fds;
-    const fdEnd = soon + fds.length;
+    const fdEnd = soon + this.#fdCount;
     const beat = this.beat;
+    const cbStart = this.#cbStart;
+    const cbDur = this.#cbDur;
+    const cbTask = this.#cbTask;
+    const cbOrigin = this.#cbOrigin;
+    const cbFd = this.#cbFd;
+    const cbSite = this.#cbSite;
+    const cbFn = this.#cbFn;
+    const itCbCount = this.#itCbCount;
     let ran = 0;
     // One clock read per callback: each starts when the one before it ended (the bookkeeping
     // between them is part of it).
@@ -312,9 +388,13 @@ export class Journal {
     for (let i = 0; i < todo.length; i++) {
       const h = todo[i]!;
       if (h.cancelled()) continue;
-      this.#origin = i < soon ? 0 : i < fdEnd ? 1 : 2;
-      this.#fd = this.#origin === 1 ? fds[i - soon]! : -1;
+      const origin = i < soon ? 0 : i < fdEnd ? 1 : 2;
+      const fd = origin === 1 ? fds[i - soon]! : -1;
+      this.#origin = origin;
+      this.#fd = fd;
       this.#handle = h;
+      const task = stepTask(h);
+      this.#stepping = task;
       const stops = this.stops;
       this.#handleStart = t0;
       if (beat !== null) {
@@ -326,30 +406,43 @@ export class Journal {
       const t1 = clock.now();
       const dt = t1 - t0;
       ran += 1;
-      const task = stepTask(h);
+      // The step's end (parked or done) knows its await site; a step that did not run (its
+      // handle was cancelled) is where the task still waits.
+      let site = -1;
+      const ended = this.#endRing;
+      if (ended !== null) {
+        ended.times[this.#endSlot] = t1;
+        site = ended.ints[this.#endSlot * 4 + 2]!;
+        this.#endRing = null;
+        this.lastStepEnd = t1;
+      } else if (task !== null) site = task._innermostSite();
       const c = this.#callbacks % CALLBACKS;
-      this.#cbStart[c] = t0;
-      this.#cbDur[c] = dt;
-      this.#cbTask[c] = task?.id ?? -1;
-      this.#cbOrigin[c] = this.#origin;
-      this.#cbFd[c] = this.#fd;
-      this.#cbSite[c] = task ? task._innermostSite() : -1;
-      this.#cbFn[c] = task ? task.getName() : h.callback;
+      cbStart[c] = t0;
+      cbDur[c] = dt;
+      cbTask[c] = task !== null ? task.id : -1;
+      cbOrigin[c] = origin;
+      cbFd[c] = fd;
+      cbSite[c] = task !== null ? site : -1;
+      cbFn[c] = task !== null ? task.getName() : h.callback;
       this.#callbacks++;
-      this.#itCbCount[slot]++;
+      itCbCount[slot]!++;
       if (dt >= loop.slowCallbackDuration && (this.reportSlow || loop.getDebug()) && stops === this.stops) log(`Executing ${formatHandle(h)} took ${dt.toFixed(3)} seconds`);
       t0 = t1;
     }
     this.#handle = null;
+    this.#stepping = null;
     this.#origin = 0;
     this.#fd = -1;
-    fds.length = 0;
+    this.#lastRead = t0;
+    this.#fdCount = 0;
     return ran;
   }
 
   /** The loop gave Node's loop a turn between iterations (from `start` to now). */
   hostTurn(start: number): void {
-    this.#iteration(this.#loop.iteration, start, -1, this.#loop.clock.now() - start, ENDED_TURN, 0);
+    const end = this.#loop.clock.now();
+    this.#iteration(this.#loop.iteration, start, -1, end - start, ENDED_TURN, 0);
+    this.#lastRead = end;
   }
 
   /** Records an iteration (or a turn for Node) with no callbacks yet; returns its slot. */
@@ -471,8 +564,9 @@ export interface IterationRecord {
 
 /** The task a handle steps, when it is a task's step handle. */
 export function stepTask(h: Handle): Task<unknown> | null {
-  const task = (h as { task?: unknown }).task;
-  return task instanceof Task ? task : null;
+  // A task's StepHandle is the only handle with a `task` (a field test: this runs per callback).
+  const task = (h as { task?: Task<unknown> }).task;
+  return task !== undefined ? task : null;
 }
 
 /** A handle as asyncio's slow-callback report names it: a task's step by the task's repr. */

@@ -108,6 +108,30 @@ test('the journal stays bounded over a long run: 64 events per task, 10,000 iter
     }
   }));
 
+test("a task's running bars in the timeline are its steps' callbacks, end included (a step's end is its callback's end)", () =>
+  drive(function* () {
+    const s = new Session();
+    yield s.start();
+    try {
+      yield s.launch(long, { [long]: [{ line: 9 }] });
+      yield s.stopped();
+      const t: Timeline = (yield s.dc.customRequest('coroscope/timeline', {})).body;
+      const steps = t.iterations.flatMap((it) => it.callbacks).filter((c) => c.label === 'Task-1 step' && !c.running);
+      assert.ok(steps.length > 100, `main's steps: ${steps.length}`);
+      // The lane comes from the task's own 64 events: its last 32 steps.
+      const running = t.lanes.find((l) => l.name === 'Task-1')!.segments.filter((g) => g.state === 'running');
+      const kept = steps.filter((c) => c.start >= running[0]!.start);
+      assert.ok(kept.length >= 30, `steps in the lane: ${kept.length}`);
+      for (const c of kept) {
+        const bar = running.find((g) => g.start === c.start);
+        assert.ok(bar, `no running bar starts where the step does: ${JSON.stringify(c)}`);
+        assert.ok(Math.abs(bar.end - (c.start + c.duration)) < 1e-9, `the bar ends at ${bar.end}, the step at ${c.start + c.duration}`);
+      }
+    } finally {
+      yield s.stop();
+    }
+  }));
+
 test("'Loop blocked' stops inside a 300 ms busy loop of a task, while it runs, naming the task", () =>
   drive(function* () {
     const s = new Session();
