@@ -1,0 +1,73 @@
+// Where a socket transport's recv() puts the bytes: memory shared by every transport, handed out
+// in views, so a read allocates nothing but its Buffer object, and a kept read never pins more than
+// a bounded amount next to its size (issue 8: a kept short line must not pin a receive slab).
+// - A transport whose reads are large reads into the slab (120 KiB, below glibc's mmap threshold,
+//   so a new one reuses freed heap memory). A read of at least COPY_BELOW bytes takes the slab's
+//   next free bytes and the protocol gets a view of them (nothing copied); a smaller one is copied
+//   out at its size (from Node's buffer pool below 4 KiB, as Node's own Buffers) and leaves the
+//   slab's space to the next read: a kept view pins at most 120 KiB for 16 KiB.
+// - A transport whose last read was small (at most SMALL_READ bytes: request/response traffic)
+//   reads straight into a small pool of Node's own pool size (8 KiB) with at least SMALL_ROOM of
+//   room, and the protocol gets a view: no copy, and a kept view pins at most 8 KiB, as a copy
+//   from Node's pool does. A read that fills that room makes the next one a large read.
+// recv() gets a plain address (libc.recvAt), not a Buffer: no view object and no Buffer
+// conversion per call.
+import * as libc from '../sys/libc';
+
+/** A read never asks for more than this. */
+const RECV_SIZE = 64 * 1024;
+/** Below glibc's mmap threshold (128 KiB): a new slab reuses freed heap memory, no mmap + page faults. */
+const SLAB_SIZE = 120 * 1024;
+/** A large read never gets less room than this: below it, the next read starts a new slab. */
+const MIN_ROOM = 8 * 1024;
+/** Large reads smaller than this are copied out of the slab: small next to the slab, they must not pin it. */
+export const COPY_BELOW = 16 * 1024;
+/** Node's Buffer.poolSize: a kept small read pins no more than a Buffer.allocUnsafe copy would. */
+const SMALL_POOL = 8 * 1024;
+/** A small read gets at least this much room (twice SMALL_READ: the next message may be a bit longer). */
+const SMALL_ROOM = 4 * 1024;
+/** A read of at most this many bytes makes the transport's next read a small one. */
+export const SMALL_READ = 2 * 1024;
+
+let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+let slabAddr = libc.addressOf(slab);
+let slabUsed = 0;
+let pool = Buffer.allocUnsafeSlow(SMALL_POOL);
+let poolAddr = libc.addressOf(pool);
+let poolUsed = 0;
+
+/**
+ * One recv(2) from fd: the bytes (the caller's to keep: they are never written again), or 0 at
+ * EOF, or -errno. `small`: the transport's last read was at most SMALL_READ bytes.
+ */
+export function receive(fd: number, small: boolean): Buffer | number {
+  if (small) {
+    let at = poolUsed;
+    if (SMALL_POOL - at < SMALL_ROOM) {
+      pool = Buffer.allocUnsafeSlow(SMALL_POOL); // the old one lives on in the views handed out
+      poolAddr = libc.addressOf(pool);
+      poolUsed = at = 0;
+    }
+    const n = libc.recvAt(fd, poolAddr + at, SMALL_POOL - at, 0);
+    if (n <= 0) return n;
+    poolUsed = at + ((n + 7) & ~7); // keep views 8-byte aligned
+    return Buffer.from(pool.buffer, at, n);
+  }
+  let room = SLAB_SIZE - slabUsed;
+  if (room < MIN_ROOM) {
+    slab = Buffer.allocUnsafeSlow(SLAB_SIZE); // the old one lives on in the views handed out
+    slabAddr = libc.addressOf(slab);
+    slabUsed = 0;
+    room = SLAB_SIZE;
+  }
+  const at = slabUsed;
+  const n = libc.recvAt(fd, slabAddr + at, room < RECV_SIZE ? room : RECV_SIZE, 0);
+  if (n <= 0) return n;
+  if (n < COPY_BELOW) {
+    const own = Buffer.allocUnsafe(n);
+    slab.copy(own, 0, at, at + n);
+    return own;
+  }
+  slabUsed = at + ((n + 7) & ~7); // keep views 8-byte aligned
+  return Buffer.from(slab.buffer, at, n);
+}
