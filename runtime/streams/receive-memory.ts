@@ -7,9 +7,10 @@
 //   out at its size (from Node's buffer pool below 4 KiB, as Node's own Buffers) and leaves the
 //   slab's space to the next read: a kept view pins at most 120 KiB for 16 KiB.
 // - A transport whose last read was small (at most SMALL_READ bytes: request/response traffic)
-//   reads straight into a small pool of Node's own pool size (8 KiB) with at least SMALL_ROOM of
-//   room, and the protocol gets a view: no copy, and a kept view pins at most 8 KiB, as a copy
-//   from Node's pool does. A read that fills that room makes the next one a large read.
+//   reads straight into a small pool of Node's own pool size (8 KiB) with room for at least twice
+//   that read, and the protocol gets a view: no copy, and a kept view pins at most 8 KiB, as a copy
+//   from Node's pool does. A longer message is read in pieces: one that fills more than
+//   SMALL_READ makes the next read a large one.
 // recv() gets a plain address (libc.recvAt), not a Buffer: no view object and no Buffer
 // conversion per call.
 import * as libc from '../sys/libc';
@@ -24,10 +25,10 @@ const MIN_ROOM = 8 * 1024;
 export const COPY_BELOW = 16 * 1024;
 /** Node's Buffer.poolSize: a kept small read pins no more than a Buffer.allocUnsafe copy would. */
 const SMALL_POOL = 8 * 1024;
-/** A small read gets at least this much room (twice SMALL_READ: the next message may be a bit longer). */
-const SMALL_ROOM = 4 * 1024;
+/** A small read gets at least this much room. */
+const MIN_SMALL_ROOM = 1024;
 /** A read of at most this many bytes makes the transport's next read a small one. */
-export const SMALL_READ = 2 * 1024;
+const SMALL_READ = 2 * 1024;
 
 let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
 let slabAddr = libc.addressOf(slab);
@@ -38,12 +39,12 @@ let poolUsed = 0;
 
 /**
  * One recv(2) from fd: the bytes (the caller's to keep: they are never written again), or 0 at
- * EOF, or -errno. `small`: the transport's last read was at most SMALL_READ bytes.
+ * EOF, or -errno. `lastRead`: the size of the transport's previous read.
  */
-export function receive(fd: number, small: boolean): Buffer | number {
-  if (small) {
+export function receive(fd: number, lastRead: number): Buffer | number {
+  if (lastRead <= SMALL_READ) {
     let at = poolUsed;
-    if (SMALL_POOL - at < SMALL_ROOM) {
+    if (SMALL_POOL - at < (lastRead < MIN_SMALL_ROOM / 2 ? MIN_SMALL_ROOM : 2 * lastRead)) {
       pool = Buffer.allocUnsafeSlow(SMALL_POOL); // the old one lives on in the views handed out
       poolAddr = libc.addressOf(pool);
       poolUsed = at = 0;

@@ -13,7 +13,7 @@ import { C } from '../sys/constants';
 import { errorFromErrno, OSError } from '../sys/errors';
 import * as libc from '../sys/libc';
 import type { Protocol } from './protocol';
-import { receive, SMALL_READ } from './receive-memory';
+import { receive } from './receive-memory';
 import type { Transport } from './transport';
 
 const EAGAIN = -C.errno.EAGAIN;
@@ -141,7 +141,7 @@ export class SocketTransport implements Transport {
   }
 
   #readReady(): void {
-    const data = receive(this.#fd, this.#lastRead <= SMALL_READ);
+    const data = receive(this.#fd, this.#lastRead);
     if (typeof data !== 'number') {
       this.#lastRead = data.length;
       this.#protocol.dataReceived(data);
