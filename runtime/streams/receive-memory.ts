@@ -13,6 +13,8 @@
 //   SMALL_READ makes the next read a large one.
 // recv() gets a plain address (libc.recvAt), not a Buffer: no view object and no Buffer
 // conversion per call.
+// The module's own binding: the global `Buffer` is an accessor property in Node (a getter call per use).
+import { Buffer } from 'node:buffer';
 import * as libc from '../sys/libc';
 
 /** A read never asks for more than this. */
@@ -49,7 +51,7 @@ export function receive(fd: number, lastRead: number): Buffer | number {
       poolAddr = libc.addressOf(pool);
       poolUsed = at = 0;
     }
-    const n = libc.recvAt(fd, poolAddr + at, SMALL_POOL - at, 0);
+    const n = libc.recvAt(fd, poolAddr + at, SMALL_POOL - at);
     if (n <= 0) return n;
     poolUsed = at + ((n + 7) & ~7); // keep views 8-byte aligned
     return Buffer.from(pool.buffer, at, n);
@@ -62,7 +64,7 @@ export function receive(fd: number, lastRead: number): Buffer | number {
     room = SLAB_SIZE;
   }
   const at = slabUsed;
-  const n = libc.recvAt(fd, slabAddr + at, room < RECV_SIZE ? room : RECV_SIZE, 0);
+  const n = libc.recvAt(fd, slabAddr + at, room < RECV_SIZE ? room : RECV_SIZE);
   if (n <= 0) return n;
   if (n < COPY_BELOW) {
     const own = Buffer.allocUnsafe(n);
