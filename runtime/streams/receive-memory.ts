@@ -32,10 +32,35 @@ const MIN_SMALL_ROOM = 1024;
 /** A read of at most this many bytes makes the transport's next read a small one. */
 const SMALL_READ = 2 * 1024;
 
+type ViewClass = new (memory: ArrayBuffer, offset: number, length: number) => Buffer;
+
+/**
+ * The class of Node's own Buffers (Buffer[Symbol.species] is Node's FastBuffer): `new View(memory,
+ * offset, length)` is a Buffer like any other, made without Buffer.from's argument checks (~55 ns
+ * less per read). Where the species is anything else, views are made by Buffer.from.
+ */
+const View: ViewClass = (() => {
+  const species = (Buffer as unknown as { [Symbol.species]?: unknown })[Symbol.species];
+  if (typeof species === 'function' && species !== Buffer) {
+    try {
+      const probe = new (species as ViewClass)(new ArrayBuffer(8), 1, 2);
+      if (Object.getPrototypeOf(probe) === Buffer.prototype && probe.byteOffset === 1 && probe.length === 2) return species as ViewClass;
+    } catch {
+      // not a typed-array class: the fallback below
+    }
+  }
+  // A constructor that returns an object: `new` gives that object.
+  return function BufferFrom(memory: ArrayBuffer, offset: number, length: number): Buffer {
+    return Buffer.from(memory, offset, length);
+  } as unknown as ViewClass;
+})();
+
 let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+let slabMemory = slab.buffer;
 let slabAddr = libc.addressOf(slab);
 let slabUsed = 0;
 let pool = Buffer.allocUnsafeSlow(SMALL_POOL);
+let poolMemory = pool.buffer;
 let poolAddr = libc.addressOf(pool);
 let poolUsed = 0;
 
@@ -48,17 +73,19 @@ export function receive(fd: number, lastRead: number): Buffer | number {
     let at = poolUsed;
     if (SMALL_POOL - at < (lastRead < MIN_SMALL_ROOM / 2 ? MIN_SMALL_ROOM : 2 * lastRead)) {
       pool = Buffer.allocUnsafeSlow(SMALL_POOL); // the old one lives on in the views handed out
+      poolMemory = pool.buffer;
       poolAddr = libc.addressOf(pool);
       poolUsed = at = 0;
     }
     const n = libc.recvAt(fd, poolAddr + at, SMALL_POOL - at);
     if (n <= 0) return n;
     poolUsed = at + ((n + 7) & ~7); // keep views 8-byte aligned
-    return Buffer.from(pool.buffer, at, n);
+    return new View(poolMemory, at, n);
   }
   let room = SLAB_SIZE - slabUsed;
   if (room < MIN_ROOM) {
     slab = Buffer.allocUnsafeSlow(SLAB_SIZE); // the old one lives on in the views handed out
+    slabMemory = slab.buffer;
     slabAddr = libc.addressOf(slab);
     slabUsed = 0;
     room = SLAB_SIZE;
@@ -72,5 +99,5 @@ export function receive(fd: number, lastRead: number): Buffer | number {
     return own;
   }
   slabUsed = at + ((n + 7) & ~7); // keep views 8-byte aligned
-  return Buffer.from(slab.buffer, at, n);
+  return new View(slabMemory, at, n);
 }
