@@ -13,7 +13,7 @@ import { C } from '../sys/constants';
 import { errorFromErrno, OSError } from '../sys/errors';
 import * as libc from '../sys/libc';
 import type { Protocol } from './protocol';
-import { receive } from './receive-memory';
+import { receive, receivedAddress } from './receive-memory';
 import type { Transport } from './transport';
 
 const EAGAIN = -C.errno.EAGAIN;
@@ -185,7 +185,8 @@ export class SocketTransport implements Transport {
     }
     if (this.#wbufSize === 0) {
       // The common case: the kernel takes it all, nothing is buffered, no writer interest.
-      let n = libc.send(this.#fd, data, len, 0);
+      const at = receivedAddress(data);
+      let n = at >= 0 ? libc.sendAt(this.#fd, at, len) : libc.send(this.#fd, data, len, 0);
       if (n === len) return;
       if (n < 0) {
         if (n !== EAGAIN && n !== EINTR) {

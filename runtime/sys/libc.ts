@@ -54,6 +54,7 @@ const _send = bind('long send(int fd, void *buf, size_t n, int flags)');
 // caller needs no view object for an offset into its memory (~30 ns less per call than recv with
 // a Buffer, ~13 of them for the flags argument read() does not take).
 const _readAt = bind('long read(int fd, intptr_t buf, size_t n)');
+const _sendAt = bind('long send(int fd, intptr_t buf, size_t n, int flags)');
 const _shutdown = bind('int shutdown(int fd, int how)');
 const _close = bind('int close(int fd)');
 const _getsockopt = bind('int getsockopt(int fd, int level, int name, void *val, void *lenp)');
@@ -117,6 +118,8 @@ export const recv = (fd: number, buf: Mem, n: number, flags: number): number => 
  * back as -EAGAIN.
  */
 export const recvAt = (fd: number, addr: number, n: number): number => ret(_readAt(fd, addr, n));
+/** send(2) with MSG_NOSIGNAL from memory given by address (see recvAt). */
+export const sendAt = (fd: number, addr: number, n: number): number => ret(_sendAt(fd, addr, n, C.MSG_NOSIGNAL));
 /**
  * The address of a buffer's first byte, as a Number (exact: user-space addresses are below 2^53).
  * Valid while the buffer lives: Node never moves the memory of an ArrayBuffer made by
