@@ -32,7 +32,7 @@ class Keeper extends Protocol {
       // As a program posting the chunk to a worker with its buffer in the transfer list: it keeps
       // (and echoes) what arrives on the other side. Shared receive memory must be copied there,
       // never moved away from under the next read.
-      const moved = structuredClone(data, { transfer: [data.buffer] });
+      const moved = structuredClone(data, { transfer: [data.buffer as ArrayBuffer] });
       kept = Buffer.from(moved.buffer, moved.byteOffset, moved.length);
     }
     this.chunks.push(kept);
