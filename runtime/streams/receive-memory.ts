@@ -12,7 +12,8 @@
 //   from Node's pool does. A longer message is read in pieces: one that fills more than
 //   SMALL_READ makes the next read a large one.
 // recv() gets a plain address (libc.recvAt), not a Buffer: no view object and no Buffer
-// conversion per call.
+// conversion per call; send() does too when it writes back a view of a recent pool
+// (receivedAddress). Memory used by address is marked untransferable (receiveBuffer).
 // The module's own binding: the global `Buffer` is an accessor property in Node (a getter call per use).
 import { Buffer } from 'node:buffer';
 import { markAsUntransferable } from 'node:worker_threads';
