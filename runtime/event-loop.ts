@@ -285,7 +285,10 @@ export class EventLoop {
     }
     const ready = this.#ready;
     const soon = ready.length;
-    for (const [key, mask] of events) {
+    // Indexed, not `for (const [key, mask] of events)`: destructuring each pair runs the iterator protocol.
+    for (let i = 0; i < events.length; i++) {
+      const key = events[i]![0];
+      const mask = events[i]![1];
       const handles = key.data;
       if (mask & EVENT_READ && handles.reader) {
         if (handles.reader.cancelled()) this.removeReader(key.fd);

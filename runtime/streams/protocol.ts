@@ -10,8 +10,8 @@ export interface Protocol {
   /**
    * `data` arrived. Its bytes are never written again: the protocol may keep it (or hand it to a
    * reader) without copying. A large read is a view into a shared receive slab, a small one a
-   * buffer of its own (socket-transport.ts), so keeping a small part of a large one pins the slab:
-   * copy that part.
+   * view into an 8 KiB pool or a buffer of its own (receive-memory.ts), so keeping a small part of
+   * a large one pins the slab: copy that part.
    */
   dataReceived(data: Buffer): void;
   /** The peer shut down its writing side. Return true to keep the transport open for writing (half-close). */

@@ -2,12 +2,8 @@
 // shaped for cost per request (PERF-NOTES.md):
 // - the socket stays registered for reading while the transport is open: one epoll registration
 //   for its whole life, and the loop's reader handle is reused for every readiness event;
-// - one recv() per readiness event, straight into a slab shared by every transport. A read of at
-//   least COPY_BELOW bytes takes the slab's next free bytes and the protocol gets a view of them
-//   (nothing copied); a smaller one is copied out at its size (from Node's buffer pool below
-//   4 KiB, as Node's own Buffers) and leaves the slab's space to the next read, so a program that
-//   keeps a short line keeps its bytes, not a slab (a kept view pins at most 120 KiB for 16 KiB);
-//   slabs are 120 KiB, below glibc's mmap threshold, and a read takes at most 64 KiB;
+// - one recv() per readiness event, into memory shared by every transport (receive-memory.ts):
+//   the protocol gets a view when that is cheap and pins little, else a copy;
 // - write() tries send() at once and buffers only what the kernel did not take; writer interest is
 //   added only while that buffer is non-empty (EPOLL_CTL_MOD, not a new registration).
 import type { EventLoop } from '../event-loop';
@@ -17,19 +13,11 @@ import { C } from '../sys/constants';
 import { errorFromErrno, OSError } from '../sys/errors';
 import * as libc from '../sys/libc';
 import type { Protocol } from './protocol';
+import { receive, receivedAddress } from './receive-memory';
 import type { Transport } from './transport';
 
 const EAGAIN = -C.errno.EAGAIN;
 const EINTR = -C.errno.EINTR;
-const RECV_SIZE = 64 * 1024;
-/** Below glibc's mmap threshold (128 KiB): a new slab reuses freed heap memory, no mmap + page faults. */
-const SLAB_SIZE = 120 * 1024;
-/** A read never gets less room than this: below it, the next read starts a new slab. */
-const MIN_ROOM = 8 * 1024;
-/** Reads smaller than this are copied out of the slab: small next to the slab, they must not pin it. */
-export const COPY_BELOW = 16 * 1024;
-let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
-let slabUsed = 0;
 /** Pending small writes are joined into one send() of at most this many bytes. */
 const COALESCE = 64 * 1024;
 /** After this many write() calls on a lost connection, say so once (asyncio's LOG_THRESHOLD_FOR_CONNLOST_WRITES). */
@@ -65,6 +53,8 @@ export class SocketTransport implements Transport {
   #lost = false;
   #lostWrites = 0;
   #fdClosed = false;
+  /** The size of the last read (1 before the first: a connection starts with small reads). */
+  #lastRead = 1;
   #wbuf: Uint8Array[] = [];
   #wbufSize = 0;
   #high = DEFAULT_HIGH_WATER;
@@ -151,34 +141,20 @@ export class SocketTransport implements Transport {
   }
 
   #readReady(): void {
-    let room = SLAB_SIZE - slabUsed;
-    if (room < MIN_ROOM) {
-      slab = Buffer.allocUnsafeSlow(SLAB_SIZE); // the old one lives on in the views handed out
-      slabUsed = 0;
-      room = SLAB_SIZE;
-    }
-    const at = slabUsed;
-    const n = libc.recv(this.#fd, at === 0 ? slab : slab.subarray(at), room < RECV_SIZE ? room : RECV_SIZE, 0);
-    if (n > 0) {
-      if (n < COPY_BELOW) {
-        const own = Buffer.allocUnsafe(n);
-        slab.copy(own, 0, at, at + n);
-        this.#protocol.dataReceived(own);
-        return;
-      }
-      // Bytes handed out are never written again: the protocol may keep the view.
-      slabUsed = at + ((n + 7) & ~7); // keep views 8-byte aligned
-      this.#protocol.dataReceived(slab.subarray(at, at + n));
+    const data = receive(this.#fd, this.#lastRead);
+    if (typeof data !== 'number') {
+      this.#lastRead = data.length;
+      this.#protocol.dataReceived(data);
       return;
     }
-    if (n === 0) {
+    if (data === 0) {
       this.#readEof();
       return;
     }
     // EAGAIN: another reader of the fd got there first, or a spurious wake-up. EINTR: retry on the
     // next readiness event (the socket is still readable, so that is the next iteration).
-    if (n === EAGAIN || n === EINTR) return;
-    this.#fatalError(errorFromErrno(-n, 'recv', `fd ${this.#fd}`), 'Fatal read error on socket transport');
+    if (data === EAGAIN || data === EINTR) return;
+    this.#fatalError(errorFromErrno(-data, 'recv', `fd ${this.#fd}`), 'Fatal read error on socket transport');
   }
 
   #readEof(): void {
@@ -209,7 +185,8 @@ export class SocketTransport implements Transport {
     }
     if (this.#wbufSize === 0) {
       // The common case: the kernel takes it all, nothing is buffered, no writer interest.
-      let n = libc.send(this.#fd, data, len, 0);
+      const at = receivedAddress(data);
+      let n = at >= 0 ? libc.sendAt(this.#fd, at, len) : libc.send(this.#fd, data, len, 0);
       if (n === len) return;
       if (n < 0) {
         if (n !== EAGAIN && n !== EINTR) {

@@ -6,7 +6,7 @@ import { IncompleteReadError, LimitOverrunError, RuntimeError, ValueError } from
 import type { EventLoop } from '../event-loop';
 import { Future, setWaitReason, type WaitReason } from '../future';
 import { getRunningLoop } from '../running';
-import { COPY_BELOW } from './socket-transport';
+import { COPY_BELOW } from './receive-memory';
 import type { Transport } from './transport';
 
 export const DEFAULT_LIMIT = 64 * 1024;

@@ -53,6 +53,11 @@ const _accept = bind('int accept(int fd, void *addr, void *lenp)');
 const _connect = bind('int connect(int fd, void *addr, uint32_t len)');
 const _recv = bind('long recv(int fd, void *buf, size_t n, int flags)');
 const _send = bind('long send(int fd, void *buf, size_t n, int flags)');
+// read(2) with the buffer as a plain address (a Number): koffi then converts no Buffer, and the
+// caller needs no view object for an offset into its memory (~30 ns less per call than recv with
+// a Buffer, ~13 of them for the flags argument read() does not take).
+const _readAt = bind('long read(int fd, intptr_t buf, size_t n)');
+const _sendAt = bind('long send(int fd, intptr_t buf, size_t n, int flags)');
 const _shutdown = bind('int shutdown(int fd, int how)');
 const _close = bind('int close(int fd)');
 const _getsockopt = bind('int getsockopt(int fd, int level, int name, void *val, void *lenp)');
@@ -110,6 +115,20 @@ export const fcntl = (fd: number, cmd: number, arg = 0): number => ret(_fcntl(fd
 
 /** recv(2); EAGAIN comes back as -EAGAIN. */
 export const recv = (fd: number, buf: Mem, n: number, flags: number): number => ret(_recv(fd, buf, n, flags));
+/**
+ * recv(2) without flags (read(2): the same on a socket) into memory given by address (see
+ * addressOf). The caller keeps the memory alive (holds the Buffer) across the call; EAGAIN comes
+ * back as -EAGAIN.
+ */
+export const recvAt = (fd: number, addr: number, n: number): number => ret(_readAt(fd, addr, n));
+/** send(2) with MSG_NOSIGNAL from memory given by address (see recvAt). */
+export const sendAt = (fd: number, addr: number, n: number): number => ret(_sendAt(fd, addr, n, C.MSG_NOSIGNAL));
+/**
+ * The address of a buffer's first byte, as a Number (exact: user-space addresses are below 2^53).
+ * Valid while the buffer lives: Node never moves the memory of an ArrayBuffer made by
+ * Buffer.allocUnsafeSlow (it is outside V8's heap).
+ */
+export const addressOf = (buf: Uint8Array): number => Number(koffi.address(buf));
 /** send(2) with MSG_NOSIGNAL always: a peer that went away gives -EPIPE, never SIGPIPE. */
 export const send = (fd: number, buf: Mem, n: number, flags: number): number => ret(_send(fd, buf, n, flags | C.MSG_NOSIGNAL));
 
