@@ -16,7 +16,7 @@
 // (receivedAddress). Memory used by address is marked untransferable (receiveBuffer).
 // The module's own binding: the global `Buffer` is an accessor property in Node (a getter call per use).
 import { Buffer } from 'node:buffer';
-import { markAsUntransferable } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
 import * as libc from '../sys/libc';
 
 /** A read never asks for more than this. */
@@ -63,19 +63,25 @@ const View: ViewClass = (() => {
  * copy there, and this memory is never detached under the next read.
  */
 function receiveBuffer(size: number): Buffer {
+  // node:worker_threads (Node's whole worker module) when the first socket reads, not at start-up.
+  markAsUntransferable ??= (require('node:worker_threads') as typeof WorkerThreads).markAsUntransferable;
   const buf = Buffer.allocUnsafeSlow(size);
   markAsUntransferable(buf.buffer);
   return buf;
 }
+let markAsUntransferable: typeof WorkerThreads.markAsUntransferable | undefined;
 
-let slab = receiveBuffer(SLAB_SIZE);
-let slabMemory = slab.buffer;
-let slabAddr = libc.addressOf(slab);
-let slabUsed = 0;
-let pool = receiveBuffer(SMALL_POOL);
-let poolMemory = pool.buffer;
-let poolAddr = libc.addressOf(pool);
-let poolUsed = 0;
+// The slab and the pool start full (of nothing): the first read of each kind makes them, so a
+// program that never reads a socket allocates neither.
+const NONE: Buffer = Buffer.alloc(0);
+let slab = NONE;
+let slabMemory: ArrayBufferLike = NONE.buffer;
+let slabAddr = 0;
+let slabUsed = SLAB_SIZE;
+let pool = NONE;
+let poolMemory: ArrayBufferLike = NONE.buffer;
+let poolAddr = 0;
+let poolUsed = SMALL_POOL;
 /** The pool before this one: a view written back soon after it was read is often from it. */
 let previousMemory: ArrayBufferLike | null = null;
 let previousAddr = 0;
