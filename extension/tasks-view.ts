@@ -35,6 +35,10 @@ type Node =
  */
 /** How long the tree must have asked for nothing before the view tells it of a change (ms). */
 const QUIET_MS = 150;
+/** How long a change event waits at most for the tree to ask for the nodes it shows expanded. */
+const FETCH_WAIT_MS = 2000;
+/** The root's place in TasksView.#expecting. */
+const ROOT = '';
 
 export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   readonly #changed = new vscode.EventEmitter<Node | undefined>();
@@ -56,6 +60,16 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
   #shown = '';
   /** When the tree last asked for children (performance.now()): it may still be fetching. */
   #lastFetch = 0;
+  /**
+   * After a change event (or the view becoming visible): the ids of the nodes the tree has still to
+   * ask children for (ROOT first, then each node it will show expanded), until FETCH_WAIT_MS has
+   * passed (a hidden view asks for nothing).
+   */
+  #expecting: Set<string> | undefined;
+  #expectingSince = 0;
+  /** Nodes the user collapsed (shown expanded by default) and expanded (shown collapsed by default): the tree keeps both by id. */
+  readonly #collapsed = new Set<string>();
+  readonly #expanded = new Set<string>();
 
   /** `state`: where the mode is remembered (the workspace's state); without it, the view starts grouped. */
   constructor(tracker: SessionTracker, state?: vscode.Memento) {
@@ -66,6 +80,9 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
     this.#view = vscode.window.createTreeView('coroscope.tasks', { treeDataProvider: this, showCollapseAll: true });
     this.#disposables.push(
       this.#view,
+      this.#view.onDidCollapseElement(({ element }) => this.#toggled(element, false)),
+      this.#view.onDidExpandElement(({ element }) => this.#toggled(element, true)),
+      this.#view.onDidChangeVisibility(({ visible }) => visible && this.#expect()),
       tracker.onDidStop((session) => session === vscode.debug.activeDebugSession && void this.refresh()),
       tracker.onDidContinue((session) => session === vscode.debug.activeDebugSession && this.#clear('Running… (pause to see the tasks)')),
       vscode.debug.onDidChangeActiveDebugSession(() => void this.refresh()),
@@ -187,13 +204,18 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
    * refresh), and none while the tree is still fetching: after each event the tree asks again for
    * the children of its expanded nodes, and an event before it has done so drops the nodes it asks
    * about (VS Code logs "No tree item with id … found" for each). So an event waits until the tree
-   * has asked for nothing for QUIET_MS, and is skipped when it would show the same. The view reads
+   * has asked for the children of every node it shows expanded (FETCH_WAIT_MS at most) and then
+   * for nothing for QUIET_MS, and is skipped when it would show the same. The view reads
    * the latest state when the event fires.
    */
   #fireSoon(): void {
     if (this.#pendingFire !== undefined) return;
     const attempt = (): void => {
-      const busy = QUIET_MS - (performance.now() - this.#lastFetch);
+      const now = performance.now();
+      // Still to come: children of nodes the tree showed expanded since the last event. A browser
+      // under load can take longer than QUIET_MS between the root's answer and those requests.
+      const expecting = this.#expecting !== undefined && this.#expecting.size > 0 && now - this.#expectingSince < FETCH_WAIT_MS;
+      const busy = expecting ? QUIET_MS : QUIET_MS - (now - this.#lastFetch);
       if (busy > 0) {
         this.#pendingFire = setTimeout(attempt, busy);
         return;
@@ -204,13 +226,45 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
       const shown = JSON.stringify([this.#mode, this.#query, this.#message, this.#fromThreads, this.#snapshot]);
       if (shown === this.#shown) return;
       this.#shown = shown;
+      this.#expect();
       this.#changed.fire(undefined);
     };
     this.#pendingFire = setTimeout(attempt, 50);
   }
 
-  getChildren(node?: Node): Node[] {
+  /** The tree is about to ask for the root and then for each node it shows expanded. */
+  #expect(): void {
+    this.#expecting = new Set([ROOT]);
+    this.#expectingSince = performance.now();
+  }
+
+  /** The tree asked for the children of `id` and got `children`: those it shows expanded come next. */
+  #fetched(id: string, children: readonly Node[]): readonly Node[] {
     this.#lastFetch = performance.now();
+    const expecting = this.#expecting;
+    if (expecting?.delete(id)) {
+      for (const child of children) {
+        const item = this.getTreeItem(child);
+        if (item.id === undefined) continue;
+        const opens = item.collapsibleState === vscode.TreeItemCollapsibleState.Expanded ? !this.#collapsed.has(item.id) : item.collapsibleState === vscode.TreeItemCollapsibleState.Collapsed && this.#expanded.has(item.id);
+        if (opens) expecting.add(item.id);
+      }
+    }
+    return children;
+  }
+
+  #toggled(node: Node, expanded: boolean): void {
+    const id = this.getTreeItem(node).id;
+    if (id === undefined) return;
+    (expanded ? this.#collapsed : this.#expanded).delete(id);
+    (expanded ? this.#expanded : this.#collapsed).add(id);
+  }
+
+  getChildren(node?: Node): Node[] {
+    return this.#fetched(node ? (this.getTreeItem(node).id ?? '') : ROOT, this.#children(node)) as Node[];
+  }
+
+  #children(node?: Node): Node[] {
     if (!node) {
       const s = this.#snapshot;
       if (!s) return [{ kind: 'message', text: this.#message }];
