@@ -39,9 +39,8 @@ await build({
 // per-file build goes through export getters on every cross-module reference, which costs ~10%
 // of a task switch). dist/runtime/coroscope.js re-exports it as plain data properties for the same
 // reason. Per-file outputs stay for the CLI, the loader and unit tests of pure modules.
-await build({
-  entryPoints: [join(root, 'runtime', 'index.ts')],
-  outfile: join(root, 'dist', 'runtime', 'bundle', 'coroscope.js'),
+/** How both bundles (the runtime's, the CLI's start path) are built. */
+const bundleOptions = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -53,6 +52,11 @@ await build({
   // `_OSError`); people see these names in messages, reprs and the debugger, so they are kept.
   keepNames: true,
   logLevel: 'warning',
+};
+await build({
+  ...bundleOptions,
+  entryPoints: [join(root, 'runtime', 'index.ts')],
+  outfile: join(root, 'dist', 'runtime', 'bundle', 'coroscope.js'),
 });
 // ES modules import this same file (one runtime per program, whichever module system imports it);
 // Node finds a CommonJS file's named exports by reading it, so the bundle's list of names (esbuild
@@ -82,17 +86,9 @@ writeFileSync(
 const startPath = new Set(['cli', 'loader/module-format', 'loader/register', 'loader/code-cache', 'loader/compile-cache', 'loader/compile-file', 'loader/project-config', 'loader/ts-resolve'].map((f) => join(root, 'runtime', `${f}.ts`)));
 const cliBundle = join(root, 'dist', 'runtime', 'loader', 'cli-bundle.js');
 await build({
+  ...bundleOptions,
   entryPoints: [join(root, 'runtime', 'cli.ts')],
   outfile: cliBundle,
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: 'inline',
-  sourcesContent: false,
-  external: ['koffi', 'typescript'],
-  keepNames: true,
-  logLevel: 'warning',
   plugins: [
     {
       name: 'start-path-only',
