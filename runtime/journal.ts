@@ -268,31 +268,33 @@ export class Journal {
 
   /** A future with waiters completed: each waiting task records who woke it. */
   completed(fut: Future<unknown>, callbacks: readonly unknown[]): void {
+    // A future's callbacks are functions and waiting tasks (a Task is the only Waker). Most
+    // futures completed have only function callbacks (a transport's, a gather's): nothing to record.
+    let i = 0;
+    while (i < callbacks.length && typeof callbacks[i] === 'function') i++;
+    if (i === callbacks.length) return;
     // By a ready fd, or a sleep's timer: nothing of the program's to find, two numbers and the reason.
     const quiet = this.#loop._currentTask === null && (this.#origin === 1 || (this.#origin === 2 && this.#handle?.callback === setResultUnlessCancelled));
-    let kind = quiet ? (this.#origin === 1 ? K_WOKEN_FD : K_WOKEN_TIMER) : K_WOKEN;
+    const kind = quiet ? (this.#origin === 1 ? K_WOKEN_FD : K_WOKEN_TIMER) : K_WOKEN;
     let by = this.#fd;
     let ref: unknown = fut.waitReason;
-    let time = -1;
-    for (let i = 0; i < callbacks.length; i++) {
-      // A future's callbacks are functions and waiting tasks (a Task is the only Waker).
+    // A ready fd's or a sleep timer's callback is the runtime's own and brief: its start is
+    // when it completed the future. The program's code may run long before it does: now.
+    const time = kind !== K_WOKEN && this.#handle !== null ? this.#handleStart : this.#loop.time();
+    if (kind === K_WOKEN) {
+      const waking = this.#waking(fut);
+      by = waking.task;
+      ref = waking;
+    }
+    const iteration = this.#loop.iteration;
+    for (; i < callbacks.length; i++) {
       const cb = callbacks[i];
       if (typeof cb === 'function') continue;
-      if (time < 0) {
-        // A ready fd's or a sleep timer's callback is the runtime's own and brief: its start is
-        // when it completed the future. The program's code may run long before it does: now.
-        time = kind !== K_WOKEN && this.#handle !== null ? this.#handleStart : this.#loop.time();
-        if (kind === K_WOKEN) {
-          const waking = this.#waking(fut);
-          by = waking.task;
-          ref = waking;
-        }
-      }
       const ring = this.#ring(cb as Task<unknown>);
       ring.wakeKind = kind;
       ring.wakeBy = by;
       ring.wakeRef = ref;
-      ring.push(kind, time, this.#loop.iteration, -1, by, ref);
+      ring.push(kind, time, iteration, -1, by, ref);
     }
   }
 
