@@ -169,8 +169,11 @@ export class Journal {
   #endSlot = 0;
   /** The journal's latest clock read while the loop runs (a callback's end, a wait's end, a turn's end); -1: none. */
   #lastRead = -1;
-  /** Loop time when a task's step last ended (parked or done); null: none has yet. The probe's "idle for". */
-  lastStepEnd: number | null = null;
+  /**
+   * Loop time when a task's step last ended (parked or done); NaN: none has yet. A double-only
+   * field: V8 keeps its value unboxed, where a `number | null` field boxes each store (once per step).
+   */
+  #lastStepEnd = NaN;
   /** Report callbacks slower than the loop's slowCallbackDuration (the debugger's Debug Console line). */
   reportSlow = false;
   /** Counts the debugger's stops: a callback during which the program stopped is not reported as slow. */
@@ -202,8 +205,14 @@ export class Journal {
     } else {
       const time = this.#loop.time();
       ring.push(kind, time, this.#loop.iteration, site, -1, ref);
-      this.lastStepEnd = time;
+      this.#lastStepEnd = time;
     }
+  }
+
+  /** Loop time when a task's step last ended (parked or done); null: none has yet. The probe's "idle for". */
+  get lastStepEnd(): number | null {
+    const t = this.#lastStepEnd;
+    return Number.isNaN(t) ? null : t;
   }
 
   spawned(task: Task<unknown>): void {
@@ -416,7 +425,7 @@ export class Journal {
         ended.times[this.#endSlot] = t1;
         site = ended.ints[this.#endSlot * 4 + 2]!;
         this.#endRing = null;
-        this.lastStepEnd = t1;
+        this.#lastStepEnd = t1;
       } else if (task !== null) site = task._innermostSite();
       const c = this.#callbacks % CALLBACKS;
       cbStart[c] = t0;
