@@ -393,6 +393,8 @@ export class Journal {
     const cbFn = this.#cbFn;
     const itCbCount = this.#itCbCount;
     let ran = 0;
+    // The next callback record's slot, counted along (a division per callback costs more).
+    let c = this.#callbacks % CALLBACKS;
     // One clock read per callback: each starts when the one before it ended (the bookkeeping
     // between them is part of it).
     let t0 = waitEnd;
@@ -427,7 +429,6 @@ export class Journal {
         this.#endRing = null;
         this.#lastStepEnd = t1;
       } else if (task !== null) site = task._innermostSite();
-      const c = this.#callbacks % CALLBACKS;
       cbStart[c] = t0;
       cbDur[c] = dt;
       cbTask[c] = task !== null ? task.id : -1;
@@ -436,6 +437,7 @@ export class Journal {
       cbSite[c] = task !== null ? site : -1;
       cbFn[c] = task !== null ? task.getName() : h.callback;
       this.#callbacks++;
+      if (++c === CALLBACKS) c = 0;
       itCbCount[slot]!++;
       if (dt >= loop.slowCallbackDuration && (this.reportSlow || loop.getDebug()) && stops === this.stops) log(`Executing ${formatHandle(h)} took ${dt.toFixed(3)} seconds`);
       t0 = t1;
