@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   }
   diffs.sort((a, b) => a - b);
   const offs = per.filter((_, i) => i % 2 === 0).sort((a, b) => a - b);
-  console.log(`${process.env.WALL ? "wall" : "cpu"} ns/step off (median) ${offs[offs.length >> 1]!.toFixed(0)}, on minus off: median of ${diffs.length} pairs ${diffs[diffs.length >> 1]!.toFixed(0)} (quartiles ${diffs[diffs.length >> 2]!.toFixed(0)}..${diffs[(3 * diffs.length) >> 2]!.toFixed(0)})`);
+  console.log(`${process.env.WALL ? 'wall' : 'cpu'} ns/step off (median) ${offs[offs.length >> 1]!.toFixed(0)}, on minus off: median of ${diffs.length} pairs ${diffs[diffs.length >> 1]!.toFixed(0)} (quartiles ${diffs[diffs.length >> 2]!.toFixed(0)}..${diffs[(3 * diffs.length) >> 2]!.toFixed(0)})`);
   process.exit(0);
 }
 run(main());
