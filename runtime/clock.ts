@@ -5,10 +5,14 @@ export interface Clock {
   now(): number;
 }
 
+// Node's global `performance` is a getter on globalThis: read once, it saves ~20 ns of each clock
+// read (the debugger's journal reads the clock twice or more per callback).
+const perf = performance;
+
 /** Real monotonic time from the host (performance.now, which never goes backwards). */
 export class MonotonicClock implements Clock {
   now(): number {
-    return performance.now() / 1000;
+    return perf.now() / 1000;
   }
 }
 

@@ -37,7 +37,7 @@ import {
   type ThreadList,
   type ThreadRows,
 } from './snapshot';
-import { allTasks, setTaskHooks, type Task } from './task';
+import { allTasks, setTaskHooks, type Task, type TaskHooks } from './task';
 import { setStuckReporter } from './deadlock';
 
 export type * from './snapshot';
@@ -83,42 +83,61 @@ class Probe {
   #watchdog: LoopWatchdog | null = null;
   #failedJournals = new WeakMap<object, TaskJournalView & { task: string }>();
 
+  /**
+   * The task hooks: the probe's bookkeeping and the journal's in one call per event, on an object of
+   * one class (Task.#step calls these once or twice per step, under a server's load millions of times).
+   */
+  static readonly #Hooks = class implements TaskHooks {
+    readonly #probe: Probe;
+    constructor(probe: Probe) {
+      this.#probe = probe;
+    }
+    spawned(task: Task<unknown>): void {
+      const probe = this.#probe;
+      probe.#generation++;
+      const loop = task.getLoop();
+      probe.#seeLoop(loop);
+      loop._journal?.spawned(task);
+      if (probe.#followSpawn && probe.#spawnedDuringStep === null) {
+        probe.#spawnedDuringStep = task.id;
+        probe.#arm(task.id, task._awaitChain(), 0);
+      }
+    }
+    resuming(task: Task<unknown>): void {
+      const probe = this.#probe;
+      probe.#generation++;
+      probe.#resumed(task);
+      task.getLoop()._journal?.resumed(task);
+    }
+    // The journal notes when the step ended (without a clock read of its own); without one, the probe does.
+    suspended(task: Task<unknown>): void {
+      const probe = this.#probe;
+      probe.#generation++;
+      const loop = task.getLoop();
+      const journal = loop._journal;
+      if (journal !== null) journal.parked(task);
+      else probe.#lastStepEnd = loop.time();
+    }
+    exited(task: Task<unknown>): void {
+      const probe = this.#probe;
+      probe.#generation++;
+      const loop = task.getLoop();
+      const journal = loop._journal;
+      if (journal !== null) journal.done(task);
+      else probe.#lastStepEnd = loop.time();
+      probe.#exited(task);
+    }
+    cancelRequested(task: Task<unknown>): void {
+      task.getLoop()._journal?.cancelRequested(task);
+    }
+  };
+
   /** Installs the task hooks; idempotent. Returns the snapshot version. */
   attach(): number {
     if (!this.#attached) {
       this.#attached = true;
       noDelayOnInspectorConnections();
-      setTaskHooks({
-        spawned: (task) => {
-          this.#generation++;
-          this.#seeLoop(task.getLoop());
-          task.getLoop()._journal?.spawned(task);
-          if (this.#followSpawn && this.#spawnedDuringStep === null) {
-            this.#spawnedDuringStep = task.id;
-            this.#arm(task.id, task._awaitChain(), 0);
-          }
-        },
-        resuming: (task) => {
-          this.#generation++;
-          this.#resumed(task);
-          task.getLoop()._journal?.resumed(task);
-        },
-        // The journal notes when the step ended (without a clock read of its own); without one, the probe does.
-        suspended: (task) => {
-          this.#generation++;
-          const journal = task.getLoop()._journal;
-          if (journal !== null) journal.parked(task);
-          else this.#lastStepEnd = task.getLoop().time();
-        },
-        exited: (task) => {
-          this.#generation++;
-          const journal = task.getLoop()._journal;
-          if (journal !== null) journal.done(task);
-          else this.#lastStepEnd = task.getLoop().time();
-          this.#exited(task);
-        },
-        cancelRequested: (task) => task.getLoop()._journal?.cancelRequested(task),
-      });
+      setTaskHooks(new Probe.#Hooks(this));
       // A deadlock or a program fallen asleep stops the debugger (on deadlockFound) instead of printing.
       setStuckReporter((report) => deadlockFound(report.description, report.kind, report.tasks.join(',')));
       setCompletionHook((fut, callbacks) => fut.getLoop()._journal?.completed(fut, callbacks));

@@ -169,8 +169,11 @@ export class Journal {
   #endSlot = 0;
   /** The journal's latest clock read while the loop runs (a callback's end, a wait's end, a turn's end); -1: none. */
   #lastRead = -1;
-  /** Loop time when a task's step last ended (parked or done); null: none has yet. The probe's "idle for". */
-  lastStepEnd: number | null = null;
+  /**
+   * Loop time when a task's step last ended (parked or done); NaN: none has yet. A double-only
+   * field: V8 keeps its value unboxed, where a `number | null` field boxes each store (once per step).
+   */
+  #lastStepEnd = NaN;
   /** Report callbacks slower than the loop's slowCallbackDuration (the debugger's Debug Console line). */
   reportSlow = false;
   /** Counts the debugger's stops: a callback during which the program stopped is not reported as slow. */
@@ -202,8 +205,14 @@ export class Journal {
     } else {
       const time = this.#loop.time();
       ring.push(kind, time, this.#loop.iteration, site, -1, ref);
-      this.lastStepEnd = time;
+      this.#lastStepEnd = time;
     }
+  }
+
+  /** Loop time when a task's step last ended (parked or done); null: none has yet. The probe's "idle for". */
+  get lastStepEnd(): number | null {
+    const t = this.#lastStepEnd;
+    return Number.isNaN(t) ? null : t;
   }
 
   spawned(task: Task<unknown>): void {
@@ -268,31 +277,33 @@ export class Journal {
 
   /** A future with waiters completed: each waiting task records who woke it. */
   completed(fut: Future<unknown>, callbacks: readonly unknown[]): void {
+    // A future's callbacks are functions and waiting tasks (a Task is the only Waker). Most
+    // futures completed have only function callbacks (a transport's, a gather's): nothing to record.
+    let i = 0;
+    while (i < callbacks.length && typeof callbacks[i] === 'function') i++;
+    if (i === callbacks.length) return;
     // By a ready fd, or a sleep's timer: nothing of the program's to find, two numbers and the reason.
     const quiet = this.#loop._currentTask === null && (this.#origin === 1 || (this.#origin === 2 && this.#handle?.callback === setResultUnlessCancelled));
-    let kind = quiet ? (this.#origin === 1 ? K_WOKEN_FD : K_WOKEN_TIMER) : K_WOKEN;
+    const kind = quiet ? (this.#origin === 1 ? K_WOKEN_FD : K_WOKEN_TIMER) : K_WOKEN;
     let by = this.#fd;
     let ref: unknown = fut.waitReason;
-    let time = -1;
-    for (let i = 0; i < callbacks.length; i++) {
-      // A future's callbacks are functions and waiting tasks (a Task is the only Waker).
+    // A ready fd's or a sleep timer's callback is the runtime's own and brief: its start is
+    // when it completed the future. The program's code may run long before it does: now.
+    const time = kind !== K_WOKEN && this.#handle !== null ? this.#handleStart : this.#loop.time();
+    if (kind === K_WOKEN) {
+      const waking = this.#waking(fut);
+      by = waking.task;
+      ref = waking;
+    }
+    const iteration = this.#loop.iteration;
+    for (; i < callbacks.length; i++) {
       const cb = callbacks[i];
       if (typeof cb === 'function') continue;
-      if (time < 0) {
-        // A ready fd's or a sleep timer's callback is the runtime's own and brief: its start is
-        // when it completed the future. The program's code may run long before it does: now.
-        time = kind !== K_WOKEN && this.#handle !== null ? this.#handleStart : this.#loop.time();
-        if (kind === K_WOKEN) {
-          const waking = this.#waking(fut);
-          by = waking.task;
-          ref = waking;
-        }
-      }
       const ring = this.#ring(cb as Task<unknown>);
       ring.wakeKind = kind;
       ring.wakeBy = by;
       ring.wakeRef = ref;
-      ring.push(kind, time, this.#loop.iteration, -1, by, ref);
+      ring.push(kind, time, iteration, -1, by, ref);
     }
   }
 
@@ -382,6 +393,8 @@ export class Journal {
     const cbFn = this.#cbFn;
     const itCbCount = this.#itCbCount;
     let ran = 0;
+    // The next callback record's slot, counted along (a division per callback costs more).
+    let c = this.#callbacks % CALLBACKS;
     // One clock read per callback: each starts when the one before it ended (the bookkeeping
     // between them is part of it).
     let t0 = waitEnd;
@@ -414,9 +427,8 @@ export class Journal {
         ended.times[this.#endSlot] = t1;
         site = ended.ints[this.#endSlot * 4 + 2]!;
         this.#endRing = null;
-        this.lastStepEnd = t1;
+        this.#lastStepEnd = t1;
       } else if (task !== null) site = task._innermostSite();
-      const c = this.#callbacks % CALLBACKS;
       cbStart[c] = t0;
       cbDur[c] = dt;
       cbTask[c] = task !== null ? task.id : -1;
@@ -425,6 +437,7 @@ export class Journal {
       cbSite[c] = task !== null ? site : -1;
       cbFn[c] = task !== null ? task.getName() : h.callback;
       this.#callbacks++;
+      if (++c === CALLBACKS) c = 0;
       itCbCount[slot]!++;
       if (dt >= loop.slowCallbackDuration && (this.reportSlow || loop.getDebug()) && stops === this.stops) log(`Executing ${formatHandle(h)} took ${dt.toFixed(3)} seconds`);
       t0 = t1;
