@@ -6,7 +6,7 @@ import { Handle, TimerHandle, type ExceptionContext } from './handles';
 import { hostTurn, type Host } from './host';
 import { log } from './log';
 import { peekRunningLoop, setRunningLoop } from './running';
-import { EVENT_READ, EVENT_WRITE, type Selector } from './selector';
+import { EVENT_READ, EVENT_WRITE, type Selector, type SelectorKey } from './selector';
 import { Task, allTasks } from './task';
 import { TimerHeap } from './timer-heap';
 import * as sockOps from './sock-ops';
@@ -96,7 +96,8 @@ const HOST_FAIRNESS = 0.02;
  * at most this many callbacks (README: io-poll-batching). A loop with nothing ready polls at once.
  */
 const POLL_EVERY = 64;
-const NO_EVENTS: readonly [never, number][] = Object.freeze([]) as readonly [never, number][];
+/** A ready queue that held more handles than this gives its room back after running them. */
+const KEEP_READY_ROOM = 4096;
 
 /**
  * An asyncio-shaped event loop: a FIFO ready queue, a timer heap and a selector.
@@ -104,13 +105,16 @@ const NO_EVENTS: readonly [never, number][] = Object.freeze([]) as readonly [nev
  * Invariant: callbacks run only inside runOnce(), which runs exactly the handles that were ready
  * when it started; the timer heap holds every scheduled TimerHandle ordered by (when, seq), with
  * cancelled ones removed lazily; #ready never holds a handle twice for one scheduling.
+ * The ready queue is #ready[0..#readyCount); slots past it are empty. It keeps its array's room
+ * from iteration to iteration (`length = 0` would free it, and the next pushes regrow it).
  */
 export class EventLoop {
   readonly clock: Clock;
   readonly selector: Selector<FdHandles>;
   readonly #host: Host | null;
-  #ready: Handle[] = [];
-  #spare: Handle[] = [];
+  #ready: (Handle | undefined)[] = [];
+  #readyCount = 0;
+  #spare: (Handle | undefined)[] = [];
   #timers = new TimerHeap();
   #cancelledTimers = 0;
   #stopping = false;
@@ -120,6 +124,9 @@ export class EventLoop {
   #iteration = 0;
   /** Updated in place each iteration (lastIteration hands out copies). */
   readonly #lastStats: IterationStats = { iteration: 0, fdsReady: 0, timersFired: 0, callbacksRun: 0, selectTimeout: 0 };
+  /** Where the selector reports the ready fds: keys and their events, reused by every iteration. */
+  readonly #readyKeys: SelectorKey<FdHandles>[] = [];
+  readonly #readyEvents: number[] = [];
   /** Callbacks run since the selector was last polled (see POLL_EVERY). */
   #sincePoll = POLL_EVERY;
   readonly #wakeups: WakeupCounts = { noWait: 0, byFd: 0, byTimeout: 0, hostTurns: 0 };
@@ -159,14 +166,14 @@ export class EventLoop {
   callSoon(callback: (...args: any[]) => unknown, ...args: unknown[]): Handle {
     if (this.#closed) this.#raiseClosed('callSoon');
     const h = new Handle(callback, args, this);
-    this.#ready.push(h);
+    this.#ready[this.#readyCount++] = h;
     return h;
   }
 
   /** @internal Queues an existing handle (a task's reusable step handle). */
   _scheduleHandle(h: Handle): void {
     if (this.#closed) this.#raiseClosed('callSoon');
-    this.#ready.push(h);
+    this.#ready[this.#readyCount++] = h;
   }
 
   /**
@@ -254,7 +261,7 @@ export class EventLoop {
     }
 
     let timeout: number | null = null;
-    if (this.#ready.length > 0 || this.#stopping) timeout = 0;
+    if (this.#readyCount > 0 || this.#stopping) timeout = 0;
     else if (timers.size > 0) timeout = Math.min(Math.max(0, timers.peek()!.when - this.time()), 24 * 3600);
     if (this.#pendingBridges > 0 && this.#host === null) timeout = 0; // nothing else would wake us
     // When the host's deadline (a Node timer) is the nearer one, a wait that runs out means the
@@ -271,32 +278,50 @@ export class EventLoop {
 
     const journal = this._journal;
     const waitStart = hostDeadline ? this.time() : journal !== null ? journal.waitStart() : 0;
-    let events: readonly (readonly [{ fd: number; data: FdHandles }, number])[] = NO_EVENTS;
+    // The ready fds' keys and events, in arrays the loop reuses (no pair per ready fd).
+    const readyKeys = this.#readyKeys;
+    const readyEvents = this.#readyEvents;
+    let nready = 0;
     if (timeout !== 0 || this.#sincePoll >= POLL_EVERY) {
-      events = this.selector.select(timeout);
+      const selector = this.selector;
+      if (selector.selectInto !== undefined) nready = selector.selectInto(timeout, readyKeys, readyEvents);
+      else {
+        const events = selector.select(timeout);
+        for (; nready < events.length; nready++) {
+          readyKeys[nready] = events[nready]![0];
+          readyEvents[nready] = events[nready]![1];
+        }
+      }
       this.#sincePoll = 0;
     }
     if (timeout === 0) this.#wakeups.noWait += 1;
-    else if (events.length > 0) this.#wakeups.byFd += 1;
+    else if (nready > 0) this.#wakeups.byFd += 1;
     else {
       this.#wakeups.byTimeout += 1;
       // (A wait cut short by a signal is no reason for a turn.)
       if (hostDeadline && this.time() - waitStart >= timeout! - 5e-4) this.#turnRequested = true;
     }
     const ready = this.#ready;
-    const soon = ready.length;
-    // Indexed, not `for (const [key, mask] of events)`: destructuring each pair runs the iterator protocol.
-    for (let i = 0; i < events.length; i++) {
-      const key = events[i]![0];
-      const mask = events[i]![1];
+    const soon = this.#readyCount;
+    let count = soon;
+    for (let i = 0; i < nready; i++) {
+      const key = readyKeys[i]!;
+      const mask = readyEvents[i]!;
+      readyKeys[i] = undefined!; // no key (and its handles) kept past this iteration
       const handles = key.data;
       if (mask & EVENT_READ && handles.reader) {
         if (handles.reader.cancelled()) this.removeReader(key.fd);
-        else if (ready.push(handles.reader) && journal !== null) journal.fdReady(key.fd);
+        else {
+          ready[count++] = handles.reader;
+          if (journal !== null) journal.fdReady(key.fd);
+        }
       }
       if (mask & EVENT_WRITE && handles.writer) {
         if (handles.writer.cancelled()) this.removeWriter(key.fd);
-        else if (ready.push(handles.writer) && journal !== null) journal.fdReady(key.fd);
+        else {
+          ready[count++] = handles.writer;
+          if (journal !== null) journal.fdReady(key.fd);
+        }
       }
     }
 
@@ -309,18 +334,19 @@ export class EventLoop {
         this.#cancelledTimers -= 1;
         continue;
       }
-      ready.push(top);
+      ready[count++] = top;
       fired += 1;
     }
 
     // Callbacks scheduled while these run wait for the next iteration.
     const todo = ready;
     this.#ready = this.#spare;
+    this.#readyCount = 0;
     let ran = 0;
     if (journal !== null) {
-      ran = journal.run(todo, soon, waitStart, timeout, events.length);
+      ran = journal.run(todo as readonly Handle[], count, soon, waitStart, timeout, nready);
     } else if (this.#debug) {
-      for (let i = 0; i < todo.length; i++) {
+      for (let i = 0; i < count; i++) {
         const h = todo[i]!;
         if (h.cancelled()) continue;
         const t0 = this.time();
@@ -330,14 +356,16 @@ export class EventLoop {
         if (dt >= this.slowCallbackDuration) log(`Executing ${formatHandle(h)} took ${dt.toFixed(3)} seconds`);
       }
     } else {
-      for (let i = 0; i < todo.length; i++) {
+      for (let i = 0; i < count; i++) {
         const h = todo[i]!;
         if (h.cancelled()) continue;
         h.run();
         ran += 1;
       }
     }
-    todo.length = 0;
+    // Emptied for the next swap, its room kept, unless a burst made it large.
+    if (count > KEEP_READY_ROOM) todo.length = 0;
+    else for (let i = 0; i < count; i++) todo[i] = undefined;
     this.#spare = todo;
     this.#sincePoll += ran;
     if (ran > 0) this.#asleepReported = false;
@@ -345,7 +373,7 @@ export class EventLoop {
     this.#iteration += 1;
     const stats = this.#lastStats;
     stats.iteration = this.#iteration;
-    stats.fdsReady = events.length;
+    stats.fdsReady = nready;
     stats.timersFired = fired;
     stats.callbacksRun = ran;
     stats.selectTimeout = timeout;
@@ -365,7 +393,7 @@ export class EventLoop {
       for (;;) {
         this.runOnce();
         if (this.#stopping) break;
-        if (this.#turnRequested || (this.#pendingBridges > 0 && this.#ready.length === 0) || this.time() - this.#lastTurn > HOST_FAIRNESS) {
+        if (this.#turnRequested || (this.#pendingBridges > 0 && this.#readyCount === 0) || this.time() - this.#lastTurn > HOST_FAIRNESS) {
           this.#turnRequested = false;
           this.#wakeups.hostTurns += 1;
           // The loop stays "running" during the turn: Node callbacks may use getRunningLoop().
@@ -422,6 +450,7 @@ export class EventLoop {
     this.#unretrieved.close();
     this.#closed = true;
     this.#ready.length = 0;
+    this.#readyCount = 0;
     for (const h of this.#timers.items()) h.cancel();
     this.#timers = new TimerHeap();
     this.selector.close();
@@ -593,9 +622,9 @@ export class EventLoop {
     return { ...this.#wakeups };
   }
 
-  /** Handles queued for the next iteration (not a copy: do not modify). */
+  /** Handles queued for the next iteration (a copy). */
   readyHandles(): readonly Handle[] {
-    return this.#ready;
+    return this.#ready.slice(0, this.#readyCount) as Handle[];
   }
 
   /** Scheduled timers, cancelled ones excluded, soonest first. */
@@ -620,7 +649,7 @@ export class EventLoop {
    * unknown host counts as able to wake the loop.
    */
   _canWake(): boolean {
-    if (this.#ready.length > 0 || this.#pendingBridges > 0 || this.#stopping) return true;
+    if (this.#readyCount > 0 || this.#pendingBridges > 0 || this.#stopping) return true;
     // fds first: an idle server reaches this at each wait with no timer, and has its listening fd.
     const host = this.#host;
     const own = host?.ownFds?.() ?? [];
@@ -650,7 +679,7 @@ export class EventLoop {
     this.#asleepAt = -1;
     this.#asleepReported = true;
     asleepHandler?.(this);
-    return this.#ready.length > 0 ? 0 : null;
+    return this.#readyCount > 0 ? 0 : null;
   }
 
   // ---- host integration (internal) ----------------------------------------------------------

@@ -8,6 +8,8 @@ import type { WaitOwner } from './wait-facts';
 
 export type FutureState = 'PENDING' | 'CANCELLED' | 'FINISHED';
 export type DoneCallback<T> = (fut: Future<T>) => void;
+/** What a future holds to call when done: a done-callback, or a task to wake. */
+type Callback = ((fut: any) => void) | Waker;
 
 /** What a Task implements to be woken by a future without a callback object (see Future._addWaker). */
 export interface Waker {
@@ -56,8 +58,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #result: T | undefined = undefined;
   #exception: unknown = undefined;
   #hasException = false;
-  /** Done-callbacks, and tasks waiting on this future (woken through their own reusable handle). */
-  #callbacks: (((fut: any) => void) | Waker)[] | null = null;
+  /**
+   * Done-callbacks, and tasks waiting on this future (woken through their own reusable handle):
+   * one is held as itself (the usual case: a task awaiting), more in an array, in order.
+   */
+  #callbacks: Callback | Callback[] | null = null;
   #cancelMessage: string | undefined = undefined;
   #cancelledError: CancelledError | undefined = undefined;
   #waitReason: WaitReason | undefined = undefined;
@@ -157,10 +162,18 @@ export class Future<T = unknown> implements PromiseLike<T> {
     else this.#addCallback(fn);
   }
 
-  /** The first callback makes an array of exactly one (`[].push` would allocate seventeen slots). */
-  #addCallback(cb: ((fut: any) => void) | Waker): void {
-    if (this.#callbacks === null) this.#callbacks = [cb];
-    else this.#callbacks.push(cb);
+  /** The first callback is held as itself; a second makes an array of exactly two. */
+  #addCallback(cb: Callback): void {
+    const held = this.#callbacks;
+    if (held === null) this.#callbacks = cb;
+    else if (Array.isArray(held)) held.push(cb);
+    else this.#callbacks = [held, cb];
+  }
+
+  /** The callbacks as a list (a new array), in the order they were added. */
+  #callbackList(): Callback[] {
+    const held = this.#callbacks;
+    return held === null ? [] : Array.isArray(held) ? held.slice() : [held];
   }
 
   /**
@@ -174,15 +187,15 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** Removes every occurrence of fn; returns how many were removed. */
   removeDoneCallback(fn: DoneCallback<T>): number {
-    if (this.#callbacks === null) return 0;
-    const before = this.#callbacks.length;
-    this.#callbacks = this.#callbacks.filter((cb) => cb !== fn);
-    return before - this.#callbacks.length;
+    const before = this.#callbackList();
+    const kept = before.filter((cb) => cb !== fn);
+    this.#callbacks = kept.length === 0 ? null : kept.length === 1 ? kept[0]! : kept;
+    return before.length - kept.length;
   }
 
   /** The pending callbacks, for introspection. */
   get callbacks(): readonly ((fut: Future<any>) => void)[] {
-    return (this.#callbacks ?? []).map((cb) => (typeof cb === 'function' ? cb : cb._wakeupFunction()));
+    return this.#callbackList().map((cb) => (typeof cb === 'function' ? cb : cb._wakeupFunction()));
   }
 
   /** The message given to cancel(), if any. */
@@ -228,15 +241,19 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   #scheduleCallbacks(): void {
-    const callbacks = this.#callbacks;
-    if (callbacks === null) return;
+    const held = this.#callbacks;
+    if (held === null) return;
     this.#callbacks = null;
-    if (completionHook !== null) completionHook(this, callbacks);
-    for (const cb of callbacks) {
-      if (typeof cb === 'function') this.#loop.callSoon(cb, this);
-      else cb._wake(this);
-    }
+    if (completionHook !== null) completionHook(this, Array.isArray(held) ? held : [held]);
+    if (!Array.isArray(held)) this.#schedule(held);
+    else for (let i = 0; i < held.length; i++) this.#schedule(held[i]!);
   }
+
+  #schedule(cb: Callback): void {
+    if (typeof cb === 'function') this.#loop.callSoon(cb, this);
+    else cb._wake(this);
+  }
+
 
   /**
    * `<Future pending>`, `<Future finished result=5>`, as asyncio's repr. A task's repr holds the
@@ -259,7 +276,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
       if (this.#hasException) info.push(`exception=${describeError(this.#exception)}`);
       else info.push(`result=${shortRepr(this.#result)}`);
     }
-    if (this.#callbacks !== null && this.#callbacks.length > 0) info.push(`cb=[${this.#callbacks.map((c) => (typeof c === 'function' ? c.name || '<callback>' : 'Task.wakeup')).join(', ')}]`);
+    if (this.#callbacks !== null) info.push(`cb=[${this.#callbackList().map((c) => (typeof c === 'function' ? c.name || '<callback>' : 'Task.wakeup')).join(', ')}]`);
     return info;
   }
 }

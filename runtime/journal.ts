@@ -375,7 +375,7 @@ export class Journal {
    * Runs an iteration's callbacks, timing each: `todo[0, soon)` were queued by callSoon, then
    * come the ready fds' handles (as many as fdReady() calls), then the due timers'.
    */
-  run(todo: Handle[], soon: number, waitStart: number, timeout: number | null, fdsReady: number): number {
+  run(todo: readonly Handle[], count: number, soon: number, waitStart: number, timeout: number | null, fdsReady: number): number {
     const loop = this.#loop;
     const clock = loop.clock;
     const waitEnd = clock.now();
@@ -398,7 +398,7 @@ export class Journal {
     // One clock read per callback: each starts when the one before it ended (the bookkeeping
     // between them is part of it).
     let t0 = waitEnd;
-    for (let i = 0; i < todo.length; i++) {
+    for (let i = 0; i < count; i++) {
       const h = todo[i]!;
       if (h.cancelled()) continue;
       const origin = i < soon ? 0 : i < fdEnd ? 1 : 2;

@@ -25,6 +25,12 @@ export interface Selector<D = unknown> {
    * Interrupted system calls return an empty list rather than raising (PEP 475 style).
    */
   select(timeout: number | null): SelectorEvent<D>[];
+  /**
+   * select() into the caller's arrays, reused from call to call: the i-th ready fd's key in
+   * keys[i] and its events in events[i]; returns how many. The loop waits through it where a
+   * selector has it: no pair per ready fd.
+   */
+  selectInto?(timeout: number | null, keys: SelectorKey<D>[], events: number[]): number;
   getKey(fd: number): SelectorKey<D> | undefined;
   /**
    * Raises the error register() would raise because this selector cannot watch the fd at all

@@ -28,7 +28,7 @@ export abstract class BaseSelector<D = unknown> implements Selector<D> {
   #closed = false;
 
   register(fd: number, events: number, data: D): SelectorKey<D> {
-    this.#checkOpen('register');
+    this.checkOpen('register');
     checkRegistration(fd, events);
     if (this.keys.has(fd)) throw new RuntimeError(`fd ${fd} is already registered with this ${this.constructor.name} (use modify() to change its events)`);
     this.beforeAdd(fd);
@@ -39,7 +39,7 @@ export abstract class BaseSelector<D = unknown> implements Selector<D> {
   }
 
   unregister(fd: number): SelectorKey<D> {
-    this.#checkOpen('unregister');
+    this.checkOpen('unregister');
     const key = this.keys.get(fd);
     if (!key) throw new RuntimeError(`fd ${fd} is not registered with this ${this.constructor.name}`);
     this.keys.delete(fd);
@@ -48,7 +48,7 @@ export abstract class BaseSelector<D = unknown> implements Selector<D> {
   }
 
   modify(fd: number, events: number, data: D): SelectorKey<D> {
-    this.#checkOpen('modify');
+    this.checkOpen('modify');
     checkRegistration(fd, events);
     const old = this.keys.get(fd);
     if (!old) throw new RuntimeError(`fd ${fd} is not registered with this ${this.constructor.name}`);
@@ -59,8 +59,18 @@ export abstract class BaseSelector<D = unknown> implements Selector<D> {
   }
 
   select(timeout: number | null): SelectorEvent<D>[] {
-    this.#checkOpen('select');
+    this.checkOpen('select');
     return this.wait(timeout);
+  }
+
+  /** See Selector.selectInto; this one unpacks select()'s pairs (a selector may do better). */
+  selectInto(timeout: number | null, keys: SelectorKey<D>[], events: number[]): number {
+    const ready = this.select(timeout);
+    for (let i = 0; i < ready.length; i++) {
+      keys[i] = ready[i]![0];
+      events[i] = ready[i]![1];
+    }
+    return ready.length;
   }
 
   getKey(fd: number): SelectorKey<D> | undefined {
@@ -102,7 +112,7 @@ export abstract class BaseSelector<D = unknown> implements Selector<D> {
   protected abstract wait(timeout: number | null): SelectorEvent<D>[];
   protected abstract closeKernel(): void;
 
-  #checkOpen(method: string): void {
+  protected checkOpen(method: string): void {
     if (this.#closed) throw new RuntimeError(`${this.constructor.name}.${method}(): the selector is closed`);
   }
 }
