@@ -22,6 +22,15 @@ export interface CallerSite {
 /** Frames captured: the program's line is within a few runtime frames of the hook (fewer frames, cheaper capture). */
 const STACK_DEPTH = 12;
 
+/** The loop's methods that run callbacks: a stack that reaches one has no program line further down. */
+const LOOP_FRAMES = new Map([
+  ['EventLoop', ['runOnce', 'runForever', 'runUntilComplete']],
+  ['Handle', ['run']],
+  ['TimerHandle', ['run']],
+  ['StepHandle', ['run']],
+  ['Journal', ['run']],
+]);
+
 function pickCaller(_error: Error, frames: NodeJS.CallSite[]): CallerSite | null {
   let call: string | null = null;
   for (const f of frames) {
@@ -32,6 +41,8 @@ function pickCaller(_error: Error, frames: NodeJS.CallSite[]): CallerSite | null
       const type = f.getTypeName();
       // The task's step drives a runtime coroutine the program awaits: the call is the frame above.
       if (type === 'Task' && method !== null && /step|wakeup/i.test(method)) return call ? { file: '', line: 0, column: 0, call } : null;
+      // The loop running a callback: below it is the loop's own machinery, never a call the program made.
+      if (type !== null && method !== null && LOOP_FRAMES.get(type)?.includes(method)) return call ? { file: '', line: 0, column: 0, call } : null;
       // The outermost runtime frame below the program's line is the call it made.
       // A private generator (`*#put`) is the body of the public coroutine method (`put`).
       const name = method?.replace(/^#/, '');

@@ -146,7 +146,11 @@ export function wakingPhrase(w: Waking): { text: string; location?: SourcePositi
   if (w.origin === 'fd') return { text: `fd ${w.fd} ready${w.reason?.kind === 'fd' ? ` (${w.reason.events})` : ''}`, location };
   if (w.origin === 'timer' && !location) return { text: `timer${w.reason?.kind === 'timer' ? ` (sleep ${seconds(w.reason.delay)})` : ''}`, location };
   const kind = w.origin === 'timer' ? 'timer callback' : 'callback';
-  return { text: `${kind} ${fnName(w.callback)}${at}${call}`, location };
+  // Unknown (the journal was turned on while it ran): `a callback`, not `callback a callback`.
+  if (!w.callback) return { text: `a ${kind}${at}${call}`, location };
+  const fn = fnName(w.callback);
+  // `callSoon(fut.setResult.bind(fut))`: the callback is the call; it is said once.
+  return { text: `${kind} ${fn}${at}${call.endsWith(`.${fn}`) ? '' : call}`, location };
 }
 
 function namer(loop: EventLoop | null): (id: number) => string {

@@ -205,3 +205,34 @@ run(main());
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'resumed at prog.ts:6 | woken by Task-1 at prog.ts:14 · task.cancel() | cancel requested by Task-1 at prog.ts:14\n');
 });
+
+test('--journal: a wake-up by a loop callback names the callback once, and never the loop itself', () => {
+  const r = run(
+    `import { run, createTask, getRunningLoop, currentTask, type Future } from 'coroscope';
+const probe = (globalThis as any)[Symbol.for('coroscope.probe')];
+async function waiter(f: Future<number>): Promise<void> {
+  await f;
+  console.log(currentTask()!.getName() + ': ' + probe.journal(currentTask()!.id).wokenBy);
+}
+function finish(f: Future<number>): void {
+  f.setResult(2);
+}
+async function main(): Promise<void> {
+  const loop = getRunningLoop();
+  const f = loop.createFuture<number>();
+  const a = createTask(waiter(f), { name: 'bound' });
+  loop.callSoon(f.setResult.bind(f), 1);
+  await a;
+  const g = loop.createFuture<number>();
+  const b = createTask(waiter(g), { name: 'named' });
+  loop.callLater(0.01, finish, g);
+  await b;
+}
+run(main());
+`,
+    ['--journal'],
+  );
+  assert.equal(r.status, 0, r.stderr);
+  // Before: "bound: callback setResult() · runMainTask()": the outermost runtime frame was taken for the program's call.
+  assert.equal(r.stdout, 'bound: callback setResult()\nnamed: timer callback finish() at prog.ts:8 · future.setResult()\n');
+});
