@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Waking } from '../../runtime/journal';
 import { wakingPhrase } from '../../runtime/journal-view';
 
-const unknown: Waking = { task: -1, taskName: null, origin: 'callback', fd: -1, callback: null, where: null, site: -1, finished: false, reason: undefined, futureKind: 'Future' };
+const unknown: Waking = { task: -1, taskName: null, origin: 'soon', fd: -1, callback: null, where: null, site: -1, finished: false, reason: undefined, futureKind: 'Future' };
 
 test('a wake-up by a callback the journal did not see says "a callback", once', () => {
   // Before: "callback a callback".
