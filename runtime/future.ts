@@ -8,6 +8,11 @@ import type { WaitOwner } from './wait-facts';
 
 export type FutureState = 'PENDING' | 'CANCELLED' | 'FINISHED';
 export type DoneCallback<T> = (fut: Future<T>) => void;
+/** Takes back the result of a future cancelled before it was read (see Future._setReturnableResult). */
+export interface ResultOwner {
+  _takeBack(result: any): void;
+}
+
 /** What a future holds to call when done: a done-callback, or a task to wake. */
 type Callback = ((fut: any) => void) | Waker;
 
@@ -68,6 +73,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #waitReason: WaitReason | undefined = undefined;
   /** Set while an exception is stored and nobody has looked at it (asyncio's _log_traceback). */
   #logTraceback: Failure | null = null;
+  /** Who takes the result back if cancel() comes after completion and before result() (see _giveBackTo). */
+  #giveBack: ResultOwner | null = null;
 
   static {
     setWaitReasonImpl = (fut, reason) => {
@@ -108,6 +115,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this.#state === 'CANCELLED') throw this.makeCancelledError();
     if (this.#state !== 'FINISHED') throw new InvalidStateError('Result is not set.');
     this.#retrieved();
+    this.#giveBack = null;
     if (this.#hasException) throw this.#exception;
     return this.#result as T;
   }
@@ -150,11 +158,29 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** Cancels the future and schedules its callbacks; false if it was already done. */
   cancel(msg?: string): boolean {
     takeLogTracebackImpl(this);
-    if (this.#state !== 'PENDING') return false;
+    if (this.#state !== 'PENDING') {
+      const owner = this.#giveBack;
+      if (owner !== null) {
+        this.#giveBack = null;
+        owner._takeBack(this.#result);
+      }
+      return false;
+    }
     this.#state = 'CANCELLED';
     this.#cancelMessage = msg;
     this.#scheduleCallbacks();
     return true;
+  }
+
+  /**
+   * @internal Completes the future with a result that goes back to `owner` if cancel() is called
+   * before anyone reads it: a stream read done in the same iteration as its task's timeout fires
+   * (the task is woken to be cancelled, not to take the bytes), so no bytes are lost, as with
+   * asyncio's coroutine-based reads.
+   */
+  _setReturnableResult(result: T, owner: ResultOwner): void {
+    this.setResult(result);
+    this.#giveBack = owner;
   }
 
   addDoneCallback(fn: DoneCallback<T>): void {

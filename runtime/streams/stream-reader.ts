@@ -25,43 +25,6 @@ const enum Want {
   Until,
 }
 
-/**
- * A read that completed but whose task has not resumed yet. If it is cancelled in that window
- * (a timeout firing in the same iteration as the data arrived), its bytes go back to the reader,
- * so nothing is lost, as with asyncio's coroutine-based reads.
- */
-class ReadFuture extends Future<Buffer> {
-  #reader: StreamReader;
-  #undelivered: Buffer | null = null;
-
-  constructor(options: { loop: EventLoop }, reader: StreamReader) {
-    super(options);
-    this.#reader = reader;
-  }
-
-  deliver(data: Buffer): void {
-    if (data.length > 0) this.#undelivered = data;
-    this.setResult(data);
-  }
-
-  override result(): Buffer {
-    this.#undelivered = null;
-    return super.result();
-  }
-
-  override cancel(msg?: string): boolean {
-    if (this.done()) {
-      const data = this.#undelivered;
-      if (data !== null) {
-        this.#undelivered = null;
-        this.#reader._unread(data);
-      }
-      return false;
-    }
-    return super.cancel(msg);
-  }
-}
-
 export interface StreamReaderOptions {
   /** The buffer limit for readuntil/readline, and the level (twice it) at which reading pauses. */
   limit?: number;
@@ -85,7 +48,11 @@ export class StreamReader {
   #exception: Error | null = null;
   #transport: Transport | null = null;
   #paused = false;
-  #waiter: ReadFuture | null = null;
+  /**
+   * The pending read. Completed with a returnable result (Future._setReturnableResult): if its task
+   * is cancelled before it resumes to take the bytes, they come back through _takeBack.
+   */
+  #waiter: Future<Buffer> | null = null;
   #want = Want.None;
   #n = 0;
   #sep: Buffer = NEWLINE;
@@ -231,7 +198,7 @@ export class StreamReader {
     return false;
   }
 
-  #takeWaiter(): ReadFuture | null {
+  #takeWaiter(): Future<Buffer> | null {
     if (!this.#pending()) return null;
     const w = this.#waiter!;
     this.#waiter = null;
@@ -245,7 +212,7 @@ export class StreamReader {
       this.#paused = false;
       this.#transport?.resumeReading();
     }
-    const fut = new ReadFuture(this.#futureOptions, this);
+    const fut = new Future<Buffer>(this.#futureOptions);
     setWaitReason(fut, this.#reason);
     this.#waiter = fut;
     this.#want = want;
@@ -266,7 +233,9 @@ export class StreamReader {
   }
 
   #deliver(data: Buffer): void {
-    this.#takeWaiter()!.deliver(data);
+    const w = this.#takeWaiter()!;
+    if (data.length > 0) w._setReturnableResult(data, this);
+    else w.setResult(data);
   }
 
   #reject(exc: Error): void {
@@ -417,8 +386,8 @@ export class StreamReader {
     }
   }
 
-  /** @internal Puts back the bytes of a read that was cancelled after it completed. */
-  _unread(data: Buffer): void {
+  /** @internal Puts back the bytes of a read that was cancelled after it completed (ResultOwner). */
+  _takeBack(data: Buffer): void {
     const size = this.#end - this.#start;
     if (this.#start >= data.length) {
       this.#start -= data.length;
