@@ -23,12 +23,16 @@ export async function startLanguageClient(context: vscode.ExtensionContext, log:
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=127.0.0.1:6019'] } },
   };
+  // tsconfig `paths` decide where imports lead: the server reads them again when one changes.
+  const tsconfigs = vscode.workspace.createFileSystemWatcher('**/tsconfig*.json');
+  context.subscriptions.push(tsconfigs);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'typescript' },
       { scheme: 'file', language: 'javascript' },
     ],
     initializationOptions: { coroscopeEntry: coroscopeEntry(context.extensionPath) },
+    synchronize: { fileEvents: tsconfigs },
     outputChannel: log,
   };
   const client = new LanguageClient('coroscope', 'Coroscope Language Server', serverOptions, clientOptions);

@@ -2,7 +2,7 @@
 // `coroscope` resolved to the runtime's typings so programs type-check with nothing installed.
 import ts from 'typescript';
 import { dirname, join } from 'node:path';
-import { ConfigError } from '../../runtime/loader/project-config';
+import { ConfigError, forgetProjectConfigs } from '../../runtime/loader/project-config';
 import { resolveAlias } from '../../runtime/loader/ts-resolve';
 import { resolveCoroscope } from '../typings';
 
@@ -35,13 +35,28 @@ export const DEFAULT_COMPILER_OPTIONS: ts.CompilerOptions = {
 export class Project {
   readonly #texts = new Map<string, string>();
   readonly #versions = new Map<string, number>();
-  readonly #service: ts.LanguageService;
+  #service: ts.LanguageService;
   readonly #options: ts.CompilerOptions;
   readonly #entry: string;
 
   constructor(options: ProjectOptions) {
     this.#entry = options.coroscopeEntry;
     this.#options = { ...DEFAULT_COMPILER_OPTIONS, ...options.compilerOptions };
+    this.#service = this.#createService();
+  }
+
+  /**
+   * A tsconfig.json was created, changed or deleted: its `paths` aliases are read again, and every
+   * import is resolved again (the language service keeps the resolutions of files whose text did
+   * not change, so it is made anew; the open documents stay).
+   */
+  configChanged(): void {
+    forgetProjectConfigs();
+    this.#service.dispose();
+    this.#service = this.#createService();
+  }
+
+  #createService(): ts.LanguageService {
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => this.#options,
       getScriptFileNames: () => [...this.#texts.keys()],
@@ -68,7 +83,7 @@ export class Project {
           return alias ? { resolvedModule: { resolvedFileName: alias, extension: extensionOf(alias), isExternalLibraryImport: false } } : resolved;
         }),
     };
-    this.#service = ts.createLanguageService(host, ts.createDocumentRegistry());
+    return ts.createLanguageService(host, ts.createDocumentRegistry());
   }
 
   /** Sets the text of an open document (a path on disk, even if unsaved). */

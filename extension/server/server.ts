@@ -89,6 +89,13 @@ function toDiagnostic(doc: TextDocument, finding: Finding): Diagnostic {
   };
 }
 
+// The client watches tsconfig.json files (language-client.ts): a changed one can change where
+// imports lead, so what was said of every open document is said again.
+connection.onDidChangeWatchedFiles(() => {
+  project?.configChanged();
+  for (const doc of documents.all()) schedule(doc);
+});
+
 documents.onDidOpen((e) => schedule(e.document));
 documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {

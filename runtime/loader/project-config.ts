@@ -34,6 +34,14 @@ export interface ProjectConfig {
 const NONE: ProjectConfig = Object.freeze({ file: null, emit: Object.freeze({}), paths: null });
 const byDir = new Map<string, ProjectConfig>();
 
+/**
+ * Forgets every config read: the next lookup reads the tsconfig.json files again. A run reads them
+ * once; the editor's language server calls this when one is created, changed or deleted.
+ */
+export function forgetProjectConfigs(): void {
+  byDir.clear();
+}
+
 /** The config for a source file (cached per folder: a program's files share a few folders). */
 export function configFor(filename: string): ProjectConfig {
   return configForDir(dirname(filename));

@@ -2,7 +2,7 @@
 // 'coroscope' resolved to this checkout's runtime (the same types a user's editor gets).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeAwaitAt } from '../../extension/server/await-info';
@@ -202,6 +202,29 @@ test('a tsconfig.json that cannot be read (half-typed) leaves the other imports 
     const file = project.sourceFile(path)!;
     const findings = analyze(project.program(), file, { runtimeDir: project.runtimeDir });
     assert.deepEqual(findings.map((f) => [f.check, at(text, f)]), [['unawaited-coroutine', 'work()']]);
+  } finally {
+    project.close(path);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an edited tsconfig.json: after configChanged() its new `paths` decide where an alias leads', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'coroscope-edited-tsconfig-'));
+  const aliasTo = (folder: string) => writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths: { '@lib/*': [`./${folder}/*`] } } }));
+  mkdirSync(join(dir, 'a'));
+  mkdirSync(join(dir, 'b'));
+  writeFileSync(join(dir, 'a', 'work.ts'), 'export async function work(): Promise<number> { return 1; }\n');
+  writeFileSync(join(dir, 'b', 'work.ts'), 'export function work(): number { return 1; }\n');
+  aliasTo('a');
+  const path = join(dir, 'prog.ts');
+  const text = `import { sleep } from 'coroscope';\nimport { work } from '@lib/work';\nasync function main() { work(); await sleep(0); }\nmain;\n`;
+  const findings = () => analyze(project.program(), project.sourceFile(path)!, { runtimeDir: project.runtimeDir }).map((f) => [f.check, at(text, f)]);
+  project.set(path, text);
+  try {
+    assert.deepEqual(findings(), [['unawaited-coroutine', 'work()']], 'a/work.ts: a coroutine function');
+    aliasTo('b');
+    project.configChanged();
+    assert.deepEqual(findings(), [], 'b/work.ts: a plain function');
   } finally {
     project.close(path);
     rmSync(dir, { recursive: true, force: true });
