@@ -343,30 +343,34 @@ export class EventLoop {
     this.#ready = this.#spare;
     this.#readyCount = 0;
     let ran = 0;
-    if (journal !== null) {
-      ran = journal.run(todo as readonly Handle[], count, soon, waitStart, timeout, nready);
-    } else if (this.#debug) {
-      for (let i = 0; i < count; i++) {
-        const h = todo[i]!;
-        if (h.cancelled()) continue;
-        const t0 = this.time();
-        h.run();
-        ran += 1;
-        const dt = this.time() - t0;
-        if (dt >= this.slowCallbackDuration) log(`Executing ${formatHandle(h)} took ${dt.toFixed(3)} seconds`);
+    try {
+      if (journal !== null) {
+        ran = journal.run(todo as readonly Handle[], count, soon, waitStart, timeout, nready);
+      } else if (this.#debug) {
+        for (let i = 0; i < count; i++) {
+          const h = todo[i]!;
+          if (h.cancelled()) continue;
+          const t0 = this.time();
+          h.run();
+          ran += 1;
+          const dt = this.time() - t0;
+          if (dt >= this.slowCallbackDuration) log(`Executing ${formatHandle(h)} took ${dt.toFixed(3)} seconds`);
+        }
+      } else {
+        for (let i = 0; i < count; i++) {
+          const h = todo[i]!;
+          if (h.cancelled()) continue;
+          h.run();
+          ran += 1;
+        }
       }
-    } else {
-      for (let i = 0; i < count; i++) {
-        const h = todo[i]!;
-        if (h.cancelled()) continue;
-        h.run();
-        ran += 1;
-      }
+    } finally {
+      // Emptied for the next swap, its room kept, unless a burst made it large. (In a finally: an
+      // error escaping a callback must not leave #spare and #ready the same array.)
+      if (count > KEEP_READY_ROOM) todo.length = 0;
+      else for (let i = 0; i < count; i++) todo[i] = undefined;
+      this.#spare = todo;
     }
-    // Emptied for the next swap, its room kept, unless a burst made it large.
-    if (count > KEEP_READY_ROOM) todo.length = 0;
-    else for (let i = 0; i < count; i++) todo[i] = undefined;
-    this.#spare = todo;
     this.#sincePoll += ran;
     if (ran > 0) this.#asleepReported = false;
     this.#unretrieved.endIteration();
