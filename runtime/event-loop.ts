@@ -262,7 +262,7 @@ export class EventLoop {
 
     let timeout: number | null = null;
     if (this.#readyCount > 0 || this.#stopping) timeout = 0;
-    else if (timers.size > 0) timeout = Math.min(Math.max(0, timers.peek()!.when - this.time()), 24 * 3600);
+    else if (timers.size > 0) timeout = Math.min(Math.max(0, timers.peekWhen() - this.time()), 24 * 3600);
     if (this.#pendingBridges > 0 && this.#host === null) timeout = 0; // nothing else would wake us
     // When the host's deadline (a Node timer) is the nearer one, a wait that runs out means the
     // host has work due: it gets its turn right after this iteration, not one iteration later.
@@ -327,8 +327,8 @@ export class EventLoop {
 
     const endTime = timers.size > 0 ? this.time() + 1e-9 : 0;
     let fired = 0;
-    for (let top = timers.peek(); top && top.when < endTime; top = timers.peek()) {
-      timers.pop();
+    while (timers.peekWhen() < endTime) {
+      const top = timers.pop()!;
       top.scheduled = false;
       if (top.cancelled()) {
         this.#cancelledTimers -= 1;

@@ -15,6 +15,12 @@ export class TimerHeap {
     return this.#items[0];
   }
 
+  /** The soonest deadline, or Infinity when empty. */
+  peekWhen(): number {
+    const top = this.#items[0];
+    return top === undefined ? Infinity : top.when;
+  }
+
   push(h: TimerHandle): void {
     const items = this.#items;
     items.push(h);

@@ -11,6 +11,8 @@ async def measure(name, ops, body):
     dt = cpu() - t0
     print(json.dumps({"name": name, "ops": ops, "seconds": dt, "opsPerSecond": ops / dt}), flush=True)
 
+TIMER_BATCHES = 10
+
 async def sleeper():
     for _ in range(10):
         await asyncio.sleep(0)
@@ -38,7 +40,7 @@ async def main():
             await done
         await measure("100k callSoon callbacks", 100_000, soon)
 
-        async def timers():
+        async def timer_batch():
             done = loop.create_future()
             n = 0
             def cb():
@@ -49,7 +51,12 @@ async def main():
             for _ in range(10_000):
                 loop.call_later(random.random() * 0.005, cb)
             await done
-        await measure("10k timers, random 0-5 ms", 10_000, timers)
+
+        async def timers():
+            # As sched.ts: TIMER_BATCHES batches of 10k timers per measured round.
+            for _ in range(TIMER_BATCHES):
+                await timer_batch()
+        await measure("10k timers, random 0-5 ms", 10_000 * TIMER_BATCHES, timers)
 
         async def futures():
             for i in range(1_000_000):
