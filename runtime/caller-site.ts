@@ -24,7 +24,8 @@ const STACK_DEPTH = 12;
 
 /** The loop's methods that run callbacks: a stack that reaches one has no program line further down. */
 const LOOP_FRAMES = new Map([
-  ['EventLoop', ['runOnce', 'runForever', 'runUntilComplete']],
+  // Only runOnce: runUntilComplete itself makes the main task (ensureFuture), for the program's line.
+  ['EventLoop', ['runOnce']],
   ['Handle', ['run']],
   ['TimerHandle', ['run']],
   ['StepHandle', ['run']],

@@ -303,7 +303,6 @@ export class EventLoop {
     }
     const ready = this.#ready;
     const soon = this.#readyCount;
-    let count = soon;
     for (let i = 0; i < nready; i++) {
       const key = readyKeys[i]!;
       const mask = readyEvents[i]!;
@@ -312,14 +311,14 @@ export class EventLoop {
       if (mask & EVENT_READ && handles.reader) {
         if (handles.reader.cancelled()) this.removeReader(key.fd);
         else {
-          ready[count++] = handles.reader;
+          ready[this.#readyCount++] = handles.reader;
           if (journal !== null) journal.fdReady(key.fd);
         }
       }
       if (mask & EVENT_WRITE && handles.writer) {
         if (handles.writer.cancelled()) this.removeWriter(key.fd);
         else {
-          ready[count++] = handles.writer;
+          ready[this.#readyCount++] = handles.writer;
           if (journal !== null) journal.fdReady(key.fd);
         }
       }
@@ -334,21 +333,25 @@ export class EventLoop {
         this.#cancelledTimers -= 1;
         continue;
       }
-      ready[count++] = top;
+      ready[this.#readyCount++] = top;
       fired += 1;
     }
 
     // Callbacks scheduled while these run wait for the next iteration.
     const todo = ready;
+    const count = this.#readyCount;
     this.#ready = this.#spare;
     this.#readyCount = 0;
     let ran = 0;
+    /** The next handle to run (the journal runs them itself: there, the whole batch counts as run). */
+    let next = 0;
     try {
       if (journal !== null) {
+        next = count;
         ran = journal.run(todo as readonly Handle[], count, soon, waitStart, timeout, nready);
       } else if (this.#debug) {
-        for (let i = 0; i < count; i++) {
-          const h = todo[i]!;
+        while (next < count) {
+          const h = todo[next++]!;
           if (h.cancelled()) continue;
           const t0 = this.time();
           h.run();
@@ -357,14 +360,18 @@ export class EventLoop {
           if (dt >= this.slowCallbackDuration) log(`Executing ${formatHandle(h)} took ${dt.toFixed(3)} seconds`);
         }
       } else {
-        for (let i = 0; i < count; i++) {
-          const h = todo[i]!;
+        while (next < count) {
+          const h = todo[next++]!;
           if (h.cancelled()) continue;
           h.run();
           ran += 1;
         }
       }
+      next = count;
     } finally {
+      // An error escaped a callback (Handle.run catches them; this is for what it cannot): the
+      // handles that did not run go first in the next iteration, as asyncio keeps them in _ready.
+      if (next < count) this.#requeueFront(todo, next, count);
       // Emptied for the next swap, its room kept, unless a burst made it large. (In a finally: an
       // error escaping a callback must not leave #spare and #ready the same array.)
       if (count > KEEP_READY_ROOM) todo.length = 0;
@@ -629,6 +636,20 @@ export class EventLoop {
   /** Handles queued for the next iteration (a copy). */
   readyHandles(): readonly Handle[] {
     return this.#ready.slice(0, this.#readyCount) as Handle[];
+  }
+
+  /** How many handles are queued for the next iteration. */
+  get readyCount(): number {
+    return this.#readyCount;
+  }
+
+  /** Puts todo[from..to) in front of the handles queued since (see runOnce). */
+  #requeueFront(todo: readonly (Handle | undefined)[], from: number, to: number): void {
+    const queued = this.#ready.slice(0, this.#readyCount);
+    const front = todo.slice(from, to);
+    const all = [...front, ...queued];
+    for (let i = 0; i < all.length; i++) this.#ready[i] = all[i];
+    this.#readyCount = all.length;
   }
 
   /** Scheduled timers, cancelled ones excluded, soonest first. */

@@ -73,7 +73,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #waitReason: WaitReason | undefined = undefined;
   /** Set while an exception is stored and nobody has looked at it (asyncio's _log_traceback). */
   #logTraceback: Failure | null = null;
-  /** Who takes the result back if cancel() comes after completion and before result() (see _giveBackTo). */
+  /** Who takes the result back if cancel() comes after completion and before result() (see _setReturnableResult). */
   #giveBack: ResultOwner | null = null;
 
   static {

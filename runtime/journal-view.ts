@@ -149,8 +149,10 @@ export function wakingPhrase(w: Waking): { text: string; location?: SourcePositi
   // Unknown (the journal was turned on while it ran): `a callback`, not `callback a callback`.
   if (!w.callback) return { text: `a ${kind}${at}${call}`, location };
   const fn = fnName(w.callback);
-  // `callSoon(fut.setResult.bind(fut))`: the callback is the call; it is said once.
-  return { text: `${kind} ${fn}${at}${call.endsWith(`.${fn}`) ? '' : call}`, location };
+  // `callSoon(fut.setResult.bind(fut))`: the callback is the runtime's method, the call itself; it
+  // is said once. (A program's own `set()` calling `event.set()` keeps both.)
+  const same = !w.where?.file && call.endsWith(`.${fn}`);
+  return { text: `${kind} ${fn}${at}${same ? '' : call}`, location };
 }
 
 function namer(loop: EventLoop | null): (id: number) => string {

@@ -353,7 +353,7 @@ export function loopCounters(loop: EventLoop, ctx: Context, timers: readonly Tim
     selector: loop.selector.kind,
     lastIteration: { fdsReady: stats.fdsReady, timersFired: stats.timersFired, callbacksRun: stats.callbacksRun, selectTimeout: stats.selectTimeout },
     wakeups: loop.wakeups,
-    readyCount: loop.readyHandles().length,
+    readyCount: loop.readyCount,
     timerCount: timers.length,
     readerCount,
     writerCount,

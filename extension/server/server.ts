@@ -91,7 +91,9 @@ function toDiagnostic(doc: TextDocument, finding: Finding): Diagnostic {
 
 // The client watches tsconfig.json files (language-client.ts): a changed one can change where
 // imports lead, so what was said of every open document is said again.
-connection.onDidChangeWatchedFiles(() => {
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  // (An install rewriting packages' own tsconfig files changes nothing of the program's.)
+  if (changes.every((c) => c.uri.includes('/node_modules/'))) return;
   project?.configChanged();
   for (const doc of documents.all()) schedule(doc);
 });

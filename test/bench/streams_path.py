@@ -52,14 +52,13 @@ async def measure(conns, requests):
         protocols.append(protocol)
     done = loop.create_future()
     served = 0
-    view = memoryview(CHUNK)
 
     def tick():
         nonlocal served
         now = protocols if served == 0 and not echoed else echoed[:]
         echoed.clear()
         for p in now:
-            p.data_received(bytes(view))
+            p.data_received(CHUNK)
         served += len(now)
         if served >= requests:
             done.set_result(None)
@@ -73,7 +72,7 @@ async def measure(conns, requests):
     print(json.dumps({"conns": conns, "requests": served, "nsPerRequest": round(dt * 1e9 / served)}), flush=True)
     for p in protocols:
         p.eof_received()
-    await asyncio.sleep(0)
+    await asyncio.gather(*(p._task for p in protocols))
 
 
 async def main():

@@ -219,16 +219,22 @@ describe('Coroscope in a real VS Code (code-server)', { skip: !env.node || !env.
     writeFileSync(join(dir, 'a', 'work.ts'), 'export async function work(): Promise<number> {\n  return 1;\n}\n');
     writeFileSync(join(dir, 'b', 'work.ts'), 'export function work(): number {\n  return 1;\n}\n');
     aliasTo('a');
-    writeFileSync(join(dir, 'aliasprog.ts'), "import { sleep } from 'coroscope';\nimport { work } from '@lib/work';\n\nasync function main(): Promise<void> {\n  work();\n  await sleep(0);\n}\nvoid main;\n");
+    // A blocking call too: its problem stays, so the server is seen answering after the change.
+    writeFileSync(join(dir, 'aliasprog.ts'), "import { sleep } from 'coroscope';\nimport { readFileSync } from 'node:fs';\nimport { work } from '@lib/work';\n\nasync function main(): Promise<void> {\n  work();\n  readFileSync('x');\n  await sleep(0);\n}\nvoid main;\n");
     try {
       await openFile(page, 'aliasprog.ts');
       await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
       const rows = page.locator('.markers-panel .monaco-list-row');
       const unawaited = /work\(\) makes a coroutine that never runs/;
       await waitFor('the unawaited work() through the alias', async () => unawaited.test((await rows.allInnerTexts()).join('\n')), 60_000);
+      assert.match((await rows.allInnerTexts()).join('\n'), /readFileSync\(\) blocks the thread/);
       await screenshot('tsconfig-alias-before');
       aliasTo('b'); // as an edit in another program would: on disk, the editor not involved
-      await waitFor('no problem once the alias leads to a plain function', async () => !unawaited.test((await rows.allInnerTexts()).join('\n')), 30_000);
+      const blocking = /readFileSync\(\) blocks the thread/;
+      await waitFor('only the blocking call once the alias leads to a plain function', async () => {
+        const text = (await rows.allInnerTexts()).join('\n');
+        return !unawaited.test(text) && blocking.test(text);
+      }, 30_000);
       await screenshot('tsconfig-alias-after');
     } finally {
       await runCommand(page, 'View: Close All Editors');

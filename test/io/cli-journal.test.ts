@@ -236,3 +236,21 @@ run(main());
   // Before: "bound: callback setResult() · runMainTask()": the outermost runtime frame was taken for the program's call.
   assert.equal(r.stdout, 'bound: callback setResult()\nnamed: timer callback finish() at prog.ts:8 · future.setResult()\n');
 });
+
+test('--journal: a main task made by loop.runUntilComplete() records the line that made it', () => {
+  const r = run(
+    `import { EventLoop, currentTask, sleep } from 'coroscope';
+const probe = (globalThis as any)[Symbol.for('coroscope.probe')];
+async function main(): Promise<void> {
+  await sleep(0);
+  const history = probe.journal(currentTask()!.id).history;
+  console.log(history[history.length - 1].text);
+}
+const loop = new EventLoop();
+void loop.runUntilComplete(main()).then(() => loop.close());
+`,
+    ['--journal'],
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'spawned at prog.ts:9\n');
+});

@@ -148,3 +148,25 @@ test('createTask of a future (a stream read) awaits it, as createTask(reader.rea
     assert.equal(await task, 'data');
     assert.equal(loop.time(), 1);
   }));
+
+test('an error that escapes a callback (past Handle.run) leaves the callbacks after it queued, first, each to run once', () => {
+  const { loop: ev } = loop();
+  const order: string[] = [];
+  ev.callSoon(() => order.push('a'));
+  // A handle whose run() itself throws: nothing of the loop's own does, but the queue must survive it.
+  const bad = { cancelled: () => false, run: () => { throw new Error('escaped'); } };
+  ev._scheduleHandle(bad as never);
+  ev.callSoon(() => {
+    order.push('b');
+    ev.callSoon(() => order.push('d'));
+  });
+  ev.callSoon(() => order.push('c'));
+  assert.throws(() => ev.runOnce(), /escaped/);
+  assert.deepEqual(order, ['a']);
+  assert.equal(ev.readyCount, 2, 'b and c wait for the next iteration');
+  ev.runOnce();
+  assert.deepEqual(order, ['a', 'b', 'c']);
+  ev.runOnce();
+  assert.deepEqual(order, ['a', 'b', 'c', 'd']);
+  ev.close();
+});

@@ -12,3 +12,11 @@ test('a wake-up by a callback the journal did not see says "a callback", once', 
   assert.equal(wakingPhrase(unknown).text, 'a callback');
   assert.equal(wakingPhrase({ ...unknown, where: { file: '', line: 0, column: 0, call: 'Event.set' } }).text, 'a callback · event.set()');
 });
+
+test("a program's own callback named like the runtime call it made keeps both: `callback set() at … · event.set()`", () => {
+  function set(): void {}
+  const text = wakingPhrase({ ...unknown, callback: set, where: { file: '/nowhere/rel.ts', line: 9, column: 3, call: 'Event.set' } }).text;
+  assert.match(text, /^callback set\(\) at .*rel\.ts:9.* · event\.set\(\)$/);
+  // The runtime's own method as the callback (callSoon(ev.set.bind(ev))): no program line, said once.
+  assert.equal(wakingPhrase({ ...unknown, callback: set, where: { file: '', line: 0, column: 0, call: 'Event.set' } }).text, 'callback set()');
+});
