@@ -1,7 +1,7 @@
 // One suite, run against every selector over real socketpairs and pipes.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { EVENT_READ, EVENT_WRITE, EpollSelector, OSError, PollSelector, SelectSelector, type Selector } from 'coroscope';
+import { EVENT_READ, EVENT_WRITE, EpollSelector, OSError, PollSelector, SelectSelector, type Selector, type SelectorKey } from 'coroscope';
 import * as calls from 'coroscope/sys/calls';
 import * as libc from 'coroscope/sys/libc';
 import { C } from 'coroscope/sys/constants';
@@ -186,6 +186,37 @@ for (const [name, make] of kinds) {
       assert.equal(ready(sel, 30).length, 1);
       const waited = performance.now() - t0;
       assert.ok(waited < 30_000, `returned after ${waited} ms, with an fd ready from the start`);
+    });
+
+    it('selectInto fills the caller\'s reused arrays with what select() returns, and gives 0 when a signal interrupts the wait', { skip: process.platform !== 'linux' }, async () => {
+      const pairs = Array.from({ length: 20 }, () => pair());
+      pairs.forEach(([a], i) => sel.register(a, EVENT_READ, `p${i}`));
+      const keys: SelectorKey<string>[] = [];
+      const events: number[] = [];
+      const into = () => {
+        const n = sel.selectInto!(0, keys, events);
+        return keys.slice(0, n).map((k, i) => [k.fd, events[i], k.data] as [number, number, string]).sort((x, y) => x[0] - y[0]);
+      };
+      for (const i of [2, 5, 11, 19]) libc.send(pairs[i]![1], byte, 1, 0);
+      assert.deepEqual(into(), ready(sel));
+      assert.equal(into().length, 4);
+      // Fewer ready the next time: the count says how many entries are this call's.
+      libc.recv(pairs[5]![0], sink, sink.length, 0);
+      libc.recv(pairs[11]![0], sink, sink.length, 0);
+      assert.deepEqual(into(), ready(sel));
+      assert.deepEqual(into().map(([, , d]) => d), ['p2', 'p19']);
+      for (const i of [2, 19]) libc.recv(pairs[i]![0], sink, sink.length, 0);
+      const onSignal = () => {};
+      process.on('SIGUSR2', onSignal);
+      const worker = await interruptAfter(100);
+      try {
+        const t0 = performance.now();
+        assert.equal(sel.selectInto!(30, keys, events), 0);
+        assert.ok(performance.now() - t0 < 30_000, 'the signal ended the wait');
+      } finally {
+        await worker.terminate();
+        process.removeListener('SIGUSR2', onSignal);
+      }
     });
 
     it('picks the ready fds out of many', () => {
