@@ -1,0 +1,3 @@
+export async function work(): Promise<number> {
+  return 1;
+}

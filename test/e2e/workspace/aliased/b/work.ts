@@ -1,0 +1,3 @@
+export function work(): number {
+  return 1;
+}
