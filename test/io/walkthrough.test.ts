@@ -35,7 +35,7 @@ test('walkthrough.ts shows each step and exits 0', () => {
     /^ {2}slow tick 1 at t=/,
     /^ {2}fast tick 3 at t=/,
     /^4\. The last loop iteration: /,
-    /^ {3}\d+ iterations in all: .* Done\.$/,
+    /^ {3}\d+ iterations in all, this one included: .* Done\.$/,
   ];
   // In this order: each expected line after the previous one.
   let at = 0;
@@ -44,6 +44,10 @@ test('walkthrough.ts shows each step and exits 0', () => {
     assert.ok(i >= 0, `missing (after line ${at}) ${re}\n${r.stdout}`);
     at = i + 1;
   }
+  // The counts of the last line add up to its total, as a reader will check.
+  const m = /(\d+) iterations in all, this one included: (\d+) ran ready callbacks at once, (\d+) slept until a timer, (\d+) were woken by an fd/.exec(r.stdout);
+  assert.ok(m, r.stdout);
+  assert.equal(Number(m[2]) + Number(m[3]) + Number(m[4]), Number(m[1]), m[0]);
   const selector = process.platform === 'linux' ? 'epoll' : process.platform === 'darwin' ? 'kqueue|poll' : 'select|poll';
   assert.match(r.stdout, new RegExp(`selector: (${selector})$`, 'm'));
 });
