@@ -501,7 +501,8 @@ export class Task<T = unknown> extends Future<T> implements Waker {
     info.splice(1, 0, `name='${this.getName()}'`);
     const top = this.#stack[this.#stack.length - 1];
     if (!this.done() && top) {
-      const site = siteOf(top.awaitSite);
+      // Not started yet: where its function begins, as CPython shows a new coroutine's frame.
+      const site = siteOf(top.awaitSite) ?? (top.state === 'SUSPENDED' && top.awaitSite < 0 ? siteOf(top.defSite) : undefined);
       info.push(`coro=<${this.coro.name}() ${site ? `running at ${site.file}:${site.line}` : top.state.toLowerCase()}>`);
     } else if (this.done()) {
       const def = siteOf(this.coro.defSite);
