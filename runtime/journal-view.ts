@@ -189,7 +189,7 @@ function eventEntry(e: TaskEvent, names: (id: number) => string): HistoryEntry {
     case 'done': {
       const t = e.what as Task<unknown>;
       const repr = t.toString();
-      const outcome = t.cancelled() ? 'cancelled' : / (result=.*?|exception=.*?)(?: coro=<.*)?>$/.exec(repr)?.[1] ?? 'finished';
+      const outcome = t.cancelled() ? 'cancelled' : / (result=.*|exception=.*)>$/.exec(repr)?.[1] ?? 'finished';
       return { ...base, text: `done: ${outcome.replace(/^(result|exception)=/, '$1 ')}` };
     }
   }

@@ -495,20 +495,24 @@ export class Task<T = unknown> extends Future<T> implements Waker {
   }
 
   protected override reprInfo(): string[] {
+    // CPython's order (base_tasks._task_repr_info): state, name, coro, wait_for, then the future's
+    // result or exception and its callbacks.
     const info = super.reprInfo();
     // As CPython's repr: a cancel() was requested and the task has not finished unwinding yet.
     if (this.#numCancelsRequested > 0 && !this.done()) info[0] = 'cancelling';
     info.splice(1, 0, `name='${this.getName()}'`);
     const top = this.#stack[this.#stack.length - 1];
+    let coro: string | null = null;
     if (!this.done() && top) {
       // Not started yet: where its function begins, as CPython shows a new coroutine's frame.
       const site = siteOf(top.awaitSite) ?? (top.state === 'SUSPENDED' && top.awaitSite < 0 ? siteOf(top.defSite) : undefined);
-      info.push(`coro=<${this.coro.name}() ${site ? `running at ${site.file}:${site.line}` : top.state.toLowerCase()}>`);
+      coro = `coro=<${this.coro.name}() ${site ? `running at ${site.file}:${site.line}` : top.state.toLowerCase()}>`;
     } else if (this.done()) {
       const def = siteOf(this.coro.defSite);
-      info.push(`coro=<${this.coro.name}() done${def ? `, defined at ${def.file}:${def.line}` : ''}>`);
+      coro = `coro=<${this.coro.name}() done${def ? `, defined at ${def.file}:${def.line}` : ''}>`;
     }
-    if (this.#waiter) info.push(`wait_for=${this.#waiter.toString()}`);
+    if (coro !== null) info.splice(2, 0, coro);
+    if (this.#waiter) info.splice(coro !== null ? 3 : 2, 0, `wait_for=${this.#waiter.toString()}`);
     return info;
   }
 }

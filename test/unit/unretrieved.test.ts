@@ -60,7 +60,7 @@ test('an unretrieved failed task is reported once when collected, while the loop
   // Collected: reported while the program still ran, with what a person needs to find it.
   assert.equal(lost[0]!.whileRunning, true);
   assert.equal(lost[0]!.message, 'Task exception was never retrieved');
-  assert.match(lost[0]!.future, /^<Task finished name='lost-task' exception=Error\('nobody looks at this one \(lost-task\)'\) coro=<lost\(\) done, defined at .*unretrieved-collected\.ts:\d+>>$/);
+  assert.match(lost[0]!.future, /^<Task finished name='lost-task' coro=<lost\(\) done, defined at .*unretrieved-collected\.ts:\d+> exception=Error\('nobody looks at this one \(lost-task\)'\)>$/);
   // The traceback goes through the await chain (lost awaited inner, which raised).
   assert.match(lost[0]!.exception, /^Traceback \(most recent call last, through the await chain\):\n  File ".*unretrieved-collected\.ts", line \d+, in lost\n    return await inner\(whose\);\n/);
   assert.match(lost[0]!.exception, /Error: nobody looks at this one \(lost-task\)\n\s+at inner \(.*unretrieved-collected\.ts:\d+:\d+\)/);
