@@ -6,7 +6,7 @@ import { Handle, TimerHandle, type ExceptionContext } from './handles';
 import { hostTurn, type Host } from './host';
 import { log } from './log';
 import { peekRunningLoop, setRunningLoop } from './running';
-import { EVENT_READ, EVENT_WRITE, type Selector, type SelectorKey } from './selector';
+import { EVENT_READ, EVENT_WRITE, selectIntoBySelect, type Selector, type SelectorKey } from './selector';
 import { Task, allTasks } from './task';
 import { TimerHeap } from './timer-heap';
 import * as sockOps from './sock-ops';
@@ -284,14 +284,7 @@ export class EventLoop {
     let nready = 0;
     if (timeout !== 0 || this.#sincePoll >= POLL_EVERY) {
       const selector = this.selector;
-      if (selector.selectInto !== undefined) nready = selector.selectInto(timeout, readyKeys, readyEvents);
-      else {
-        const events = selector.select(timeout);
-        for (; nready < events.length; nready++) {
-          readyKeys[nready] = events[nready]![0];
-          readyEvents[nready] = events[nready]![1];
-        }
-      }
+      nready = selector.selectInto !== undefined ? selector.selectInto(timeout, readyKeys, readyEvents) : selectIntoBySelect(selector, timeout, readyKeys, readyEvents);
       this.#sincePoll = 0;
     }
     if (timeout === 0) this.#wakeups.noWait += 1;

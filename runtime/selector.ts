@@ -42,6 +42,16 @@ export interface Selector<D = unknown> {
   close(): void;
 }
 
+/** selectInto by way of select(): its pairs unpacked into the caller's arrays (for a selector without its own). */
+export function selectIntoBySelect<D>(selector: Selector<D>, timeout: number | null, keys: SelectorKey<D>[], events: number[]): number {
+  const ready = selector.select(timeout);
+  for (let i = 0; i < ready.length; i++) {
+    keys[i] = ready[i]![0];
+    events[i] = ready[i]![1];
+  }
+  return ready.length;
+}
+
 /** Validates the events mask and fd shared by every implementation. */
 export function checkRegistration(fd: number, events: number): void {
   if (!Number.isInteger(fd) || fd < 0) throw new RangeError(`invalid file descriptor: ${String(fd)} (must be a non-negative integer)`);

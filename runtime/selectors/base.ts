@@ -2,7 +2,7 @@
 // misuse (the same fd twice, an fd that is not open, use after close). Subclasses only tell the
 // kernel about changes and wait.
 import { RuntimeError } from '../errors';
-import { checkRegistration, EVENT_READ, EVENT_WRITE, type Selector, type SelectorEvent, type SelectorKey } from '../selector';
+import { checkRegistration, selectIntoBySelect, EVENT_READ, EVENT_WRITE, type Selector, type SelectorEvent, type SelectorKey } from '../selector';
 import { C } from '../sys/constants';
 import { errorFromErrno } from '../sys/errors';
 import { isOpen } from '../sys/calls';
@@ -65,12 +65,7 @@ export abstract class BaseSelector<D = unknown> implements Selector<D> {
 
   /** See Selector.selectInto; this one unpacks select()'s pairs (a selector may do better). */
   selectInto(timeout: number | null, keys: SelectorKey<D>[], events: number[]): number {
-    const ready = this.select(timeout);
-    for (let i = 0; i < ready.length; i++) {
-      keys[i] = ready[i]![0];
-      events[i] = ready[i]![1];
-    }
-    return ready.length;
+    return selectIntoBySelect(this, timeout, keys, events);
   }
 
   getKey(fd: number): SelectorKey<D> | undefined {
