@@ -38,7 +38,7 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   showRuntimeFrames?: boolean;
   maxThreads?: number;
   /** The selector the program's loop waits in (`coroscope run --selector`). */
-  selector?: 'select' | 'poll' | 'epoll';
+  selector?: 'select' | 'poll' | 'epoll' | 'uring';
   /** A callback or task step longer than this (ms) is reported, and stops under the 'Loop blocked' filter (default 100). */
   slowCallbackMs?: number;
 }
@@ -201,8 +201,8 @@ export class CoroscopeSession extends DebugSession {
     const problem = programProblem(args.program, program);
     if (problem) throw new UserError(`launch: ${problem}`);
     if (args.args !== undefined && (!Array.isArray(args.args) || args.args.some((a) => typeof a !== 'string'))) throw new UserError('launch: "args" must be an array of strings');
-    if (args.selector !== undefined && !['select', 'poll', 'epoll'].includes(args.selector)) {
-      throw new UserError(`launch: "selector" must be select, poll or epoll (got ${JSON.stringify(args.selector)})`);
+    if (args.selector !== undefined && !['select', 'poll', 'epoll', 'uring'].includes(args.selector)) {
+      throw new UserError(`launch: "selector" must be select, poll, epoll or uring (got ${JSON.stringify(args.selector)})`);
     }
     if (args.slowCallbackMs !== undefined && !(typeof args.slowCallbackMs === 'number' && args.slowCallbackMs > 0)) {
       throw new UserError(`launch: "slowCallbackMs" must be a number of milliseconds > 0 (got ${JSON.stringify(args.slowCallbackMs)})`);

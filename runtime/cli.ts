@@ -11,7 +11,10 @@ const USAGE = `usage: coroscope run [options] <program.ts|.js> [args...]
 Runs a coroutine program on coroscope's event loop.
 
 options:
-  --selector select|poll|epoll   the readiness multiplexer (default: the best for the platform)
+  --selector select|poll|epoll|uring
+                                 the readiness multiplexer (default: the best for the platform);
+                                 uring: epoll waiting in io_uring, which receives for streams
+                                 itself (Linux 6.12+)
   --debug                        debug mode: slow-callback warnings, creation sites of tasks and
                                  coroutines, coroutines garbage-collected without being awaited
   --deadlock=report|error         a cycle of tasks waiting on each other (locks, awaited tasks) is
@@ -59,7 +62,7 @@ export function main(argv: string[]): void {
     const [name, inlineValue] = opt.includes('=') ? [opt.slice(0, opt.indexOf('=')), opt.slice(opt.indexOf('=') + 1)] : [opt, undefined];
     if (name === '--selector') {
       const value = inlineValue ?? args.shift();
-      if (value !== 'select' && value !== 'poll' && value !== 'epoll') return fail(`--selector must be select, poll or epoll (got ${value === undefined ? 'nothing' : `'${value}'`})`);
+      if (value !== 'select' && value !== 'poll' && value !== 'epoll' && value !== 'uring') return fail(`--selector must be select, poll, epoll or uring (got ${value === undefined ? 'nothing' : `'${value}'`})`);
       process.env.COROSCOPE_SELECTOR = value;
     } else if (name === '--deadlock') {
       const value = inlineValue ?? args.shift();

@@ -68,7 +68,7 @@ import './deadlock';
 
 // ---- real I/O: selectors over system calls, Node's loop as the host, OS errors ----
 // Importing the selectors installs them as the default of `new EventLoop()`.
-export { SelectSelector, PollSelector, EpollSelector, KqueueSelector, DefaultSelector, createSelector, type SelectorName } from './selectors';
+export { SelectSelector, PollSelector, EpollSelector, KqueueSelector, UringSelector, DefaultSelector, createSelector, type SelectorName } from './selectors';
 export { NodeHost } from './host/node-host';
 export {
   OSError,

@@ -15,7 +15,7 @@ export interface SelectorKey<D = unknown> {
 export type SelectorEvent<D = unknown> = readonly [key: SelectorKey<D>, events: number];
 
 export interface Selector<D = unknown> {
-  /** 'select', 'poll', 'epoll', 'kqueue' or 'fake': shown to the user in the debugger. */
+  /** 'select', 'poll', 'epoll', 'kqueue', 'uring' or 'fake': shown to the user in the debugger. */
   readonly kind: string;
   register(fd: number, events: number, data: D): SelectorKey<D>;
   unregister(fd: number): SelectorKey<D>;

@@ -23,7 +23,7 @@ function epollBits(events: number): number {
  * Invariant: the epoll set watches exactly the keys' fds with epollBits(key.events).
  */
 export class EpollSelector<D = unknown> extends BaseSelector<D> {
-  readonly kind = 'epoll';
+  readonly kind: string = 'epoll';
   readonly #epfd: number;
   /** One epoll_event for epoll_ctl, reused. */
   readonly #ctl = new Int32Array(STRIDE);

@@ -7,11 +7,12 @@ import { EpollSelector } from './epoll-selector';
 import { KqueueSelector } from './kqueue-selector';
 import { PollSelector } from './poll-selector';
 import { SelectSelector } from './select-selector';
+import { UringSelector } from './uring-selector';
 
-export { SelectSelector, PollSelector, EpollSelector, KqueueSelector };
+export { SelectSelector, PollSelector, EpollSelector, KqueueSelector, UringSelector };
 export { BaseSelector } from './base';
 
-export type SelectorName = 'select' | 'poll' | 'epoll' | 'kqueue';
+export type SelectorName = 'select' | 'poll' | 'epoll' | 'kqueue' | 'uring';
 type SelectorClass = new <D = unknown>() => Selector<D>;
 
 const BY_NAME: Record<SelectorName, SelectorClass> = {
@@ -19,6 +20,7 @@ const BY_NAME: Record<SelectorName, SelectorClass> = {
   poll: PollSelector,
   epoll: EpollSelector,
   kqueue: KqueueSelector,
+  uring: UringSelector,
 };
 
 /** The most scalable selector of the platform (Lib/selectors.py's DefaultSelector). */
@@ -29,7 +31,7 @@ export const DefaultSelector: SelectorClass =
 export function createSelector<D = unknown>(name?: string): Selector<D> {
   if (!name) return new DefaultSelector<D>();
   const cls = BY_NAME[name as SelectorName];
-  if (!cls) throw new RangeError(`unknown selector '${name}' (COROSCOPE_SELECTOR / --selector): use select, poll, epoll or kqueue`);
+  if (!cls) throw new RangeError(`unknown selector '${name}' (COROSCOPE_SELECTOR / --selector): use select, poll, epoll, kqueue or uring`);
   return new cls<D>();
 }
 

@@ -12,8 +12,9 @@
 //   from Node's pool does. A longer message is read in pieces: one that fills more than
 //   SMALL_READ makes the next read a large one.
 // recv() gets a plain address (libc.recvAt), not a Buffer: no view object and no Buffer
-// conversion per call; send() does too when it writes back a view of a recent pool
+// conversion per call; send() does too when it writes back a view of receive memory
 // (receivedAddress). Memory used by address is marked untransferable (receiveBuffer).
+// The io_uring selector's receives land in pools made here too (receivePool), handed out the same way.
 // The module's own binding: the global `Buffer` is an accessor property in Node (a getter call per use).
 import { Buffer } from 'node:buffer';
 import type * as WorkerThreads from 'node:worker_threads';
@@ -35,13 +36,16 @@ const MIN_SMALL_ROOM = 1024;
 const SMALL_READ = 2 * 1024;
 
 type ViewClass = new (memory: ArrayBufferLike, offset: number, length: number) => Buffer;
+/** The address of an ArrayBuffer made here, kept on it (one shape for every such buffer). */
+const ADDRESS = Symbol('coroscope.address');
+type Addressed = ArrayBufferLike & { [ADDRESS]?: number };
 
 /**
  * The class of Node's own Buffers (Buffer[Symbol.species] is Node's FastBuffer): `new View(memory,
  * offset, length)` is a Buffer like any other, made without Buffer.from's argument checks (~55 ns
  * less per read). Where the species is anything else, views are made by Buffer.from.
  */
-const View: ViewClass = (() => {
+export const View: ViewClass = (() => {
   const species = (Buffer as unknown as { [Symbol.species]?: unknown })[Symbol.species];
   if (typeof species === 'function' && species !== Buffer) {
     try {
@@ -67,7 +71,14 @@ function receiveBuffer(size: number): Buffer {
   markAsUntransferable ??= (require('node:worker_threads') as typeof WorkerThreads).markAsUntransferable;
   const buf = Buffer.allocUnsafeSlow(size);
   markAsUntransferable(buf.buffer);
+  (buf.buffer as Addressed)[ADDRESS] = libc.addressOf(buf);
   return buf;
+}
+
+/** A small pool of receive memory (8 KiB, Node's pool size) and its address, for the io_uring selector. */
+export function receivePool(): { memory: ArrayBufferLike; addr: number; size: number } {
+  const buf = receiveBuffer(SMALL_POOL);
+  return { memory: buf.buffer, addr: (buf.buffer as Addressed)[ADDRESS]!, size: SMALL_POOL };
 }
 let markAsUntransferable: typeof WorkerThreads.markAsUntransferable | undefined;
 
@@ -82,9 +93,6 @@ let pool = NONE;
 let poolMemory: ArrayBufferLike = NONE.buffer;
 let poolAddr = 0;
 let poolUsed = SMALL_POOL;
-/** The pool before this one: a view written back soon after it was read is often from it. */
-let previousMemory: ArrayBufferLike | null = null;
-let previousAddr = 0;
 
 /**
  * One recv(2) from fd: the bytes (the caller's to keep: they are never written again), or 0 at
@@ -94,11 +102,9 @@ export function receive(fd: number, lastRead: number): Buffer | number {
   if (lastRead <= SMALL_READ) {
     let at = poolUsed;
     if (SMALL_POOL - at < (lastRead < MIN_SMALL_ROOM / 2 ? MIN_SMALL_ROOM : 2 * lastRead)) {
-      previousMemory = poolMemory; // lives on in the views handed out
-      previousAddr = poolAddr;
       pool = receiveBuffer(SMALL_POOL);
       poolMemory = pool.buffer;
-      poolAddr = libc.addressOf(pool);
+      poolAddr = (poolMemory as Addressed)[ADDRESS]!;
       poolUsed = at = 0;
     }
     const n = libc.recvAt(fd, poolAddr + at, SMALL_POOL - at);
@@ -110,7 +116,7 @@ export function receive(fd: number, lastRead: number): Buffer | number {
   if (room < MIN_ROOM) {
     slab = receiveBuffer(SLAB_SIZE); // the old one lives on in the views handed out
     slabMemory = slab.buffer;
-    slabAddr = libc.addressOf(slab);
+    slabAddr = (slabMemory as Addressed)[ADDRESS]!;
     slabUsed = 0;
     room = SLAB_SIZE;
   }
@@ -127,13 +133,11 @@ export function receive(fd: number, lastRead: number): Buffer | number {
 }
 
 /**
- * The address of data's first byte when data is a view of the current or the previous small pool
- * (an echo or a proxy writing back what it just read), else -1: send() can then take an address
- * instead of a Buffer koffi would have to look into (~30 ns less per call).
+ * The address of data's first byte when data is a view of receive memory (an echo or a proxy
+ * writing back what it read), else -1: send() can then take an address instead of a Buffer koffi
+ * would have to look into (~30 ns less per call).
  */
 export function receivedAddress(data: Uint8Array): number {
-  const memory = data.buffer;
-  if (memory === poolMemory) return poolAddr + data.byteOffset;
-  if (memory === previousMemory) return previousAddr + data.byteOffset;
-  return -1;
+  const at = (data.buffer as Addressed)[ADDRESS];
+  return at === undefined ? -1 : at + data.byteOffset;
 }

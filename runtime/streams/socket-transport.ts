@@ -13,6 +13,7 @@ import { C } from '../sys/constants';
 import { errorFromErrno, OSError } from '../sys/errors';
 import * as libc from '../sys/libc';
 import type { Protocol } from './protocol';
+import { isReceiving, type Receiver, type ReceivingSelector } from '../selectors/uring-selector';
 import { receive, receivedAddress } from './receive-memory';
 import type { Transport } from './transport';
 
@@ -63,6 +64,9 @@ export class SocketTransport implements Transport {
   readonly #onReadable: () => void;
   readonly #onWritable: () => void;
   readonly #closed: (() => void) | undefined;
+  /** The loop's selector when it receives for us (io_uring): reads then cost no system call. */
+  readonly #receiving: ReceivingSelector | null;
+  readonly #receiver: Receiver | null;
 
   /** `closed` is called once connection-lost has run and the fd is closed (a server's bookkeeping). */
   constructor(loop: EventLoop, fd: number, protocol: Protocol, extra: TransportExtra = {}, closed?: () => void) {
@@ -71,6 +75,9 @@ export class SocketTransport implements Transport {
     this.#fd = fd;
     this.#protocol = protocol;
     this.#extra = extra;
+    const selector = loop.selector;
+    this.#receiving = isReceiving(selector) ? selector : null;
+    this.#receiver = this.#receiving !== null ? this.#receiving.startReceiving(fd) : null;
     // One function each for the life of the transport; `description` names them in the debugger's
     // readers/writers lists and in slow-callback warnings.
     this.#onReadable = Object.assign(() => this.#readReady(), { description: () => `SocketTransport.readReady(fd ${fd})`, label: 'reads into its stream (no task waiting for data)' });
@@ -141,7 +148,8 @@ export class SocketTransport implements Transport {
   }
 
   #readReady(): void {
-    const data = receive(this.#fd, this.#lastRead);
+    const data = this.#receiver !== null ? this.#receiving!.takeReceived(this.#receiver) : receive(this.#fd, this.#lastRead);
+    if (data === undefined) return;
     if (typeof data !== 'number') {
       this.#lastRead = data.length;
       this.#protocol.dataReceived(data);
@@ -350,6 +358,7 @@ export class SocketTransport implements Transport {
         // The socket object of getExtraInfo('socket') lets go of the fd first, so it can never
         // close the number again once the kernel reuses it.
         (this.#extra.socket as { detach?: () => number } | undefined)?.detach?.();
+        if (this.#receiver !== null) this.#receiving!.stopReceiving(this.#receiver);
         libc.close(this.#fd);
         this.#closed?.();
       }

@@ -236,9 +236,9 @@ for (const kind of SELECTORS) {
   });
 }
 
-describe('streams at scale (epoll)', { skip: !SELECTORS.includes('epoll') }, () => {
+for (const kind of ['epoll', 'uring']) describe(`streams at scale (${kind})`, { skip: !SELECTORS.includes(kind) }, () => {
   it('1,000 concurrent connections each get their own line back', () =>
-    runOn('epoll', async () => {
+    runOn(kind, async () => {
       const server = await startServer(async (r, w) => {
         w.write(await r.readline());
         await w.drain();

@@ -1,0 +1,323 @@
+// The epoll selector, waiting in io_uring, and receiving for stream transports itself: Linux 6.1+.
+//
+// An echo server on epoll pays per request an epoll_wait share, a recv() and a send(), each one a
+// system call and an FFI call. Here a transport that asks for it (startReceiving) gets one
+// multishot recv for as long as it reads: the kernel receives into a ring of provided buffers as
+// data arrives, and the completions are reaped from shared memory. The loop's wait is one
+// io_uring_enter that also submits the iteration's requests: one system call per wait, however
+// many connections it serves. Everything else (listening sockets, pipes, the loop's wake-up fd,
+// writers) stays on epoll, level-triggered as asyncio's selectors are: the epoll fd itself is
+// polled by the ring, and epoll_wait(0) runs only in iterations where it has something ready.
+//
+// The transport's reader callback is scheduled as for any readable fd; it takes the bytes with
+// takeReceived() instead of calling recv(). The kernel receives into 8 KiB pools of receive memory
+// (receive-memory.ts), consuming each incrementally: one pool takes the reads of any connection
+// one after another, and each read is handed out as a view of it, not copied. A pool the kernel
+// has filled is replaced by a new one; the views handed out keep the old one alive. So a kept
+// small read pins at most 8 KiB, as with the epoll selector (issue 8).
+import { EVENT_READ, type SelectorKey } from '../selector';
+import { receivePool, View } from '../streams/receive-memory';
+import { C } from '../sys/constants';
+import { CQE_F_BUF_MORE, CQE_F_MORE, Ring } from '../sys/uring';
+import { EpollSelector } from './epoll-selector';
+import type { SelectorEvent } from '../selector';
+
+const SQ_ENTRIES = 1024;
+/** The buffer ring's room; the pools provided grow towards it when receives find none (ENOBUFS). */
+const MAX_POOLS = 1024;
+const FIRST_POOLS = 16;
+/** user_data of the epoll fd's poll, and of cancels (whose completions say nothing we need). */
+const EPOLL_TOKEN = 1;
+const CANCEL_TOKEN = 0;
+/** Receives carry FIRST_TOKEN + their slot in #byToken. */
+const FIRST_TOKEN = 2;
+const ENOBUFS = -C.errno.ENOBUFS;
+const ECANCELED = -125;
+
+/** One fd the selector receives for (the transport holds it: no lookup per read). */
+export interface Receiver {
+  readonly fd: number;
+  /** The live multishot recv's token (0: none armed). */
+  token: number;
+  /** Bytes received and not yet taken: the first chunk, then the others in order. */
+  data: Buffer | null;
+  more: Buffer[] | null;
+  /** What follows the chunks: 1 nothing yet, 0 end of file, -errno a receive error. */
+  end: number;
+  /** Queued to be reported readable by the next selectInto. */
+  due: boolean;
+  /** The epoll events this fd is registered for (its reads are the ring's). */
+  epoll: number;
+  /** stopReceiving() was called: late completions are dropped. */
+  gone: boolean;
+}
+
+/** A selector that reads some fds itself (see this module's header). */
+export interface ReceivingSelector {
+  /** Reads for fd from now on, whenever it is registered for EVENT_READ. */
+  startReceiving(fd: number): Receiver;
+  /** The bytes received (joined), else 0 at end of file or -errno, else undefined. */
+  takeReceived(r: Receiver): Buffer | number | undefined;
+  /** Stops and forgets r's fd (before it is closed); bytes not taken are dropped. */
+  stopReceiving(r: Receiver): void;
+}
+
+export function isReceiving(selector: object): selector is ReceivingSelector {
+  return typeof (selector as Partial<ReceivingSelector>).takeReceived === 'function';
+}
+
+/**
+ * Invariant (beside EpollSelector's): a receiver whose key has EVENT_READ has a multishot recv
+ * armed, or one is queued, or it starved (ENOBUFS) and is re-armed after this reap; the epoll set
+ * watches a receiver's fd for its key's events minus EVENT_READ; #epollDirty is true whenever
+ * epoll may have ready fds nobody has asked it for.
+ */
+export class UringSelector<D = unknown> extends EpollSelector<D> implements ReceivingSelector {
+  override readonly kind: string = 'uring';
+  readonly #ring: Ring;
+  /** Provided buffer `bid`'s memory, and how much of it the kernel has filled. */
+  readonly #pools: ArrayBufferLike[] = [];
+  readonly #used: number[] = [];
+  #poolsWanted = FIRST_POOLS;
+  readonly #receivers = new Map<number, Receiver>();
+  /** The receiver of each live multishot recv, by token - FIRST_TOKEN; free slots are chained in #freeTokens. */
+  readonly #byToken: (Receiver | null)[] = [];
+  readonly #freeTokens: number[] = [];
+  /** False while pools provided during a reap wait for publish(). */
+  #published = true;
+  #epollDirty = true;
+  readonly #due: Receiver[] = [];
+  readonly #starved: Receiver[] = [];
+  readonly #onCompletion = (token: number, res: number, flags: number, bid: number): void => this.#completion(token, res, flags, bid);
+
+  constructor() {
+    super();
+    try {
+      this.#ring = new Ring(SQ_ENTRIES);
+      this.#ring.registerBuffers(MAX_POOLS);
+    } catch (err) {
+      super.closeKernel();
+      throw err;
+    }
+    this.#providePools();
+    this.#ring.pollMultishot(this.fileno(), EPOLL_TOKEN);
+  }
+
+  /** Provides new pools up to #poolsWanted. */
+  #providePools(): void {
+    while (this.#pools.length < this.#poolsWanted) this.#newPool(this.#pools.length);
+    this.#ring.publish();
+  }
+
+  /** A fresh pool as buffer `bid` (provided; published by the caller). */
+  #newPool(bid: number): void {
+    const pool = receivePool();
+    this.#pools[bid] = pool.memory;
+    this.#used[bid] = 0;
+    this.#ring.provide(bid, pool.addr, pool.size);
+  }
+
+  // ---- receiving ----------------------------------------------------------------------------
+
+  startReceiving(fd: number): Receiver {
+    this.checkOpen('startReceiving');
+    if (this.keys.has(fd) || this.#receivers.has(fd)) throw new Error(`startReceiving(fd ${fd}): call it once, before the fd is registered`);
+    const r: Receiver = { fd, token: 0, data: null, more: null, end: 1, due: false, epoll: 0, gone: false };
+    this.#receivers.set(fd, r);
+    return r;
+  }
+
+  takeReceived(r: Receiver): Buffer | number | undefined {
+    const data = r.data;
+    if (data !== null) {
+      r.data = null;
+      // The end of file (or error) that followed is the next iteration's, as a readable fd's would be.
+      if (r.end !== 1) this.#markDue(r);
+      const more = r.more;
+      if (more === null) return data;
+      r.more = null;
+      more.unshift(data);
+      return Buffer.concat(more);
+    }
+    return r.end === 1 ? undefined : r.end;
+  }
+
+  stopReceiving(r: Receiver): void {
+    if (r.gone) return;
+    this.#disarm(r);
+    r.gone = true;
+    r.data = r.more = null;
+    this.#receivers.delete(r.fd);
+  }
+
+  #arm(r: Receiver): void {
+    if (r.token !== 0 || r.end !== 1) {
+      if (r.data !== null || r.end !== 1) this.#markDue(r);
+      return;
+    }
+    const slot = this.#freeTokens.length > 0 ? this.#freeTokens.pop()! : this.#byToken.length;
+    this.#byToken[slot] = r;
+    r.token = slot + FIRST_TOKEN;
+    this.#ring.recvMultishot(r.fd, r.token);
+    if (r.data !== null) this.#markDue(r);
+  }
+
+  /** Cancels the receive; completions already on their way still land in r (until it is gone). */
+  #disarm(r: Receiver): void {
+    if (r.token === 0) return;
+    this.#ring.cancel(r.token, CANCEL_TOKEN);
+    r.token = 0;
+  }
+
+  #markDue(r: Receiver): void {
+    if (r.due) return;
+    r.due = true;
+    this.#due.push(r);
+  }
+
+  #completion(token: number, res: number, flags: number, bid: number): void {
+    if (token === EPOLL_TOKEN) {
+      this.#epollDirty = true;
+      if ((flags & CQE_F_MORE) === 0) this.#ring.pollMultishot(this.fileno(), EPOLL_TOKEN);
+      return;
+    }
+    if (token === CANCEL_TOKEN) return;
+    const r = this.#byToken[token - FIRST_TOKEN];
+    if (r === undefined) return; // not ours (cannot happen)
+    const live = r !== null && !r.gone;
+    if (bid >= 0) {
+      const at = this.#used[bid]!;
+      if (live && res > 0) {
+        const view = new View(this.#pools[bid]!, at, res);
+        if (r.data === null) r.data = view;
+        else if (r.more === null) r.more = [view];
+        else r.more.push(view);
+      }
+      if (flags & CQE_F_BUF_MORE) this.#used[bid] = at + (res > 0 ? res : 0);
+      else {
+        this.#newPool(bid);
+        this.#published = false;
+      }
+    }
+    const last = (flags & CQE_F_MORE) === 0;
+    if (last) {
+      this.#byToken[token - FIRST_TOKEN] = null;
+      this.#freeTokens.push(token - FIRST_TOKEN);
+      if (r !== null && r.token === token) r.token = 0;
+    }
+    if (!live) return;
+    if (res > 0) this.#markDue(r);
+    else if (res === 0) {
+      r.end = 0;
+      this.#markDue(r);
+    } else if (res === ENOBUFS) {
+      // Every pool was full: this receive ended. More pools, and it is armed again after the reap.
+      if (this.#poolsWanted < MAX_POOLS) this.#poolsWanted = Math.min(MAX_POOLS, this.#poolsWanted * 2);
+      if (r.token === 0) this.#starved.push(r);
+    } else if (res !== ECANCELED) {
+      r.end = res;
+      this.#markDue(r);
+    } else if (last && r.token === 0 && this.#wantsRead(r)) {
+      // Cancelled by the kernel, not by us (a cancel of ours cleared r.token first).
+      this.#arm(r);
+    }
+  }
+
+  #wantsRead(r: Receiver): boolean {
+    const key = this.keys.get(r.fd);
+    return key !== undefined && (key.events & EVENT_READ) !== 0;
+  }
+
+  // ---- registration: a receiver's EVENT_READ is the ring's, the rest is epoll's --------------
+
+  protected override addFd(fd: number, events: number): void {
+    const r = this.#receivers.get(fd);
+    if (r === undefined) return super.addFd(fd, events);
+    this.#setEpoll(r, events & ~EVENT_READ);
+    if (events & EVENT_READ) this.#arm(r);
+  }
+
+  protected override removeFd(fd: number): void {
+    const r = this.#receivers.get(fd);
+    if (r === undefined) return super.removeFd(fd);
+    this.#setEpoll(r, 0);
+    this.#disarm(r);
+  }
+
+  protected override modifyFd(fd: number, oldEvents: number, events: number): void {
+    const r = this.#receivers.get(fd);
+    if (r === undefined) return super.modifyFd(fd, oldEvents, events);
+    this.#setEpoll(r, events & ~EVENT_READ);
+    if (events & EVENT_READ) this.#arm(r);
+    else this.#disarm(r);
+  }
+
+  #setEpoll(r: Receiver, events: number): void {
+    if (r.epoll === events) return;
+    if (r.epoll === 0) super.addFd(r.fd, events);
+    else if (events === 0) super.removeFd(r.fd);
+    else super.modifyFd(r.fd, r.epoll, events);
+    r.epoll = events;
+  }
+
+  // ---- waiting ------------------------------------------------------------------------------
+
+  override selectInto(timeout: number | null, keys: SelectorKey<D>[], events: number[]): number {
+    this.checkOpen('select');
+    const ring = this.#ring;
+    // Epoll first when it may have ready fds: then this call must not wait.
+    let n = 0;
+    if (this.#epollDirty) {
+      n = super.selectInto(0, keys, events);
+      this.#epollDirty = n > 0;
+    }
+    const r = ring.enter(n > 0 || this.#due.length > 0 ? 0 : timeout);
+    if (r < 0 && r !== -C.errno.EINTR && r !== -62 /* ETIME: the wait ran out */ && r !== -C.errno.EAGAIN) {
+      throw new Error(`io_uring_enter failed: errno ${-r}`);
+    }
+    ring.reap(this.#onCompletion);
+    if (!this.#published || this.#pools.length < this.#poolsWanted) {
+      this.#published = true;
+      this.#providePools();
+    }
+    if (this.#starved.length > 0) {
+      for (const s of this.#starved.splice(0)) if (!s.gone && this.#wantsRead(s)) this.#arm(s);
+    }
+    // The epoll fd became readable while we waited.
+    if (this.#epollDirty && n === 0) {
+      n = super.selectInto(0, keys, events);
+      this.#epollDirty = n > 0;
+    }
+    const due = this.#due;
+    for (let i = 0; i < due.length; i++) {
+      const rec = due[i]!;
+      rec.due = false;
+      if (rec.gone) continue;
+      const key = this.keys.get(rec.fd);
+      if (key === undefined || (key.events & EVENT_READ) === 0) continue; // reported when reading resumes (#arm)
+      keys[n] = key;
+      events[n] = EVENT_READ;
+      n += 1;
+    }
+    due.length = 0;
+    return n;
+  }
+
+  protected override wait(timeout: number | null): SelectorEvent<D>[] {
+    const keys: SelectorKey<D>[] = [];
+    const events: number[] = [];
+    const n = this.selectInto(timeout, keys, events);
+    const out: SelectorEvent<D>[] = [];
+    for (let i = 0; i < n; i++) out.push([keys[i]!, events[i]!]);
+    return out;
+  }
+
+  protected override closeKernel(): void {
+    this.#ring.close();
+    for (const r of this.#receivers.values()) r.gone = true;
+    this.#receivers.clear();
+    this.#byToken.length = 0;
+    this.#freeTokens.length = 0;
+    super.closeKernel();
+  }
+}
