@@ -48,7 +48,7 @@ test('malformed and out-of-order requests get error responses while the session 
         /'\/no\/such\/node' was not found/,
       );
       assert.match(yield failure(s.dc.attachRequest({ port: 'x' } as never)), /"port" must be/);
-      assert.match(yield failure(s.dc.launchRequest({ program: example('stuck-future.ts'), selector: 'kqueue2' } as never)), /"selector" must be select, poll or epoll/);
+      assert.match(yield failure(s.dc.launchRequest({ program: example('stuck-future.ts'), selector: 'kqueue2' } as never)), /"selector" must be select, poll, epoll or uring/);
       assert.match(s.output, /ignored a malformed message/);
 
       // The same adapter still launches and debugs a program.
