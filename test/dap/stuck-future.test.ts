@@ -5,6 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Session, delay, drive, example, failure, type Stop } from './harness';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { uringUnavailable } from 'coroscope/sys/uring';
+
+const URING_OFF = uringUnavailable();
 
 const program = example('stuck-future.ts');
 
@@ -86,18 +89,20 @@ test('pause while idle shows every task, its suspended frames, locals and the aw
     }
   }));
 
-test('the launch configuration picks the selector the loop waits in', () =>
-  drive(function* () {
-    const s = new Session();
-    yield s.start();
-    try {
-      yield s.launch(program, {}, { selector: 'poll' });
-      for (let i = 0; i < 100 && !s.output.includes('main: started'); i++) yield delay(50);
-      yield s.dc.pauseRequest({ threadId: 1 });
-      const stop: Stop = yield s.stopped();
-      const loop: Record<string, string> = yield s.scope(stop.frames[0]!.id, 'Event loop');
-      assert.equal(loop.selector, 'poll');
-    } finally {
-      yield s.stop();
-    }
-  }));
+for (const selector of ['poll', ...(URING_OFF === null ? ['uring'] : [])]) {
+  test(`the launch configuration picks the selector the loop waits in (${selector}); a pause stops the program waiting there`, () =>
+    drive(function* () {
+      const s = new Session();
+      yield s.start();
+      try {
+        yield s.launch(program, {}, { selector });
+        for (let i = 0; i < 100 && !s.output.includes('main: started'); i++) yield delay(50);
+        yield s.dc.pauseRequest({ threadId: 1 });
+        const stop: Stop = yield s.stopped();
+        const loop: Record<string, string> = yield s.scope(stop.frames[0]!.id, 'Event loop');
+        assert.equal(loop.selector, selector);
+      } finally {
+        yield s.stop();
+      }
+    }));
+}
