@@ -29,8 +29,9 @@ const FIRST_POOLS = 16;
 /** user_data of the epoll fd's poll, and of cancels (whose completions say nothing we need). */
 const EPOLL_TOKEN = 1;
 const CANCEL_TOKEN = 0;
-/** Receives carry FIRST_TOKEN + their slot in #byToken. */
+/** Receives carry FIRST_TOKEN + their slot in #byToken; sends SEND_TOKEN + their slot in #senders. */
 const FIRST_TOKEN = 2;
+const SEND_TOKEN = 0x40000000;
 const ENOBUFS = -C.errno.ENOBUFS;
 const ECANCELED = -125;
 
@@ -50,15 +51,29 @@ export interface Receiver {
   epoll: number;
   /** stopReceiving() was called: late completions are dropped. */
   gone: boolean;
+  /** Called (during select, so it must not call program code) with each send's result. */
+  readonly sent: (res: number) => void;
+  /** The token of the send in flight (0: none). */
+  sendToken: number;
 }
 
 /** A selector that reads some fds itself (see this module's header). */
 export interface ReceivingSelector {
-  /** Reads for fd from now on, whenever it is registered for EVENT_READ. */
-  startReceiving(fd: number): Receiver;
+  /** Reads for fd from now on, whenever it is registered for EVENT_READ; `sent` hears of sends' results. */
+  startReceiving(fd: number, sent: (res: number) => void): Receiver;
+  /**
+   * Queues a send of `len` bytes at `addr` of `memory` (kept alive until it completes), submitted
+   * by the next wait; its result goes to r.sent. One at a time per receiver.
+   */
+  send(r: Receiver, memory: ArrayBufferLike, addr: number, len: number): void;
+  /** Cancels the send in flight, if any (its result still comes, as -ECANCELED or what was sent). */
+  cancelSend(r: Receiver): void;
   /** The bytes received (joined), else 0 at end of file or -errno, else undefined. */
   takeReceived(r: Receiver): Buffer | number | undefined;
-  /** Stops and forgets r's fd (before it is closed); bytes not taken are dropped. */
+  /**
+   * Stops and forgets r's fd; bytes not taken are dropped. Called right before the fd is closed:
+   * requests still queued for it are submitted now, so none can reach a later fd of that number.
+   */
   stopReceiving(r: Receiver): void;
 }
 
@@ -83,6 +98,10 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
   /** The receiver of each live multishot recv, by token - FIRST_TOKEN; free slots are chained in #freeTokens. */
   readonly #byToken: (Receiver | null)[] = [];
   readonly #freeTokens: number[] = [];
+  /** Each send in flight: whose it is and the memory the kernel reads (alive until it completes). */
+  readonly #senders: (Receiver | null)[] = [];
+  readonly #sendMemory: (ArrayBufferLike | null)[] = [];
+  readonly #freeSends: number[] = [];
   /** False while pools provided during a reap wait for publish(). */
   #published = true;
   #epollDirty = true;
@@ -119,10 +138,10 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
 
   // ---- receiving ----------------------------------------------------------------------------
 
-  startReceiving(fd: number): Receiver {
+  startReceiving(fd: number, sent: (res: number) => void): Receiver {
     this.checkOpen('startReceiving');
     if (this.keys.has(fd) || this.#receivers.has(fd)) throw new Error(`startReceiving(fd ${fd}): call it once, before the fd is registered`);
-    const r: Receiver = { fd, token: 0, data: null, more: null, end: 1, due: false, epoll: 0, gone: false };
+    const r: Receiver = { fd, token: 0, data: null, more: null, end: 1, due: false, epoll: 0, gone: false, sent, sendToken: 0 };
     this.#receivers.set(fd, r);
     return r;
   }
@@ -145,9 +164,26 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
   stopReceiving(r: Receiver): void {
     if (r.gone) return;
     this.#disarm(r);
+    this.cancelSend(r);
     r.gone = true;
     r.data = r.more = null;
     this.#receivers.delete(r.fd);
+    if (this.#ring.pending > 0 && !this.closed) this.#ring.submit();
+  }
+
+  send(r: Receiver, memory: ArrayBufferLike, addr: number, len: number): void {
+    if (r.gone) throw new Error(`send on fd ${r.fd}: it is no longer the selector's`);
+    if (r.sendToken !== 0) throw new Error(`send on fd ${r.fd}: a send is already in flight`);
+    const slot = this.#freeSends.length > 0 ? this.#freeSends.pop()! : this.#senders.length;
+    this.#senders[slot] = r;
+    this.#sendMemory[slot] = memory;
+    r.sendToken = SEND_TOKEN + slot;
+    this.#ring.send(r.fd, addr, len, r.sendToken);
+  }
+
+  cancelSend(r: Receiver): void {
+    if (r.sendToken === 0) return;
+    this.#ring.cancel(r.sendToken, CANCEL_TOKEN);
   }
 
   #arm(r: Receiver): void {
@@ -182,6 +218,17 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
       return;
     }
     if (token === CANCEL_TOKEN) return;
+    if (token >= SEND_TOKEN) {
+      const slot = token - SEND_TOKEN;
+      const owner = this.#senders[slot];
+      this.#senders[slot] = null;
+      this.#sendMemory[slot] = null;
+      this.#freeSends.push(slot);
+      if (owner == null) return;
+      owner.sendToken = 0;
+      if (!owner.gone) owner.sent(res);
+      return;
+    }
     const r = this.#byToken[token - FIRST_TOKEN];
     if (r === undefined) return; // not ours (cannot happen)
     const live = r !== null && !r.gone;
@@ -318,6 +365,8 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
     this.#receivers.clear();
     this.#byToken.length = 0;
     this.#freeTokens.length = 0;
+    // #sendMemory stays: the kernel tears the ring down on its own time, and must never read
+    // memory the program has since reused.
     super.closeKernel();
   }
 }

@@ -132,6 +132,37 @@ export function receive(fd: number, lastRead: number): Buffer | number {
   return new View(slabMemory, at, n);
 }
 
+/** Writes up to this size are copied into send memory (the io_uring selector's sends); larger ones are sent at once. */
+export const STAGE_MAX = 16 * 1024;
+const SEND_POOL = 64 * 1024;
+let sendPool = NONE;
+let sendMemory: ArrayBufferLike = NONE.buffer;
+let sendAddr = 0;
+let sendUsed = SEND_POOL;
+
+/**
+ * Copies data (at most STAGE_MAX bytes) into send memory, shared by every transport and never
+ * written twice, so the caller may reuse its own buffer at once while the kernel sends the copy
+ * later. Returns the copy's address; stagedMemory() is the memory to keep alive until it is sent.
+ */
+export function stage(data: Uint8Array): number {
+  const len = data.length;
+  let at = sendUsed;
+  if (SEND_POOL - at < len) {
+    sendPool = receiveBuffer(SEND_POOL); // the old one lives as long as a send in flight holds it
+    sendMemory = sendPool.buffer;
+    sendAddr = (sendMemory as Addressed)[ADDRESS]!;
+    sendUsed = at = 0;
+  }
+  sendPool.set(data, at);
+  sendUsed = at + ((len + 7) & ~7);
+  return sendAddr + at;
+}
+
+export function stagedMemory(): ArrayBufferLike {
+  return sendMemory;
+}
+
 /**
  * The address of data's first byte when data is a view of receive memory (an echo or a proxy
  * writing back what it read), else -1: send() can then take an address instead of a Buffer koffi

@@ -6,6 +6,10 @@
 //   the protocol gets a view when that is cheap and pins little, else a copy;
 // - write() tries send() at once and buffers only what the kernel did not take; writer interest is
 //   added only while that buffer is non-empty (EPOLL_CTL_MOD, not a new registration).
+// Under the io_uring selector (uring-selector.ts) the ring does both instead: the selector receives
+// for the transport (takeReceived), and write() copies what it is given into send memory and
+// queues one send the loop's next wait submits, one at a time; what is written meanwhile is
+// buffered and goes in the next send. No system call per read or write.
 import type { EventLoop } from '../event-loop';
 import { RuntimeError } from '../errors';
 import { log } from '../log';
@@ -14,7 +18,7 @@ import { errorFromErrno, OSError } from '../sys/errors';
 import * as libc from '../sys/libc';
 import type { Protocol } from './protocol';
 import { isReceiving, type Receiver, type ReceivingSelector } from '../selectors/uring-selector';
-import { receive, receivedAddress } from './receive-memory';
+import { receive, receivedAddress, stage, stagedMemory, STAGE_MAX } from './receive-memory';
 import type { Transport } from './transport';
 
 const EAGAIN = -C.errno.EAGAIN;
@@ -67,6 +71,11 @@ export class SocketTransport implements Transport {
   /** The loop's selector when it receives for us (io_uring): reads then cost no system call. */
   readonly #receiving: ReceivingSelector | null;
   readonly #receiver: Receiver | null;
+  /** Under the ring: the bytes of the send in flight (0: none), where they are, and their memory. */
+  #inflight = 0;
+  #inflightAddr = 0;
+  #inflightMemory: ArrayBufferLike | null = null;
+  #resumeScheduled = false;
 
   /** `closed` is called once connection-lost has run and the fd is closed (a server's bookkeeping). */
   constructor(loop: EventLoop, fd: number, protocol: Protocol, extra: TransportExtra = {}, closed?: () => void) {
@@ -77,7 +86,7 @@ export class SocketTransport implements Transport {
     this.#extra = extra;
     const selector = loop.selector;
     this.#receiving = isReceiving(selector) ? selector : null;
-    this.#receiver = this.#receiving !== null ? this.#receiving.startReceiving(fd) : null;
+    this.#receiver = this.#receiving !== null ? this.#receiving.startReceiving(fd, (res) => this.#sent(res)) : null;
     // One function each for the life of the transport; `description` names them in the debugger's
     // readers/writers lists and in slow-callback warnings.
     this.#onReadable = Object.assign(() => this.#readReady(), { description: () => `SocketTransport.readReady(fd ${fd})`, label: 'reads into its stream (no task waiting for data)' });
@@ -191,7 +200,8 @@ export class SocketTransport implements Transport {
       if (++this.#lostWrites === LOST_WRITES_WARNING) log('socket.send() raised exception.');
       return;
     }
-    if (this.#wbufSize === 0) {
+    if (this.#receiver !== null) this.#ringWrite(data, len);
+    else if (this.#wbufSize === 0) {
       // The common case: the kernel takes it all, nothing is buffered, no writer interest.
       const at = receivedAddress(data);
       let n = at >= 0 ? libc.sendAt(this.#fd, at, len) : libc.send(this.#fd, data, len, 0);
@@ -212,6 +222,97 @@ export class SocketTransport implements Transport {
       this.#wbufSize += len;
     }
     this.#maybePauseProtocol();
+  }
+
+  /** write() under the ring: a copy sent by the next wait, or buffered behind the send in flight. */
+  #ringWrite(data: Uint8Array, len: number): void {
+    if (this.#inflight > 0 || this.#wbufSize > 0) {
+      this.#wbuf.push(Buffer.from(data));
+      this.#wbufSize += len;
+      return;
+    }
+    if (len <= STAGE_MAX) {
+      const addr = stage(data);
+      this.#submit(stagedMemory(), addr, len);
+      return;
+    }
+    // A large write: what the kernel takes now goes at once, as on epoll; the ring sends the rest.
+    const at = receivedAddress(data);
+    let n = at >= 0 ? libc.sendAt(this.#fd, at, len) : libc.send(this.#fd, data, len, 0);
+    if (n === len) return;
+    if (n < 0) {
+      if (n !== EAGAIN && n !== EINTR) {
+        this.#fatalError(errorFromErrno(-n, 'send', `fd ${this.#fd}`), 'Fatal write error on socket transport');
+        return;
+      }
+      n = 0;
+    }
+    this.#wbuf.push(Buffer.from(data.subarray(n)));
+    this.#wbufSize = len - n;
+    this.#sendBuffered();
+  }
+
+  #submit(memory: ArrayBufferLike, addr: number, len: number): void {
+    this.#inflight = len;
+    this.#inflightAddr = addr;
+    this.#inflightMemory = memory;
+    this.#receiving!.send(this.#receiver!, memory, addr, len);
+  }
+
+  /** Sends the buffered writes (small ones joined, up to COALESCE bytes) as the next send. */
+  #sendBuffered(): void {
+    const wbuf = this.#wbuf;
+    let k = 1;
+    let total = wbuf[0]!.length;
+    while (k < wbuf.length && total + wbuf[k]!.length <= COALESCE) total += wbuf[k++]!.length;
+    if (k === 1 && total <= STAGE_MAX) {
+      const addr = stage(wbuf[0]!);
+      this.#submit(stagedMemory(), addr, total);
+    } else if (k === 1) {
+      // Our own copy, larger than V8 ever keeps in its heap: it does not move.
+      this.#submit(wbuf[0]!.buffer, libc.addressOf(wbuf[0]!), total);
+    } else {
+      const joined = Buffer.allocUnsafeSlow(total);
+      let off = 0;
+      for (let i = 0; i < k; i++) {
+        joined.set(wbuf[i]!, off);
+        off += wbuf[i]!.length;
+      }
+      this.#submit(joined.buffer, libc.addressOf(joined), total);
+    }
+    wbuf.splice(0, k);
+    this.#wbufSize -= total;
+  }
+
+  /** A send's result, during the selector's wait: no program code runs here (callSoon for that). */
+  #sent(res: number): void {
+    if (this.#lost) return;
+    if (res < 0) {
+      this.#inflight = 0;
+      this.#inflightMemory = null;
+      this.#wbuf = [];
+      this.#wbufSize = 0;
+      this.#fatalError(errorFromErrno(-res, 'send', `fd ${this.#fd}`), 'Fatal write error on socket transport');
+      return;
+    }
+    if (res < this.#inflight) {
+      // A partial send: the rest, from where it stopped.
+      this.#submit(this.#inflightMemory!, this.#inflightAddr + res, this.#inflight - res);
+      return;
+    }
+    this.#inflight = 0;
+    this.#inflightMemory = null;
+    if (this.#wbufSize > 0) this.#sendBuffered();
+    if (this.#protocolPaused && !this.#resumeScheduled && this.getWriteBufferSize() <= this.#low) {
+      this.#resumeScheduled = true;
+      this.#loop.callSoon(() => {
+        this.#resumeScheduled = false;
+        this.#maybeResumeProtocol();
+      });
+    }
+    if (this.#inflight > 0) return;
+    if (this.#closing) this.#scheduleConnectionLost(null);
+    else if (this.#eofSent) libc.shutdown(this.#fd, C.SHUT_WR);
   }
 
   writelines(list: Iterable<Uint8Array | string>): void {
@@ -257,7 +358,7 @@ export class SocketTransport implements Transport {
 
   /** Bytes written but not yet taken by the kernel. */
   getWriteBufferSize(): number {
-    return this.#wbufSize;
+    return this.#wbufSize + this.#inflight;
   }
 
   getWriteBufferLimits(): [low: number, high: number] {
@@ -275,7 +376,7 @@ export class SocketTransport implements Transport {
   }
 
   #maybePauseProtocol(): void {
-    if (this.#protocolPaused || this.#wbufSize <= this.#high) return;
+    if (this.#protocolPaused || this.#wbufSize + this.#inflight <= this.#high) return;
     this.#protocolPaused = true;
     try {
       this.#protocol.pauseWriting();
@@ -285,7 +386,7 @@ export class SocketTransport implements Transport {
   }
 
   #maybeResumeProtocol(): void {
-    if (!this.#protocolPaused || this.#wbufSize > this.#low) return;
+    if (!this.#protocolPaused || this.#wbufSize + this.#inflight > this.#low) return;
     this.#protocolPaused = false;
     try {
       this.#protocol.resumeWriting();
@@ -302,7 +403,7 @@ export class SocketTransport implements Transport {
   writeEof(): void {
     if (this.#closing || this.#eofSent) return;
     this.#eofSent = true;
-    if (this.#wbufSize === 0 && !this.#lost) libc.shutdown(this.#fd, C.SHUT_WR);
+    if (this.#wbufSize === 0 && this.#inflight === 0 && !this.#lost) libc.shutdown(this.#fd, C.SHUT_WR);
   }
 
   // ---- closing ------------------------------------------------------------------------------
@@ -312,7 +413,7 @@ export class SocketTransport implements Transport {
     if (this.#closing) return;
     this.#closing = true;
     this.#removeReader();
-    if (this.#wbufSize === 0) this.#scheduleConnectionLost(null);
+    if (this.#wbufSize === 0 && this.#inflight === 0) this.#scheduleConnectionLost(null);
   }
 
   /** Closes at once, dropping buffered data. */
@@ -332,7 +433,12 @@ export class SocketTransport implements Transport {
     if (this.#wbufSize > 0) {
       this.#wbuf = [];
       this.#wbufSize = 0;
-      this.#loop.removeWriter(this.#fd);
+      if (this.#receiver === null) this.#loop.removeWriter(this.#fd);
+    }
+    if (this.#inflight > 0) {
+      this.#receiving!.cancelSend(this.#receiver!);
+      this.#inflight = 0;
+      this.#inflightMemory = null;
     }
     if (!this.#closing) {
       this.#closing = true;
@@ -366,6 +472,6 @@ export class SocketTransport implements Transport {
   }
 
   toString(): string {
-    return `<SocketTransport fd=${this.#fd}${this.#closing ? ' closing' : ''}${this.#reading ? ' read=polling' : ''}${this.#wbufSize ? ` write=<polling, bufsize=${this.#wbufSize}>` : ''}>`;
+    return `<SocketTransport fd=${this.#fd}${this.#closing ? ' closing' : ''}${this.#reading ? ' read=polling' : ''}${this.#wbufSize + this.#inflight ? ` write=<${this.#receiver !== null ? 'sending' : 'polling'}, bufsize=${this.#wbufSize + this.#inflight}>` : ''}>`;
   }
 }

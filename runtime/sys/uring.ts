@@ -14,7 +14,7 @@ const SYS_SETUP = 425;
 const SYS_ENTER = 426;
 const SYS_REGISTER = 427;
 
-export const OP = Object.freeze({ POLL_ADD: 6, ASYNC_CANCEL: 14, RECV: 27 });
+export const OP = Object.freeze({ POLL_ADD: 6, ASYNC_CANCEL: 14, SEND: 26, RECV: 27 });
 const IOSQE_BUFFER_SELECT = 1 << 5;
 const IORING_RECV_MULTISHOT = 1 << 1;
 const IORING_POLL_ADD_MULTI = 1 << 0;
@@ -264,6 +264,20 @@ export class Ring {
     this.#sqe32[w + 1] = fd;
     this.#sqe32[w + 8] = token; // user_data (low half)
     this.#sqe16[i * 32 + 20] = 0; // buf_group
+    this.#push(i);
+  }
+
+  /** send(2) of `len` bytes at `addr` with MSG_NOSIGNAL; the memory must stay until the completion. */
+  send(fd: number, addr: number, len: number, token: number): void {
+    const i = this.#sqe();
+    const w = i * 16;
+    this.#sqe8[i * 64] = OP.SEND;
+    this.#sqe32[w + 1] = fd;
+    this.#sqe32[w + 4] = addr >>> 0;
+    this.#sqe32[w + 5] = Math.floor(addr / 2 ** 32);
+    this.#sqe32[w + 6] = len;
+    this.#sqe32[w + 7] = C.MSG_NOSIGNAL; // msg_flags
+    this.#sqe32[w + 8] = token;
     this.#push(i);
   }
 
