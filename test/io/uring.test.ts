@@ -145,6 +145,33 @@ describe('io_uring selector', { skip: URING_OFF ?? false }, () => {
     return once().then(once);
   });
 
+  it('write() copies: a buffer reused right after write (small or large) does not change what the peer gets', () =>
+    runOn('uring', async () => {
+      const small = Buffer.alloc(1000, 0x61);
+      const large = randomBytes(300 * 1024);
+      const expected = Buffer.concat([small, large, small]);
+      const server = await startServer(async (_r, w) => {
+        const buf = Buffer.from(small);
+        w.write(buf);
+        buf.fill(0x7a); // reused at once: the send is only submitted by the loop's next wait
+        const big = Buffer.from(large);
+        w.write(big);
+        big.fill(0);
+        w.write(buf.fill(0x61));
+        buf.fill(0x7a);
+        await w.drain();
+        w.close();
+      }, '127.0.0.1', 0);
+      const [reader, writer] = await openConnection('127.0.0.1', server.port);
+      const got = await reader.read();
+      assert.equal(got.length, expected.length);
+      assert.equal(sha(got), sha(expected));
+      writer.close();
+      await writer.waitClosed();
+      server.close();
+      await server.waitClosed();
+    }));
+
   it('an unknown selector name is a clear error naming the choices', () => {
     assert.throws(() => createSelector('iouring'), /unknown selector 'iouring'.*select, poll, epoll, kqueue or uring/);
   });
