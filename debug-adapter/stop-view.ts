@@ -29,7 +29,7 @@ const TASK_DETAILS = ['repr', 'futureState', 'awaitSite', 'waitKind', 'waitEvent
 /** The probe's idle(): the task that ran last, how long no task has run, the selector (null: no loop). */
 type IdleInfo = { lastTask: number | null; idleFor: number | null; selector: string } | null;
 /** The system call each selector waits in, for the idle loop's frame. */
-const SELECT_CALLS: Record<string, string> = { epoll: 'epoll_wait', poll: 'poll', select: 'select', kqueue: 'kevent' };
+const SELECT_CALLS: Record<string, string> = { epoll: 'epoll_wait', uring: 'io_uring_enter', poll: 'poll', select: 'select', kqueue: 'kevent' };
 
 export interface CdpCallFrame {
   callFrameId: string;

@@ -43,7 +43,7 @@ const coroscope = join(root, 'bin', 'coroscope.js');
 const bench = join(root, 'test', 'bench', 'echo');
 const servers = [
   { name: 'coroscope streams', cmd: process.execPath, args: [coroscope, 'run', join(bench, 'streams-server.ts')] },
-  { name: 'coroscope streams io_uring', cmd: process.execPath, args: [coroscope, 'run', '--selector', 'uring', join(bench, 'streams-server.ts')] },
+  { name: 'coroscope streams (epoll)', cmd: process.execPath, args: [coroscope, 'run', '--selector', 'epoll', join(bench, 'streams-server.ts')] },
   { name: 'coroscope Protocol', cmd: process.execPath, args: [coroscope, 'run', join(bench, 'protocol-server.ts')] },
   { name: 'coroscope sockRecv/sockSendall', cmd: process.execPath, args: [coroscope, 'run', join(bench, 'sock-server.ts')] },
   { name: 'node net', cmd: process.execPath, args: [join(bench, 'net-server.mjs')] },

@@ -8,6 +8,7 @@ import { KqueueSelector } from './kqueue-selector';
 import { PollSelector } from './poll-selector';
 import { SelectSelector } from './select-selector';
 import { UringSelector } from './uring-selector';
+import { uringUnavailable } from '../sys/uring';
 
 export { SelectSelector, PollSelector, EpollSelector, KqueueSelector, UringSelector };
 export { BaseSelector } from './base';
@@ -27,9 +28,13 @@ const BY_NAME: Record<SelectorName, SelectorClass> = {
 export const DefaultSelector: SelectorClass =
   process.platform === 'linux' ? EpollSelector : process.platform === 'darwin' || process.platform.endsWith('bsd') ? KqueueSelector : PollSelector;
 
-/** A new selector by name; undefined or '' gives the default. */
+/**
+ * A new selector by name; undefined or '' gives the loop's default: on Linux the io_uring selector
+ * where the kernel allows io_uring (it reads and writes stream sockets through the ring, and is
+ * epoll for everything else), else DefaultSelector.
+ */
 export function createSelector<D = unknown>(name?: string): Selector<D> {
-  if (!name) return new DefaultSelector<D>();
+  if (!name) return process.platform === 'linux' && uringUnavailable() === null ? new UringSelector<D>() : new DefaultSelector<D>();
   const cls = BY_NAME[name as SelectorName];
   if (!cls) throw new RangeError(`unknown selector '${name}' (COROSCOPE_SELECTOR / --selector): use select, poll, epoll, kqueue or uring`);
   return new cls<D>();

@@ -18,7 +18,8 @@
 import { EVENT_READ, type SelectorKey } from '../selector';
 import { receivePool, View } from '../streams/receive-memory';
 import { C } from '../sys/constants';
-import { CQE_F_BUF_MORE, CQE_F_MORE, Ring } from '../sys/uring';
+import { log } from '../log';
+import { CQE_F_BUF_MORE, CQE_F_MORE, Ring, uringUnavailable } from '../sys/uring';
 import { EpollSelector } from './epoll-selector';
 import type { SelectorEvent } from '../selector';
 
@@ -51,7 +52,7 @@ export interface Receiver {
   epoll: number;
   /** stopReceiving() was called: late completions are dropped. */
   gone: boolean;
-  /** Called (during select, so it must not call program code) with each send's result. */
+  /** Called (during select, so it must not call program code) with each send's result, after stopReceiving too. */
   readonly sent: (res: number) => void;
   /** The token of the send in flight (0: none). */
   sendToken: number;
@@ -59,8 +60,11 @@ export interface Receiver {
 
 /** A selector that reads some fds itself (see this module's header). */
 export interface ReceivingSelector {
-  /** Reads for fd from now on, whenever it is registered for EVENT_READ; `sent` hears of sends' results. */
-  startReceiving(fd: number, sent: (res: number) => void): Receiver;
+  /**
+   * Reads for fd from now on, whenever it is registered for EVENT_READ; `sent` hears of sends'
+   * results. Null when the ring cannot start: the caller reads and writes the fd itself.
+   */
+  startReceiving(fd: number, sent: (res: number) => void): Receiver | null;
   /**
    * Queues a send of `len` bytes at `addr` of `memory` (kept alive until it completes), submitted
    * by the next wait; its result goes to r.sent. One at a time per receiver.
@@ -89,7 +93,10 @@ export function isReceiving(selector: object): selector is ReceivingSelector {
  */
 export class UringSelector<D = unknown> extends EpollSelector<D> implements ReceivingSelector {
   override readonly kind: string = 'uring';
-  readonly #ring: Ring;
+  /** Made by the first startReceiving (#live): until then this is the epoll selector, at its cost. */
+  #ring!: Ring;
+  #live = false;
+  #failed = false;
   /** Provided buffer `bid`'s memory, and how much of it the kernel has filled. */
   readonly #pools: ArrayBufferLike[] = [];
   readonly #used: number[] = [];
@@ -105,21 +112,35 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
   /** False while pools provided during a reap wait for publish(). */
   #published = true;
   #epollDirty = true;
+  /** Receivers to report readable: #due[0..#dueCount) (the array keeps its room). */
   readonly #due: Receiver[] = [];
+  #dueCount = 0;
   readonly #starved: Receiver[] = [];
   readonly #onCompletion = (token: number, res: number, flags: number, bid: number): void => this.#completion(token, res, flags, bid);
 
   constructor() {
     super();
-    try {
-      this.#ring = new Ring(SQ_ENTRIES);
-      this.#ring.registerBuffers(MAX_POOLS);
-    } catch (err) {
+    const why = uringUnavailable();
+    if (why !== null) {
       super.closeKernel();
+      throw new Error(`the uring selector cannot run here: ${why}`);
+    }
+  }
+
+  /** The ring, its pools, and the poll of the epoll fd that lets the ring's wait cover epoll too. */
+  #start(): void {
+    const ring = new Ring(SQ_ENTRIES);
+    try {
+      ring.registerBuffers(MAX_POOLS);
+    } catch (err) {
+      ring.close();
       throw err;
     }
+    this.#ring = ring;
+    this.#live = true;
     this.#providePools();
-    this.#ring.pollMultishot(this.fileno(), EPOLL_TOKEN);
+    ring.pollMultishot(this.fileno(), EPOLL_TOKEN);
+    this.#epollDirty = true;
   }
 
   /** Provides new pools up to #poolsWanted. */
@@ -138,9 +159,19 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
 
   // ---- receiving ----------------------------------------------------------------------------
 
-  startReceiving(fd: number, sent: (res: number) => void): Receiver {
+  startReceiving(fd: number, sent: (res: number) => void): Receiver | null {
     this.checkOpen('startReceiving');
     if (this.keys.has(fd) || this.#receivers.has(fd)) throw new Error(`startReceiving(fd ${fd}): call it once, before the fd is registered`);
+    if (!this.#live) {
+      try {
+        this.#start();
+      } catch (err) {
+        // (Out of memory or fds.) The fd is served by epoll like any other, and so are the next.
+        if (!this.#failed) log(`coroscope: io_uring could not start (${(err as Error).message}); sockets are read through epoll`);
+        this.#failed = true;
+        return null;
+      }
+    }
     const r: Receiver = { fd, token: 0, data: null, more: null, end: 1, due: false, epoll: 0, gone: false, sent, sendToken: 0 };
     this.#receivers.set(fd, r);
     return r;
@@ -208,7 +239,7 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
   #markDue(r: Receiver): void {
     if (r.due) return;
     r.due = true;
-    this.#due.push(r);
+    this.#due[this.#dueCount++] = r;
   }
 
   #completion(token: number, res: number, flags: number, bid: number): void {
@@ -226,7 +257,7 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
       this.#freeSends.push(slot);
       if (owner == null) return;
       owner.sendToken = 0;
-      if (!owner.gone) owner.sent(res);
+      owner.sent(res); // even when gone: the transport lets the send's memory go
       return;
     }
     const r = this.#byToken[token - FIRST_TOKEN];
@@ -310,6 +341,7 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
   // ---- waiting ------------------------------------------------------------------------------
 
   override selectInto(timeout: number | null, keys: SelectorKey<D>[], events: number[]): number {
+    if (!this.#live) return super.selectInto(timeout, keys, events);
     this.checkOpen('select');
     const ring = this.#ring;
     // Epoll first when it may have ready fds: then this call must not wait.
@@ -318,7 +350,7 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
       n = super.selectInto(0, keys, events);
       this.#epollDirty = n > 0;
     }
-    const r = ring.enter(n > 0 || this.#due.length > 0 ? 0 : timeout);
+    const r = ring.enter(n > 0 || this.#dueCount > 0 ? 0 : timeout);
     if (r < 0 && r !== -C.errno.EINTR && r !== -62 /* ETIME: the wait ran out */ && r !== -C.errno.EAGAIN) {
       throw new Error(`io_uring_enter failed: errno ${-r}`);
     }
@@ -336,8 +368,11 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
       this.#epollDirty = n > 0;
     }
     const due = this.#due;
-    for (let i = 0; i < due.length; i++) {
+    const count = this.#dueCount;
+    this.#dueCount = 0;
+    for (let i = 0; i < count; i++) {
       const rec = due[i]!;
+      due[i] = undefined!;
       rec.due = false;
       if (rec.gone) continue;
       const key = this.keys.get(rec.fd);
@@ -346,7 +381,6 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
       events[n] = EVENT_READ;
       n += 1;
     }
-    due.length = 0;
     return n;
   }
 
@@ -360,7 +394,7 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
   }
 
   protected override closeKernel(): void {
-    this.#ring.close();
+    if (this.#live) this.#ring.close();
     for (const r of this.#receivers.values()) r.gone = true;
     this.#receivers.clear();
     this.#byToken.length = 0;

@@ -135,32 +135,56 @@ export function receive(fd: number, lastRead: number): Buffer | number {
 /** Writes up to this size are copied into send memory (the io_uring selector's sends); larger ones are sent at once. */
 export const STAGE_MAX = 16 * 1024;
 const SEND_POOL = 64 * 1024;
-let sendPool = NONE;
-let sendMemory: ArrayBufferLike = NONE.buffer;
-let sendAddr = 0;
-let sendUsed = SEND_POOL;
+
+/** Send memory: a pool is written once from start to end, then reused once its last send is done (so it stays in cache). */
+export interface SendPool {
+  readonly memory: ArrayBufferLike;
+  readonly buf: Buffer;
+  readonly addr: number;
+  used: number;
+  /** Sends staged in it and not yet done. */
+  inflight: number;
+}
+let sendPool: SendPool | null = null;
+const freeSendPools: SendPool[] = [];
 
 /**
- * Copies data (at most STAGE_MAX bytes) into send memory, shared by every transport and never
- * written twice, so the caller may reuse its own buffer at once while the kernel sends the copy
- * later. Returns the copy's address; stagedMemory() is the memory to keep alive until it is sent.
+ * Copies data (at most STAGE_MAX bytes) into send memory, never written again until its send is
+ * done (sendDone), so the caller may reuse its own buffer at once while the kernel sends the copy
+ * later. Returns the copy's address; stagedPool() is its pool, to keep alive until then.
  */
 export function stage(data: Uint8Array): number {
   const len = data.length;
-  let at = sendUsed;
-  if (SEND_POOL - at < len) {
-    sendPool = receiveBuffer(SEND_POOL); // the old one lives as long as a send in flight holds it
-    sendMemory = sendPool.buffer;
-    sendAddr = (sendMemory as Addressed)[ADDRESS]!;
-    sendUsed = at = 0;
+  let pool = sendPool;
+  if (pool === null || SEND_POOL - pool.used < len) {
+    if (pool !== null && pool.inflight === 0) pool.used = 0; // all its sends are done: start it over
+    else {
+      pool = freeSendPools.pop() ?? null;
+      if (pool === null) {
+        const buf = receiveBuffer(SEND_POOL);
+        pool = { memory: buf.buffer, buf, addr: (buf.buffer as Addressed)[ADDRESS]!, used: 0, inflight: 0 };
+      }
+      sendPool = pool;
+    }
   }
-  sendPool.set(data, at);
-  sendUsed = at + ((len + 7) & ~7);
-  return sendAddr + at;
+  const at = pool.used;
+  pool.buf.set(data, at);
+  pool.used = at + ((len + 7) & ~7);
+  pool.inflight += 1;
+  return pool.addr + at;
 }
 
-export function stagedMemory(): ArrayBufferLike {
-  return sendMemory;
+export function stagedPool(): SendPool {
+  return sendPool!;
+}
+
+/** A send staged in `pool` is done (sent, failed or cancelled): its bytes may be written over. */
+export function sendDone(pool: SendPool): void {
+  pool.inflight -= 1;
+  if (pool.inflight === 0 && pool !== sendPool && freeSendPools.length < 4) {
+    pool.used = 0;
+    freeSendPools.push(pool);
+  }
 }
 
 /**

@@ -18,7 +18,7 @@ import { errorFromErrno, OSError } from '../sys/errors';
 import * as libc from '../sys/libc';
 import type { Protocol } from './protocol';
 import { isReceiving, type Receiver, type ReceivingSelector } from '../selectors/uring-selector';
-import { receive, receivedAddress, stage, stagedMemory, STAGE_MAX } from './receive-memory';
+import { receive, receivedAddress, sendDone, stage, stagedPool, STAGE_MAX, type SendPool } from './receive-memory';
 import type { Transport } from './transport';
 
 const EAGAIN = -C.errno.EAGAIN;
@@ -75,6 +75,8 @@ export class SocketTransport implements Transport {
   #inflight = 0;
   #inflightAddr = 0;
   #inflightMemory: ArrayBufferLike | null = null;
+  /** The send memory the send in flight was staged in (null: our own copy of a large write). */
+  #inflightPool: SendPool | null = null;
   #resumeScheduled = false;
 
   /** `closed` is called once connection-lost has run and the fd is closed (a server's bookkeeping). */
@@ -85,8 +87,9 @@ export class SocketTransport implements Transport {
     this.#protocol = protocol;
     this.#extra = extra;
     const selector = loop.selector;
-    this.#receiving = isReceiving(selector) ? selector : null;
-    this.#receiver = this.#receiving !== null ? this.#receiving.startReceiving(fd, (res) => this.#sent(res)) : null;
+    const receiver = isReceiving(selector) ? selector.startReceiving(fd, (res) => this.#sent(res)) : null;
+    this.#receiving = receiver !== null ? (selector as unknown as ReceivingSelector) : null;
+    this.#receiver = receiver;
     // One function each for the life of the transport; `description` names them in the debugger's
     // readers/writers lists and in slow-callback warnings.
     this.#onReadable = Object.assign(() => this.#readReady(), { description: () => `SocketTransport.readReady(fd ${fd})`, label: 'reads into its stream (no task waiting for data)' });
@@ -233,7 +236,7 @@ export class SocketTransport implements Transport {
     }
     if (len <= STAGE_MAX) {
       const addr = stage(data);
-      this.#submit(stagedMemory(), addr, len);
+      this.#submitStaged(addr, len);
       return;
     }
     // A large write: what the kernel takes now goes at once, as on epoll; the ring sends the rest.
@@ -252,6 +255,23 @@ export class SocketTransport implements Transport {
     this.#sendBuffered();
   }
 
+  #submitStaged(addr: number, len: number): void {
+    const pool = stagedPool();
+    this.#inflightPool = pool;
+    this.#submit(pool.memory, addr, len);
+  }
+
+  /** The send in flight is over (sent, failed or cancelled). */
+  #sendOver(): void {
+    this.#inflight = 0;
+    this.#inflightMemory = null;
+    const pool = this.#inflightPool;
+    if (pool !== null) {
+      this.#inflightPool = null;
+      sendDone(pool);
+    }
+  }
+
   #submit(memory: ArrayBufferLike, addr: number, len: number): void {
     this.#inflight = len;
     this.#inflightAddr = addr;
@@ -267,7 +287,7 @@ export class SocketTransport implements Transport {
     while (k < wbuf.length && total + wbuf[k]!.length <= COALESCE) total += wbuf[k++]!.length;
     if (k === 1 && total <= STAGE_MAX) {
       const addr = stage(wbuf[0]!);
-      this.#submit(stagedMemory(), addr, total);
+      this.#submitStaged(addr, total);
     } else if (k === 1) {
       // Our own copy, larger than V8 ever keeps in its heap: it does not move.
       this.#submit(wbuf[0]!.buffer, libc.addressOf(wbuf[0]!), total);
@@ -286,10 +306,12 @@ export class SocketTransport implements Transport {
 
   /** A send's result, during the selector's wait: no program code runs here (callSoon for that). */
   #sent(res: number): void {
-    if (this.#lost) return;
+    if (this.#lost) {
+      this.#sendOver();
+      return;
+    }
     if (res < 0) {
-      this.#inflight = 0;
-      this.#inflightMemory = null;
+      this.#sendOver();
       this.#wbuf = [];
       this.#wbufSize = 0;
       this.#fatalError(errorFromErrno(-res, 'send', `fd ${this.#fd}`), 'Fatal write error on socket transport');
@@ -300,8 +322,7 @@ export class SocketTransport implements Transport {
       this.#submit(this.#inflightMemory!, this.#inflightAddr + res, this.#inflight - res);
       return;
     }
-    this.#inflight = 0;
-    this.#inflightMemory = null;
+    this.#sendOver();
     if (this.#wbufSize > 0) this.#sendBuffered();
     if (this.#protocolPaused && !this.#resumeScheduled && this.getWriteBufferSize() <= this.#low) {
       this.#resumeScheduled = true;
@@ -436,9 +457,9 @@ export class SocketTransport implements Transport {
       if (this.#receiver === null) this.#loop.removeWriter(this.#fd);
     }
     if (this.#inflight > 0) {
+      // Its result still comes (to #sent, which then lets its memory go).
       this.#receiving!.cancelSend(this.#receiver!);
       this.#inflight = 0;
-      this.#inflightMemory = null;
     }
     if (!this.#closing) {
       this.#closing = true;

@@ -117,7 +117,8 @@ export function uringUnavailable(): string | null {
  * calls, so the kernel never interrupts the program to post them, and all of them are reaped in
  * one go. Requests carry a 32-bit token as their user data.
  *
- * Invariant: sqes [sqHead, #sqTail) are written and not yet submitted (#pending of them);
+ * Invariant: sqes [kernel's sq head, #sqTail) are written and not yet consumed by the kernel;
+ * #sqHead is never ahead of the kernel's head; #pending counts those queued since the last enter;
  * the kernel owns cqes [#cqHead, cqTail) until reaped.
  */
 export class Ring {
@@ -138,12 +139,14 @@ export class Ring {
   readonly #cqMask: number;
   readonly #cqesAt: number;
   #sqTail: number;
+  /** The kernel's sq head as last read (after each enter that submitted). */
+  #sqHead: number;
   #cqHead: number;
   #pending = 0;
-  /** struct io_uring_getevents_arg and the __kernel_timespec it points at. */
-  readonly #arg = Buffer.alloc(24);
-  readonly #ts = Buffer.alloc(16);
-  readonly #tsAddr: bigint;
+  /** struct io_uring_getevents_arg and the __kernel_timespec it points at, as 32-bit words. */
+  readonly #arg = new Uint32Array(6);
+  readonly #ts = new Uint32Array(4);
+  readonly #tsAddr: number;
   /** The provided buffers' ring of io_uring_buf entries (the memory they describe is the caller's). */
   #bufRing: Mapping | null = null;
   #bufRing32: Uint32Array | null = null;
@@ -195,9 +198,10 @@ export class Ring {
       this.#sqe16 = new Uint16Array(this.#sqes.memory);
       this.#sqe8 = new Uint8Array(this.#sqes.memory);
       this.#sqTail = Atomics.load(u32, this.#sqTailAt);
+      this.#sqHead = Atomics.load(u32, this.#sqHeadAt);
       this.#cqHead = Atomics.load(u32, this.#cqHeadAt);
-      this.#tsAddr = koffi.address(this.#ts) as bigint;
-      this.#arg.writeUInt32LE(8, 8); // sigmask_sz: _NSIG / 8 (no sigmask is passed)
+      this.#tsAddr = Number(koffi.address(this.#ts));
+      this.#arg[2] = 8; // sigmask_sz: _NSIG / 8 (no sigmask is passed)
     } catch (err) {
       c.close(fd);
       throw err;
@@ -242,15 +246,19 @@ export class Ring {
 
   /** The next free sqe's index, zeroed; submits what is queued first when the queue is full. */
   #sqe(): number {
-    if (this.#sqTail - Atomics.load(this.#sq32, this.#sqHeadAt) >= this.#sqEntries) this.submit();
+    if (((this.#sqTail - this.#sqHead) >>> 0) >= this.#sqEntries) {
+      this.submit();
+      if (((this.#sqTail - this.#sqHead) >>> 0) >= this.#sqEntries) throw new Error('io_uring: the submission queue stays full (the kernel takes no more requests)');
+    }
     const i = this.#sqTail & this.#sqMask;
-    this.#sqe32.fill(0, i * 16, i * 16 + 16);
+    const q = this.#sqe32;
+    for (let w = i * 16, end = w + 16; w < end; w++) q[w] = 0;
     return i;
   }
 
-  #push(i: number): void {
+  /** Queues sqe i; the kernel sees the new tail at the next enter (it reads it only then). */
+  #push(_i: number): void {
     this.#sqTail = (this.#sqTail + 1) >>> 0;
-    Atomics.store(this.#sq32, this.#sqTailAt, this.#sqTail);
     this.#pending += 1;
   }
 
@@ -320,8 +328,10 @@ export class Ring {
    */
   enter(timeout: number | null): number {
     const c = bindCalls();
-    const submit = this.#pending;
+    // Everything not yet consumed, including any an earlier enter left (the kernel may take fewer).
+    const submit = (this.#sqTail - this.#sqHead) >>> 0;
     this.#pending = 0;
+    if (submit > 0) Atomics.store(this.#sq32, this.#sqTailAt, this.#sqTail);
     let r: number;
     if (timeout === 0) {
       // Always a system call: completions are only posted inside one (DEFER_TASKRUN), and the
@@ -329,15 +339,20 @@ export class Ring {
       r = Number(c.enter(SYS_ENTER, this.fd, submit, 0, ENTER_GETEVENTS, null, 0));
     } else {
       const arg = this.#arg;
-      if (timeout === null) arg.writeBigUInt64LE(0n, 16);
+      if (timeout === null) arg[4] = arg[5] = 0;
       else {
         const sec = Math.floor(timeout);
-        this.#ts.writeBigInt64LE(BigInt(sec), 0);
-        this.#ts.writeBigInt64LE(BigInt(Math.min(999_999_999, Math.round((timeout - sec) * 1e9))), 8);
-        arg.writeBigUInt64LE(this.#tsAddr, 16);
+        const ts = this.#ts;
+        ts[0] = sec >>> 0;
+        ts[1] = Math.floor(sec / 2 ** 32);
+        ts[2] = Math.min(999_999_999, Math.round((timeout - sec) * 1e9));
+        ts[3] = 0;
+        arg[4] = this.#tsAddr >>> 0;
+        arg[5] = Math.floor(this.#tsAddr / 2 ** 32);
       }
       r = Number(c.enter(SYS_ENTER, this.fd, submit, 1, ENTER_GETEVENTS | ENTER_EXT_ARG, arg, 24));
     }
+    if (submit > 0) this.#sqHead = Atomics.load(this.#sq32, this.#sqHeadAt);
     return r < 0 ? -errno() : 0;
   }
 
@@ -354,12 +369,13 @@ export class Ring {
       const at = this.#cqesAt + (head & this.#cqMask) * 4;
       head = (head + 1) >>> 0;
       const flags = cq[at + 3]!;
-      // Store the head first: each() may queue requests (and a full queue submits).
       this.#cqHead = head;
-      Atomics.store(cq, this.#cqHeadAt, head);
       each(cq[at]!, cq[at + 2]! | 0, flags, flags & CQE_F_BUFFER ? flags >>> CQE_BUFFER_SHIFT : -1);
       n += 1;
     }
+    // One store for the batch: until it, the kernel sees the slots as taken (and would queue any
+    // completion that does not fit in its overflow list, losing nothing).
+    if (n > 0) Atomics.store(cq, this.#cqHeadAt, head);
     return n;
   }
 

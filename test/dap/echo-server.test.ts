@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { uringUnavailable } from 'coroscope/sys/uring';
 import { Session, delay, drive, example, type Stop } from './harness';
 
 function client(port: number, line: string): Promise<Socket> {
@@ -38,7 +39,7 @@ test('connection tasks wait on their fds; readers name the task they wake', () =
       const locals: Record<string, string> = yield s.scope(frames[0]!.id, 'Locals');
       assert.match(locals.peer!, /^"127\.0\.0\.1:\d+"$/);
       const loop: Record<string, string> = yield s.scope(frames[0]!.id, 'Event loop');
-      assert.equal(loop.selector, 'epoll');
+      assert.equal(loop.selector, uringUnavailable() === null ? 'uring' : 'epoll', 'the default: io_uring where the kernel allows it');
       // The clients' connections and data woke the loop through fds; each wake gave Node a turn.
       assert.match(loop.wakeups!, /^\d+ waits: [1-9]\d* ended by fds, \d+ by timeouts · \d+ iterations did not wait · [1-9]\d* host turns$/);
       const scopes: DebugProtocol.Scope[] = (yield s.dc.scopesRequest({ frameId: frames[0]!.id })).body.scopes;

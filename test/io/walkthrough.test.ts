@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { uringUnavailable } from 'coroscope/sys/uring';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
@@ -49,6 +50,6 @@ test('walkthrough.ts shows each step and exits 0', () => {
   const m = /(\d+) iterations in all, this one included: (\d+) ran ready callbacks at once, (\d+) slept until a timer, (\d+) were woken by an fd/.exec(r.stdout);
   assert.ok(m, r.stdout);
   assert.equal(Number(m[2]) + Number(m[3]) + Number(m[4]), Number(m[1]), m[0]);
-  const selector = process.platform === 'linux' ? 'epoll' : process.platform === 'darwin' ? 'kqueue|poll' : 'select|poll';
+  const selector = process.platform === 'linux' ? (uringUnavailable() === null ? 'uring' : 'epoll') : process.platform === 'darwin' ? 'kqueue|poll' : 'select|poll';
   assert.match(r.stdout, new RegExp(`selector: (${selector})$`, 'm'));
 });
