@@ -18,6 +18,7 @@
 import { EVENT_READ, type SelectorKey } from '../selector';
 import { receivePool, View } from '../streams/receive-memory';
 import { C } from '../sys/constants';
+import { errorFromErrno } from '../sys/errors';
 import { log } from '../log';
 import { CQE_F_BUF_MORE, CQE_F_MORE, Ring, uringUnavailable } from '../sys/uring';
 import { EpollSelector } from './epoll-selector';
@@ -35,6 +36,8 @@ const FIRST_TOKEN = 2;
 const SEND_TOKEN = 0x40000000;
 const ENOBUFS = -C.errno.ENOBUFS;
 const ECANCELED = -125;
+const ETIME = 62;
+const EBUSY = 16;
 
 /** One fd the selector receives for (the transport holds it: no lookup per read). */
 export interface Receiver {
@@ -260,8 +263,9 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
       owner.sent(res); // even when gone: the transport lets the send's memory go
       return;
     }
-    const r = this.#byToken[token - FIRST_TOKEN];
-    if (r === undefined) return; // not ours (cannot happen)
+    // The pool's bytes are accounted for first, whoever the receive was for: the next read into
+    // the same pool starts where this one ended.
+    const r = this.#byToken[token - FIRST_TOKEN] ?? null;
     const live = r !== null && !r.gone;
     if (bid >= 0) {
       const at = this.#used[bid]!;
@@ -351,9 +355,9 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
       this.#epollDirty = n > 0;
     }
     const r = ring.enter(n > 0 || this.#dueCount > 0 ? 0 : timeout);
-    if (r < 0 && r !== -C.errno.EINTR && r !== -62 /* ETIME: the wait ran out */ && r !== -C.errno.EAGAIN) {
-      throw new Error(`io_uring_enter failed: errno ${-r}`);
-    }
+    // EINTR: a signal (PEP 475: return what there is); ETIME: the wait ran out; EAGAIN, EBUSY: the
+    // kernel is short of room for completions until these are reaped, and takes the rest next time.
+    if (r < 0 && r !== -C.errno.EINTR && r !== -ETIME && r !== -C.errno.EAGAIN && r !== -EBUSY) throw errorFromErrno(-r, 'io_uring_enter');
     ring.reap(this.#onCompletion);
     if (!this.#published || this.#pools.length < this.#poolsWanted) {
       this.#published = true;
