@@ -673,6 +673,7 @@ export class EventLoop {
     const own = host?.ownFds?.() ?? [];
     const fds = this.selector.getMap();
     if (fds.size > own.length) return true;
+    if ((this.selector.inFlight?.() ?? 0) > 0) return true;
     for (const fd of fds.keys()) if (!own.includes(fd)) return true;
     if (this.#timers.size > 0 && this.#timers.items().some((h) => !h.cancelled())) return true;
     return host !== null && !(host.quiescent?.() ?? false);

@@ -39,6 +39,11 @@ export interface Selector<D = unknown> {
    */
   checkWatchable?(fd: number): void;
   getMap(): ReadonlyMap<number, SelectorKey<D>>;
+  /**
+   * Requests the selector has in flight for fds it does not show as registered (the io_uring
+   * selector's sends): their completions can still wake the loop.
+   */
+  inFlight?(): number;
   close(): void;
 }
 

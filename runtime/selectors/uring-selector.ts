@@ -34,6 +34,8 @@ const CANCEL_TOKEN = 0;
 /** Receives carry FIRST_TOKEN + their slot in #byToken; sends SEND_TOKEN + their slot in #senders. */
 const FIRST_TOKEN = 2;
 const SEND_TOKEN = 0x40000000;
+/** The kernel posts at most about this many deferred completions per blocking wait (6.10+). */
+const DEFERRED_BATCH = 16;
 const ENOBUFS = -C.errno.ENOBUFS;
 const ECANCELED = -125;
 const ETIME = 62;
@@ -118,7 +120,10 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
   /** Receivers to report readable: #due[0..#dueCount) (the array keeps its room). */
   readonly #due: Receiver[] = [];
   #dueCount = 0;
-  readonly #starved: Receiver[] = [];
+  /** Receivers whose receive ended on the kernel's side (no buffers, a full completion queue, ...): armed again after the reap. */
+  readonly #rearm: Receiver[] = [];
+  /** Sends submitted or queued whose completion has not come. */
+  #sendsInFlight = 0;
   readonly #onCompletion = (token: number, res: number, flags: number, bid: number): void => this.#completion(token, res, flags, bid);
 
   constructor() {
@@ -202,10 +207,20 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
     r.gone = true;
     r.data = r.more = null;
     this.#receivers.delete(r.fd);
-    if (this.#ring.pending > 0 && !this.closed) this.#ring.submit();
+    if (this.closed) return;
+    // The fd is closed next: what is queued for it goes to the kernel now (the kernel holds the
+    // file from then on), or, if the kernel will not take it (short of room for completions), it
+    // is made a no-op. Either way nothing queued can reach a later file of that number.
+    const ring = this.#ring;
+    for (let i = 0; i < 3 && ring.pending > 0; i++) {
+      ring.submit();
+      if (ring.pending > 0) ring.reap(this.#onCompletion);
+    }
+    if (ring.pending > 0) ring.neutralize(r.fd);
   }
 
   send(r: Receiver, memory: ArrayBufferLike, addr: number, len: number): void {
+    this.checkOpen('send');
     if (r.gone) throw new Error(`send on fd ${r.fd}: it is no longer the selector's`);
     if (r.sendToken !== 0) throw new Error(`send on fd ${r.fd}: a send is already in flight`);
     const slot = this.#freeSends.length > 0 ? this.#freeSends.pop()! : this.#senders.length;
@@ -213,10 +228,17 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
     this.#sendMemory[slot] = memory;
     r.sendToken = SEND_TOKEN + slot;
     this.#ring.send(r.fd, addr, len, r.sendToken);
+    this.#sendsInFlight += 1;
+  }
+
+  /** Requests whose completion will come (sends): the loop can still be woken by them. */
+  inFlight(): number {
+    return this.#sendsInFlight;
   }
 
   cancelSend(r: Receiver): void {
-    if (r.sendToken === 0) return;
+    // A closed selector's ring is gone, and the kernel cancelled everything with it.
+    if (r.sendToken === 0 || this.closed) return;
     this.#ring.cancel(r.sendToken, CANCEL_TOKEN);
   }
 
@@ -234,7 +256,7 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
 
   /** Cancels the receive; completions already on their way still land in r (until it is gone). */
   #disarm(r: Receiver): void {
-    if (r.token === 0) return;
+    if (r.token === 0 || this.closed) return;
     this.#ring.cancel(r.token, CANCEL_TOKEN);
     r.token = 0;
   }
@@ -258,6 +280,7 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
       this.#senders[slot] = null;
       this.#sendMemory[slot] = null;
       this.#freeSends.push(slot);
+      this.#sendsInFlight -= 1;
       if (owner == null) return;
       owner.sendToken = 0;
       owner.sent(res); // even when gone: the transport lets the send's memory go
@@ -293,16 +316,16 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
       r.end = 0;
       this.#markDue(r);
     } else if (res === ENOBUFS) {
-      // Every pool was full: this receive ended. More pools, and it is armed again after the reap.
+      // Every pool was full: more pools (the receive is armed again below).
       if (this.#poolsWanted < MAX_POOLS) this.#poolsWanted = Math.min(MAX_POOLS, this.#poolsWanted * 2);
-      if (r.token === 0) this.#starved.push(r);
     } else if (res !== ECANCELED) {
       r.end = res;
       this.#markDue(r);
-    } else if (last && r.token === 0 && this.#wantsRead(r)) {
-      // Cancelled by the kernel, not by us (a cancel of ours cleared r.token first).
-      this.#arm(r);
     }
+    // A receive the kernel ended while we still want reads (no buffers, a completion queue that
+    // overflowed, a cancel not ours: a cancel of ours cleared r.token first) is armed again after
+    // the reap. At end of file or an error there is nothing more to receive.
+    if (last && r.token === 0 && r.end === 1) this.#rearm.push(r);
   }
 
   #wantsRead(r: Receiver): boolean {
@@ -354,17 +377,22 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
       n = super.selectInto(0, keys, events);
       this.#epollDirty = n > 0;
     }
-    const r = ring.enter(n > 0 || this.#dueCount > 0 ? 0 : timeout);
+    const wait = n > 0 || this.#dueCount > 0 ? 0 : timeout;
+    const r = ring.enter(wait);
     // EINTR: a signal (PEP 475: return what there is); ETIME: the wait ran out; EAGAIN, EBUSY: the
     // kernel is short of room for completions until these are reaped, and takes the rest next time.
     if (r < 0 && r !== -C.errno.EINTR && r !== -ETIME && r !== -C.errno.EAGAIN && r !== -EBUSY) throw errorFromErrno(-r, 'io_uring_enter');
-    ring.reap(this.#onCompletion);
+    // A wait posts at most ~20 deferred completions; when it found that many, take the rest now.
+    if (ring.reap(this.#onCompletion) >= DEFERRED_BATCH && wait !== 0) {
+      ring.enter(0);
+      ring.reap(this.#onCompletion);
+    }
     if (!this.#published || this.#pools.length < this.#poolsWanted) {
       this.#published = true;
       this.#providePools();
     }
-    if (this.#starved.length > 0) {
-      for (const s of this.#starved.splice(0)) if (!s.gone && this.#wantsRead(s)) this.#arm(s);
+    if (this.#rearm.length > 0) {
+      for (const s of this.#rearm.splice(0)) if (!s.gone && s.token === 0 && this.#wantsRead(s)) this.#arm(s);
     }
     // The epoll fd became readable while we waited.
     if (this.#epollDirty && n === 0) {
@@ -398,7 +426,12 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
   }
 
   protected override closeKernel(): void {
-    if (this.#live) this.#ring.close();
+    if (this.#live) {
+      // Sends written just before the loop closed go out now, as far as the sockets take them
+      // (asyncio sends them inside write()); what would have to wait is cancelled with the ring.
+      this.#ring.submit();
+      this.#ring.close();
+    }
     for (const r of this.#receivers.values()) r.gone = true;
     this.#receivers.clear();
     this.#byToken.length = 0;

@@ -14,7 +14,7 @@ const SYS_SETUP = 425;
 const SYS_ENTER = 426;
 const SYS_REGISTER = 427;
 
-export const OP = Object.freeze({ POLL_ADD: 6, ASYNC_CANCEL: 14, SEND: 26, RECV: 27 });
+export const OP = Object.freeze({ NOP: 0, POLL_ADD: 6, ASYNC_CANCEL: 14, SEND: 26, RECV: 27 });
 const IOSQE_BUFFER_SELECT = 1 << 5;
 const IORING_RECV_MULTISHOT = 1 << 1;
 const IORING_POLL_ADD_MULTI = 1 << 0;
@@ -138,6 +138,8 @@ export class Ring {
   readonly #cqTailAt: number;
   readonly #cqMask: number;
   readonly #cqesAt: number;
+  /** How many completions a zero-timeout enter asks for (half the completion queue). */
+  readonly #drain: number;
   #sqTail: number;
   /** The kernel's sq head as last read (after each enter that submitted). */
   #sqHead: number;
@@ -192,6 +194,7 @@ export class Ring {
       this.#cqTailAt = params.readUInt32LE(84) / 4;
       this.#cqMask = u32[params.readUInt32LE(88) / 4]!;
       this.#cqesAt = cqesAt / 4;
+      this.#drain = cqEntriesGot >>> 1;
       // The sq array maps ring slots to sqes; ours is the identity, written once.
       for (let i = 0; i < sqEntries; i++) u32[sqArrayAt / 4 + i] = i;
       this.#sqe32 = new Uint32Array(this.#sqes.memory);
@@ -246,6 +249,7 @@ export class Ring {
 
   /** The next free sqe's index, zeroed; submits what is queued first when the queue is full. */
   #sqe(): number {
+    if (this.#closed) throw new Error('io_uring: the ring is closed');
     if (((this.#sqTail - this.#sqHead) >>> 0) >= this.#sqEntries) {
       this.submit();
       if (((this.#sqTail - this.#sqHead) >>> 0) >= this.#sqEntries) throw new Error('io_uring: the submission queue stays full (the kernel takes no more requests)');
@@ -312,14 +316,35 @@ export class Ring {
     this.#push(i);
   }
 
-  /** Requests queued and not yet submitted. */
+  /** Requests queued that the kernel has not taken yet. */
   get pending(): number {
-    return this.#pending;
+    return (this.#sqTail - this.#sqHead) >>> 0;
   }
 
-  /** Submits what is queued without waiting. */
-  submit(): void {
-    this.enter(0);
+  /**
+   * Submits what is queued without waiting and without running deferred completions (so a submit
+   * in the middle of a reap adds none). Returns 0 or -errno.
+   */
+  submit(): number {
+    if (this.#closed) return 0;
+    const submit = (this.#sqTail - this.#sqHead) >>> 0;
+    if (submit === 0) return 0;
+    this.#pending = 0;
+    Atomics.store(this.#sq32, this.#sqTailAt, this.#sqTail);
+    const r = Number(bindCalls().enter(SYS_ENTER, this.fd, submit, 0, 0, null, 0));
+    this.#sqHead = Atomics.load(this.#sq32, this.#sqHeadAt);
+    return r < 0 ? -errno() : 0;
+  }
+
+  /**
+   * Turns every queued request on fd the kernel has not taken yet into a no-op (its completion
+   * still comes, with its token, result 0): nothing queued can reach a later file of that number.
+   */
+  neutralize(fd: number): void {
+    for (let t = this.#sqHead; t !== this.#sqTail; t = (t + 1) >>> 0) {
+      const i = t & this.#sqMask;
+      if (this.#sqe32[i * 16 + 1] === fd >>> 0 && this.#sqe8[i * 64] !== OP.ASYNC_CANCEL) this.#sqe8[i * 64] = OP.NOP;
+    }
   }
 
   /**
@@ -335,8 +360,15 @@ export class Ring {
     let r: number;
     if (timeout === 0) {
       // Always a system call: completions are only posted inside one (DEFER_TASKRUN), and the
-      // kernel does not flag every kind as pending (a poll of the epoll fd is not).
-      r = Number(c.enter(SYS_ENTER, this.fd, submit, 0, ENTER_GETEVENTS, null, 0));
+      // kernel does not flag every kind as pending (a poll of the epoll fd is not). A wait runs at
+      // most ~20 items of deferred work unless it asks for more completions: this one asks for
+      // DRAIN with a zero timeout, so it posts all that is ready (up to DRAIN) and returns -ETIME.
+      const arg = this.#arg;
+      const ts = this.#ts;
+      ts[0] = ts[1] = ts[2] = ts[3] = 0;
+      arg[4] = this.#tsAddr >>> 0;
+      arg[5] = Math.floor(this.#tsAddr / 2 ** 32);
+      r = Number(c.enter(SYS_ENTER, this.fd, submit, this.#drain, ENTER_GETEVENTS | ENTER_EXT_ARG, arg, 24));
     } else {
       const arg = this.#arg;
       if (timeout === null) arg[4] = arg[5] = 0;

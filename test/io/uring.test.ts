@@ -4,10 +4,59 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { spawn } from 'node:child_process';
+import * as net from 'node:net';
+import { join } from 'node:path';
+import * as calls from 'coroscope/sys/calls';
+import * as libc from 'coroscope/sys/libc';
 import { EVENT_READ, Protocol, UringSelector, createSelector, gather, getRunningLoop, openConnection, sleep, startServer, type Transport } from 'coroscope';
 import { URING_OFF, runOn } from './helpers';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const cli = join(__dirname, '..', '..', 'bin', 'coroscope.js');
+
+/**
+ * Runs fixtures/uring-client.ts MODE against a Node `net` peer in this process (one that reads
+ * only after a second, or never for abort-after-close) and checks what the peer got and how the
+ * client ended. Not an async function: in a test file that would be a coroutine.
+ */
+function clientAgainstPeer(mode: 'big' | 'last-words' | 'abort-after-close'): Promise<void> {
+  let received = 0;
+  let text = '';
+  const server = net.createServer((conn) => {
+    if (mode === 'abort-after-close') return conn.pause();
+    conn.pause();
+    setTimeout(() => conn.resume(), mode === 'big' ? 1000 : 0);
+    conn.on('data', (d: Buffer) => {
+      received += d.length;
+      if (mode === 'last-words') text += d.toString();
+    });
+  });
+  return new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    .then(
+      () =>
+        new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolve) => {
+          const port = (server.address() as net.AddressInfo).port;
+          const child = spawn(process.execPath, [cli, 'run', '--selector', 'uring', join(__dirname, 'fixtures', 'uring-client.ts'), mode, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+          let out = '';
+          let err = '';
+          child.stdout.on('data', (d) => (out += d));
+          child.stderr.on('data', (d) => (err += d));
+          child.on('exit', (code, signal) => resolve({ code, signal, out, err }));
+        }),
+    )
+    .then((r) => new Promise<typeof r>((resolve) => setTimeout(() => resolve(r), 200))) // the peer's last reads
+    .then((r) => {
+      server.close();
+      assert.equal(r.signal, null, `the client was killed by ${r.signal}\n${r.err}`);
+      assert.equal(r.code, 0, `the client exited ${r.code}\n${r.out}${r.err}`);
+      if (mode === 'big') {
+        assert.match(r.out, /closed/);
+        assert.equal(received, 16 << 20);
+      } else if (mode === 'last-words') assert.equal(text, 'last words\n');
+      else assert.match(r.out, /abort: RuntimeError: Event loop is closed/);
+    });
+}
 
 describe('io_uring selector', { skip: URING_OFF ?? false }, () => {
   it('is chosen by name, says so to the debugger, and keeps a receiving fd in its map for reading', () =>
@@ -171,6 +220,50 @@ describe('io_uring selector', { skip: URING_OFF ?? false }, () => {
       server.close();
       await server.waitClosed();
     }));
+
+  it('thousands of receivers at once: each one is armed again after every completion and hears its next byte', () => {
+    const sel = new UringSelector<number>();
+    const COUNT = 2500;
+    const pairs: [number, number][] = [];
+    const receivers: ReturnType<UringSelector['startReceiving']>[] = [];
+    try {
+      for (let i = 0; i < COUNT; i++) {
+        const pair = calls.socketpair();
+        pairs.push(pair);
+        receivers.push(sel.startReceiving(pair[0], () => {}));
+        sel.register(pair[0], EVENT_READ, i);
+      }
+      sel.select(0); // arms the receives
+      for (let round = 1; round <= 3; round++) {
+        for (const [, b] of pairs) libc.send(b, Buffer.from([round]), 1, 0);
+        const heard = new Set<number>();
+        const deadline = Date.now() + 10_000;
+        while (heard.size < COUNT && Date.now() < deadline) {
+          for (const [key] of sel.select(0.05)) {
+            const got = sel.takeReceived(receivers[key.data]!);
+            if (got instanceof Buffer && got[0] === round) heard.add(key.data);
+          }
+        }
+        assert.equal(heard.size, COUNT, `round ${round}: ${COUNT - heard.size} receivers never heard their byte`);
+      }
+    } finally {
+      for (let i = 0; i < pairs.length; i++) {
+        sel.stopReceiving(receivers[i]!);
+        sel.unregister(pairs[i]![0]);
+        libc.close(pairs[i]![0]);
+        libc.close(pairs[i]![1]);
+      }
+      sel.close();
+    }
+  });
+
+  for (const [mode, what] of [
+    ['big', '16 MiB written then close(), to a peer that reads only after a second: no "all asleep" verdict while the send is in flight, every byte arrives, waitClosed returns'],
+    ['last-words', 'a line written then close() as the program ends: the loop closing sends it (asyncio sends inside write())'],
+    ['abort-after-close', 'abort() after the loop closed with a send in flight: the error epoll gives (Event loop is closed), no crash'],
+  ] as const) {
+    it(what, () => clientAgainstPeer(mode));
+  }
 
   it('an unknown selector name is a clear error naming the choices', () => {
     assert.throws(() => createSelector('iouring'), /unknown selector 'iouring'.*select, poll, epoll, kqueue or uring/);
