@@ -206,16 +206,8 @@ export class SocketTransport implements Transport {
     if (this.#receiver !== null) this.#ringWrite(data, len);
     else if (this.#wbufSize === 0) {
       // The common case: the kernel takes it all, nothing is buffered, no writer interest.
-      const at = receivedAddress(data);
-      let n = at >= 0 ? libc.sendAt(this.#fd, at, len) : libc.send(this.#fd, data, len, 0);
-      if (n === len) return;
-      if (n < 0) {
-        if (n !== EAGAIN && n !== EINTR) {
-          this.#fatalError(errorFromErrno(-n, 'send', `fd ${this.#fd}`), 'Fatal write error on socket transport');
-          return;
-        }
-        n = 0;
-      }
+      const n = this.#sendNow(data, len);
+      if (n === len || n < 0) return;
       // A partial send: keep a copy of the rest (the caller may reuse its buffer) and wait for writability.
       this.#wbuf.push(Buffer.from(data.subarray(n)));
       this.#wbufSize = len - n;
@@ -225,6 +217,16 @@ export class SocketTransport implements Transport {
       this.#wbufSize += len;
     }
     this.#maybePauseProtocol();
+  }
+
+  /** One send(2) now: the bytes the kernel took (0 if it would block), or -1 after a fatal error (reported). */
+  #sendNow(data: Uint8Array, len: number): number {
+    const at = receivedAddress(data);
+    const n = at >= 0 ? libc.sendAt(this.#fd, at, len) : libc.send(this.#fd, data, len, 0);
+    if (n >= 0) return n;
+    if (n === EAGAIN || n === EINTR) return 0;
+    this.#fatalError(errorFromErrno(-n, 'send', `fd ${this.#fd}`), 'Fatal write error on socket transport');
+    return -1;
   }
 
   /** write() under the ring: a copy sent by the next wait, or buffered behind the send in flight. */
@@ -240,16 +242,8 @@ export class SocketTransport implements Transport {
       return;
     }
     // A large write: what the kernel takes now goes at once, as on epoll; the ring sends the rest.
-    const at = receivedAddress(data);
-    let n = at >= 0 ? libc.sendAt(this.#fd, at, len) : libc.send(this.#fd, data, len, 0);
-    if (n === len) return;
-    if (n < 0) {
-      if (n !== EAGAIN && n !== EINTR) {
-        this.#fatalError(errorFromErrno(-n, 'send', `fd ${this.#fd}`), 'Fatal write error on socket transport');
-        return;
-      }
-      n = 0;
-    }
+    const n = this.#sendNow(data, len);
+    if (n === len || n < 0) return;
     this.#wbuf.push(Buffer.from(data.subarray(n)));
     this.#wbufSize = len - n;
     this.#sendBuffered();
