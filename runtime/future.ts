@@ -280,7 +280,6 @@ export class Future<T = unknown> implements PromiseLike<T> {
     else cb._wake(this);
   }
 
-
   /**
    * `<Future pending>`, `<Future finished result=5>`, as asyncio's repr. A task's repr holds the
    * repr of what it waits for: tasks awaiting each other in a circle give `...` where the circle

@@ -71,10 +71,11 @@ export class EpollSelector<D = unknown> extends BaseSelector<D> {
     this.#ctlCall(EPOLL_CTL_MOD, fd, events, 'modify');
   }
 
+  /** select()'s pairs, from selectInto (a subclass's, where it has its own). */
   protected wait(timeout: number | null): SelectorEvent<D>[] {
     const keys: SelectorKey<D>[] = [];
     const events: number[] = [];
-    const n = this.#waitInto(timeout, keys, events);
+    const n = this.selectInto(timeout, keys, events);
     const out: SelectorEvent<D>[] = [];
     for (let i = 0; i < n; i++) out.push([keys[i]!, events[i]!]);
     return out;

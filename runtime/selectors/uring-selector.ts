@@ -22,7 +22,6 @@ import { errorFromErrno } from '../sys/errors';
 import { log } from '../log';
 import { CQE_F_BUF_MORE, CQE_F_MORE, Ring, uringUnavailable } from '../sys/uring';
 import { EpollSelector } from './epoll-selector';
-import type { SelectorEvent } from '../selector';
 
 const SQ_ENTRIES = 1024;
 /** The buffer ring's room; the pools provided grow towards it when receives find none (ENOBUFS). */
@@ -414,15 +413,6 @@ export class UringSelector<D = unknown> extends EpollSelector<D> implements Rece
       n += 1;
     }
     return n;
-  }
-
-  protected override wait(timeout: number | null): SelectorEvent<D>[] {
-    const keys: SelectorKey<D>[] = [];
-    const events: number[] = [];
-    const n = this.selectInto(timeout, keys, events);
-    const out: SelectorEvent<D>[] = [];
-    for (let i = 0; i < n; i++) out.push([keys[i]!, events[i]!]);
-    return out;
   }
 
   protected override closeKernel(): void {

@@ -87,9 +87,9 @@ export class SocketTransport implements Transport {
     this.#protocol = protocol;
     this.#extra = extra;
     const selector = loop.selector;
-    const receiver = isReceiving(selector) ? selector.startReceiving(fd, (res) => this.#sent(res)) : null;
-    this.#receiving = receiver !== null ? (selector as unknown as ReceivingSelector) : null;
-    this.#receiver = receiver;
+    const receiving = isReceiving(selector) ? selector : null;
+    this.#receiver = receiving !== null ? receiving.startReceiving(fd, (res) => this.#sent(res)) : null;
+    this.#receiving = this.#receiver !== null ? receiving : null;
     // One function each for the life of the transport; `description` names them in the debugger's
     // readers/writers lists and in slow-callback warnings.
     this.#onReadable = Object.assign(() => this.#readReady(), { description: () => `SocketTransport.readReady(fd ${fd})`, label: 'reads into its stream (no task waiting for data)' });
@@ -391,7 +391,7 @@ export class SocketTransport implements Transport {
   }
 
   #maybePauseProtocol(): void {
-    if (this.#protocolPaused || this.#wbufSize + this.#inflight <= this.#high) return;
+    if (this.#protocolPaused || this.getWriteBufferSize() <= this.#high) return;
     this.#protocolPaused = true;
     try {
       this.#protocol.pauseWriting();
@@ -401,7 +401,7 @@ export class SocketTransport implements Transport {
   }
 
   #maybeResumeProtocol(): void {
-    if (!this.#protocolPaused || this.#wbufSize + this.#inflight > this.#low) return;
+    if (!this.#protocolPaused || this.getWriteBufferSize() > this.#low) return;
     this.#protocolPaused = false;
     try {
       this.#protocol.resumeWriting();
@@ -418,7 +418,7 @@ export class SocketTransport implements Transport {
   writeEof(): void {
     if (this.#closing || this.#eofSent) return;
     this.#eofSent = true;
-    if (this.#wbufSize === 0 && this.#inflight === 0 && !this.#lost) libc.shutdown(this.#fd, C.SHUT_WR);
+    if (this.getWriteBufferSize() === 0 && !this.#lost) libc.shutdown(this.#fd, C.SHUT_WR);
   }
 
   // ---- closing ------------------------------------------------------------------------------
@@ -428,7 +428,7 @@ export class SocketTransport implements Transport {
     if (this.#closing) return;
     this.#closing = true;
     this.#removeReader();
-    if (this.#wbufSize === 0 && this.#inflight === 0) this.#scheduleConnectionLost(null);
+    if (this.getWriteBufferSize() === 0) this.#scheduleConnectionLost(null);
   }
 
   /** Closes at once, dropping buffered data. */
@@ -487,6 +487,6 @@ export class SocketTransport implements Transport {
   }
 
   toString(): string {
-    return `<SocketTransport fd=${this.#fd}${this.#closing ? ' closing' : ''}${this.#reading ? ' read=polling' : ''}${this.#wbufSize + this.#inflight ? ` write=<${this.#receiver !== null ? 'sending' : 'polling'}, bufsize=${this.#wbufSize + this.#inflight}>` : ''}>`;
+    return `<SocketTransport fd=${this.#fd}${this.#closing ? ' closing' : ''}${this.#reading ? ' read=polling' : ''}${this.getWriteBufferSize() ? ` write=<${this.#receiver !== null ? 'sending' : 'polling'}, bufsize=${this.getWriteBufferSize()}>` : ''}>`;
   }
 }

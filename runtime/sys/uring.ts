@@ -118,7 +118,7 @@ export function uringUnavailable(): string | null {
  * one go. Requests carry a 32-bit token as their user data.
  *
  * Invariant: sqes [kernel's sq head, #sqTail) are written and not yet consumed by the kernel;
- * #sqHead is never ahead of the kernel's head; #pending counts those queued since the last enter;
+ * #sqHead is never ahead of the kernel's head;
  * the kernel owns cqes [#cqHead, cqTail) until reaped.
  */
 export class Ring {
@@ -144,7 +144,6 @@ export class Ring {
   /** The kernel's sq head as last read (after each enter that submitted). */
   #sqHead: number;
   #cqHead: number;
-  #pending = 0;
   /** struct io_uring_getevents_arg and the __kernel_timespec it points at, as 32-bit words. */
   readonly #arg = new Uint32Array(6);
   readonly #ts = new Uint32Array(4);
@@ -260,60 +259,47 @@ export class Ring {
     return i;
   }
 
-  /** Queues sqe i; the kernel sees the new tail at the next enter (it reads it only then). */
-  #push(_i: number): void {
+  /**
+   * Queues a request: the next sqe, with its opcode, fd and token (user data) written; returns
+   * its index for the fields the caller adds. The kernel sees it at the next enter (it reads the
+   * tail only then).
+   */
+  #prep(op: number, fd: number, token: number): number {
+    const i = this.#sqe();
+    this.#sqe8[i * 64] = op;
+    this.#sqe32[i * 16 + 1] = fd >>> 0;
+    this.#sqe32[i * 16 + 8] = token; // user_data (low half)
     this.#sqTail = (this.#sqTail + 1) >>> 0;
-    this.#pending += 1;
+    return i;
   }
 
-  /** A multishot recv on fd into the provided buffers; its completions carry `token`. */
+  /** A multishot recv on fd into the provided buffers (group 0); its completions carry `token`. */
   recvMultishot(fd: number, token: number): void {
-    const i = this.#sqe();
-    const w = i * 16;
-    this.#sqe8[i * 64] = OP.RECV;
+    const i = this.#prep(OP.RECV, fd, token);
     this.#sqe8[i * 64 + 1] = IOSQE_BUFFER_SELECT;
     this.#sqe16[i * 32 + 1] = IORING_RECV_MULTISHOT; // ioprio
-    this.#sqe32[w + 1] = fd;
-    this.#sqe32[w + 8] = token; // user_data (low half)
-    this.#sqe16[i * 32 + 20] = 0; // buf_group
-    this.#push(i);
   }
 
   /** send(2) of `len` bytes at `addr` with MSG_NOSIGNAL; the memory must stay until the completion. */
   send(fd: number, addr: number, len: number, token: number): void {
-    const i = this.#sqe();
-    const w = i * 16;
-    this.#sqe8[i * 64] = OP.SEND;
-    this.#sqe32[w + 1] = fd;
+    const w = this.#prep(OP.SEND, fd, token) * 16;
     this.#sqe32[w + 4] = addr >>> 0;
     this.#sqe32[w + 5] = Math.floor(addr / 2 ** 32);
     this.#sqe32[w + 6] = len;
     this.#sqe32[w + 7] = C.MSG_NOSIGNAL; // msg_flags
-    this.#sqe32[w + 8] = token;
-    this.#push(i);
   }
 
   /** A multishot poll of fd for POLLIN; its completions carry `token`. */
   pollMultishot(fd: number, token: number): void {
-    const i = this.#sqe();
-    const w = i * 16;
-    this.#sqe8[i * 64] = OP.POLL_ADD;
-    this.#sqe32[w + 1] = fd;
+    const w = this.#prep(OP.POLL_ADD, fd, token) * 16;
     this.#sqe32[w + 6] = IORING_POLL_ADD_MULTI; // len
     this.#sqe32[w + 7] = C.POLLIN; // poll32_events
-    this.#sqe32[w + 8] = token;
-    this.#push(i);
   }
 
   /** Cancels the request carrying `target`; the cancel's own completion carries `token`. */
   cancel(target: number, token: number): void {
-    const i = this.#sqe();
-    const w = i * 16;
-    this.#sqe8[i * 64] = OP.ASYNC_CANCEL;
-    this.#sqe32[w + 1] = 0xffffffff; // fd -1
+    const w = this.#prep(OP.ASYNC_CANCEL, -1, token) * 16;
     this.#sqe32[w + 4] = target; // addr: the user data to match
-    this.#sqe32[w + 8] = token;
-    this.#push(i);
   }
 
   /** Requests queued that the kernel has not taken yet. */
@@ -329,7 +315,6 @@ export class Ring {
     if (this.#closed) return 0;
     const submit = (this.#sqTail - this.#sqHead) >>> 0;
     if (submit === 0) return 0;
-    this.#pending = 0;
     Atomics.store(this.#sq32, this.#sqTailAt, this.#sqTail);
     const r = Number(bindCalls().enter(SYS_ENTER, this.fd, submit, 0, 0, null, 0));
     this.#sqHead = Atomics.load(this.#sq32, this.#sqHeadAt);
@@ -355,7 +340,6 @@ export class Ring {
     const c = bindCalls();
     // Everything not yet consumed, including any an earlier enter left (the kernel may take fewer).
     const submit = (this.#sqTail - this.#sqHead) >>> 0;
-    this.#pending = 0;
     if (submit > 0) Atomics.store(this.#sq32, this.#sqTailAt, this.#sqTail);
     let r: number;
     if (timeout === 0) {
